@@ -1,0 +1,1 @@
+"""Browser adapters: the only modules that import ``js`` or ``pyodide``."""

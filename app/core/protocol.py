@@ -1,0 +1,257 @@
+"""The sync wire format, shared word for word by the browser and the server.
+
+Both ends are Python: the browser's sync engine builds these messages and the server parses them
+with the very same functions, so the two can never disagree on a field.  Every message is plain
+JSON-able data; ``parse_*`` functions turn untrusted JSON into dataclasses or raise
+``ProtocolError`` with a sentence a person can read.
+
+Pull (``GET /api/sync?since=<cursor>&limit=<n>``)
+    answer: ``{"schemaVersion", "changes": [record...], "cursor": int, "hasMore": bool}``
+    Each change is a whole record of the schema envelope plus ``"table"``.  ``cursor`` is the
+    highest server version included; the client asks again with it until ``hasMore`` is false.
+
+Push (``POST /api/sync``)
+    body: ``{"schemaVersion", "deviceId", "mutations": [mutation...]}``
+    answer: ``{"schemaVersion", "results": [result...]}``, one result per mutation, in order.
+
+A mutation is one local change: ``{"mutationId", "table", "id", "kind", "baseVersion",
+"fields", "clientTime"}`` with ``kind`` one of ``put`` (create or edit the named fields),
+``delete`` (tombstone) or ``restore`` (undelete with the given fields, a person's explicit choice
+from the Conflicts list).  ``baseVersion`` is the server version the device had when the edit was
+made (0 for a record the server has never seen): the server uses it to tell a clean edit from a
+conflicting one.  ``mutationId`` makes a retried push harmless.
+
+Every request also carries the client's schema version in the ``X-Setflow-Schema`` header; a
+server that cannot serve it answers 426.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.core.schema import (
+    SCHEMA_VERSION,
+    TABLES,
+    ValidationError,
+    check_fields,
+    get_table,
+    is_uuid,
+)
+
+SCHEMA_HEADER = "X-Setflow-Schema"
+SYNC_PATH = "/api/sync"
+
+# Batch sizes: a pull page and a push batch.  The server caps what a client may ask for.
+PULL_LIMIT = 2000
+PULL_LIMIT_MAX = 5000
+PUSH_BATCH = 500
+PUSH_BATCH_MAX = 1000
+
+MUTATION_KINDS = ("put", "delete", "restore")
+
+# Result statuses of a pushed mutation.
+APPLIED = "applied"  # taken as is
+MERGED = "merged"  # taken, merged field by field with changes made elsewhere
+CONFLICT = "conflict"  # (part of) it lost; the losing values are kept in a conflict record
+DUPLICATE = "duplicate"  # seen before (a retry); nothing changed twice
+STATUSES = (APPLIED, MERGED, CONFLICT, DUPLICATE)
+
+
+class ProtocolError(ValueError):
+    """A message does not follow the protocol; the text says what is wrong."""
+
+
+@dataclass
+class Mutation:
+    mutation_id: str
+    table: str
+    id: str
+    kind: str
+    base_version: int
+    fields: dict[str, Any] = field(default_factory=dict)
+    client_time: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "mutationId": self.mutation_id,
+            "table": self.table,
+            "id": self.id,
+            "kind": self.kind,
+            "baseVersion": self.base_version,
+            "fields": self.fields,
+            "clientTime": self.client_time,
+        }
+
+
+@dataclass
+class PushRequest:
+    device_id: str
+    mutations: list[Mutation]
+    schema_version: int = SCHEMA_VERSION
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schemaVersion": self.schema_version,
+            "deviceId": self.device_id,
+            "mutations": [m.to_json() for m in self.mutations],
+        }
+
+
+@dataclass
+class MutationResult:
+    mutation_id: str
+    status: str
+    version: int
+    # The server's record after this mutation (whole envelope + "table"), so the device can
+    # take the merged state at once instead of waiting for its next pull.
+    record: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "mutationId": self.mutation_id,
+            "status": self.status,
+            "version": self.version,
+            "record": self.record,
+        }
+
+
+@dataclass
+class PushResponse:
+    results: list[MutationResult]
+    schema_version: int = SCHEMA_VERSION
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schemaVersion": self.schema_version,
+            "results": [r.to_json() for r in self.results],
+        }
+
+
+@dataclass
+class PullResponse:
+    changes: list[dict[str, Any]]
+    cursor: int
+    has_more: bool
+    schema_version: int = SCHEMA_VERSION
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schemaVersion": self.schema_version,
+            "changes": self.changes,
+            "cursor": self.cursor,
+            "hasMore": self.has_more,
+        }
+
+
+def _require(obj: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
+    if key not in obj:
+        raise ProtocolError(f"{where} is missing {key!r}.")
+    value = obj[key]
+    if isinstance(value, bool) and kind is int:
+        raise ProtocolError(f"{where}: {key!r} must be a whole number.")
+    if not isinstance(value, kind):
+        raise ProtocolError(f"{where}: {key!r} has the wrong type.")
+    return value
+
+
+def _check_keys(obj: dict[str, Any], allowed: set[str], where: str) -> None:
+    unknown = sorted(set(obj) - allowed)
+    if unknown:
+        raise ProtocolError(f"{where} has unknown field(s): {', '.join(unknown)}.")
+
+
+def parse_mutation(obj: Any, index: int = 0) -> Mutation:
+    where = f"Mutation {index}"
+    if not isinstance(obj, dict):
+        raise ProtocolError(f"{where} must be an object.")
+    _check_keys(
+        obj,
+        {"mutationId", "table", "id", "kind", "baseVersion", "fields", "clientTime"},
+        where,
+    )
+    mutation_id = _require(obj, "mutationId", str, where)
+    record_id = _require(obj, "id", str, where)
+    if not is_uuid(mutation_id) or not is_uuid(record_id):
+        raise ProtocolError(f"{where}: mutationId and id must be UUIDs.")
+    kind = _require(obj, "kind", str, where)
+    if kind not in MUTATION_KINDS:
+        raise ProtocolError(f"{where}: kind must be one of {', '.join(MUTATION_KINDS)}.")
+    base_version = _require(obj, "baseVersion", int, where)
+    if base_version < 0:
+        raise ProtocolError(f"{where}: baseVersion must not be negative.")
+    fields = obj.get("fields", {})
+    if not isinstance(fields, dict):
+        raise ProtocolError(f"{where}: fields must be an object.")
+    client_time = obj.get("clientTime", 0)
+    if isinstance(client_time, bool) or not isinstance(client_time, int):
+        raise ProtocolError(f"{where}: clientTime must be a whole number.")
+    try:
+        table = get_table(obj["table"])
+        # A new record (put on base 0) must arrive whole; an edit may name some fields.
+        check_fields(table, fields, partial=not (kind == "put" and base_version == 0))
+    except ValidationError as err:
+        raise ProtocolError(f"{where}: {err}") from None
+    return Mutation(mutation_id, table.name, record_id, kind, base_version, fields, client_time)
+
+
+def parse_push_request(obj: Any, *, max_mutations: int = PUSH_BATCH_MAX) -> PushRequest:
+    if not isinstance(obj, dict):
+        raise ProtocolError("The push body must be a JSON object.")
+    _check_keys(obj, {"schemaVersion", "deviceId", "mutations"}, "The push body")
+    schema_version = _require(obj, "schemaVersion", int, "The push body")
+    device_id = _require(obj, "deviceId", str, "The push body")
+    if not device_id or len(device_id) > 80:
+        raise ProtocolError("The push body: deviceId must be 1 to 80 characters.")
+    raw = _require(obj, "mutations", list, "The push body")
+    if len(raw) > max_mutations:
+        raise ProtocolError(f"A push may hold at most {max_mutations} mutations.")
+    mutations = [parse_mutation(m, i) for i, m in enumerate(raw)]
+    return PushRequest(device_id, mutations, schema_version)
+
+
+def parse_push_response(obj: Any) -> PushResponse:
+    if not isinstance(obj, dict) or not isinstance(obj.get("results"), list):
+        raise ProtocolError("The push answer must hold a list of results.")
+    results = []
+    for raw in obj["results"]:
+        if not isinstance(raw, dict) or raw.get("status") not in STATUSES:
+            raise ProtocolError("A push result is malformed.")
+        results.append(
+            MutationResult(
+                _require(raw, "mutationId", str, "A push result"),
+                raw["status"],
+                _require(raw, "version", int, "A push result"),
+                raw.get("record"),
+            )
+        )
+    return PushResponse(results, obj.get("schemaVersion", SCHEMA_VERSION))
+
+
+def parse_pull_response(obj: Any) -> PullResponse:
+    if not isinstance(obj, dict):
+        raise ProtocolError("The pull answer must be a JSON object.")
+    changes = _require(obj, "changes", list, "The pull answer")
+    cursor = _require(obj, "cursor", int, "The pull answer")
+    has_more = _require(obj, "hasMore", bool, "The pull answer")
+    for change in changes:
+        if not isinstance(change, dict) or change.get("table") not in TABLES:
+            raise ProtocolError("A pulled change names no known table.")
+    return PullResponse(changes, cursor, has_more, obj.get("schemaVersion", SCHEMA_VERSION))
+
+
+def parse_cursor(value: str | None) -> int:
+    """The ``since`` query parameter: a non-negative whole number, 0 when absent."""
+    if value is None or value == "":
+        return 0
+    if not value.isdigit() or len(value) > 18:
+        raise ProtocolError("since must be a non-negative whole number.")
+    return int(value)
+
+
+def parse_limit(value: str | None) -> int:
+    if value is None or value == "":
+        return PULL_LIMIT
+    if not value.isdigit() or len(value) > 6:
+        raise ProtocolError("limit must be a positive whole number.")
+    return max(1, min(int(value), PULL_LIMIT_MAX))

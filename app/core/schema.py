@@ -1,0 +1,252 @@
+"""The data model: which tables exist, which fields each record holds, and how to check them.
+
+Every synced record is a plain ``dict`` (it is stored as-is in IndexedDB, sent as-is over the
+wire and written as-is into export files) with the same envelope:
+
+    id         UUID string, made on the device that creates the record
+    createdAt  milliseconds since the epoch, device clock (display only, never used for ordering)
+    updatedAt  milliseconds since the epoch, device clock (display only, never used for ordering)
+    deviceId   the device that last wrote the record
+    deleted    tombstone marker: a deleted record is kept with ``deleted: True`` so deletes sync
+    version    the server version this copy is based on (0: never seen by the server)
+
+plus the fields of its table, listed in ``TABLES``.  The server orders changes by ``version``
+alone; device clocks never decide anything.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+# Bumped whenever a table or field changes shape; the sync handshake and export files carry it.
+SCHEMA_VERSION = 1
+
+ENVELOPE_FIELDS = ("id", "createdAt", "updatedAt", "deviceId", "deleted", "version")
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class ValidationError(ValueError):
+    """A record, field or file does not fit the schema; the message is meant for a person."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One user-editable field of a table."""
+
+    name: str
+    kind: str  # "text", "int", "number", "date", "uuid", "items", "json"
+    required: bool = False
+    max_length: int = 200
+    minimum: float | None = None
+    maximum: float | None = None
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    label: str  # plural, for messages such as "12 exercises"
+    fields: tuple[Field, ...]
+    synced: bool = True
+    field_map: dict[str, Field] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "field_map", {f.name: f for f in self.fields})
+
+
+EXERCISES = Table(
+    "exercises",
+    "exercises",
+    (
+        Field("name", "text", required=True, max_length=80, label="Exercise name"),
+        Field("muscleGroup", "text", max_length=40, label="Muscle group"),
+    ),
+)
+
+# A program item is {"exerciseId": uuid, "sets": int, "reps": int}.
+PROGRAMS = Table(
+    "programs",
+    "programs",
+    (
+        Field("name", "text", required=True, max_length=80, label="Program name"),
+        Field("items", "items", max_length=50, label="Exercises"),
+    ),
+)
+
+WORKOUT_LOGS = Table(
+    "workoutLogs",
+    "workouts",
+    (
+        Field("date", "date", required=True, label="Date"),
+        Field("programId", "uuid", label="Program"),
+        Field("notes", "text", max_length=1000, label="Notes"),
+    ),
+)
+
+WORKOUT_SETS = Table(
+    "workoutSets",
+    "sets",
+    (
+        Field("workoutId", "uuid", required=True, label="Workout"),
+        Field("exerciseId", "uuid", required=True, label="Exercise"),
+        Field("position", "int", minimum=0, maximum=10_000, label="Position"),
+        Field("reps", "int", required=True, minimum=0, maximum=1000, label="Reps"),
+        Field("weight", "number", required=True, minimum=0, maximum=2000, label="Weight"),
+    ),
+)
+
+# Written by the server when a pushed change loses; a device dismisses one by deleting it.
+CONFLICTS = Table(
+    "conflicts",
+    "conflicts",
+    (
+        Field("table", "text", required=True, max_length=40, label="Table"),
+        Field("recordId", "uuid", required=True, label="Record"),
+        Field("reason", "text", required=True, max_length=40, label="Reason"),
+        Field("fields", "json", label="Your values"),
+        Field("serverFields", "json", label="Values that won"),
+        Field("lostBy", "text", max_length=80, label="Device"),
+    ),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t for t in (EXERCISES, PROGRAMS, WORKOUT_LOGS, WORKOUT_SETS, CONFLICTS)
+}
+
+# Tables a person edits directly (conflicts are made by the server).
+USER_TABLES = ("exercises", "programs", "workoutLogs", "workoutSets")
+
+
+def get_table(name: object) -> Table:
+    if not isinstance(name, str) or name not in TABLES:
+        raise ValidationError(f"Unknown table {name!r}.")
+    return TABLES[name]
+
+
+def is_uuid(value: object) -> bool:
+    if not isinstance(value, str) or len(value) != 36:
+        return False
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: object) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return math.isfinite(value)
+
+
+def _check_range(spec: Field, value: float) -> None:
+    if spec.minimum is not None and value < spec.minimum:
+        raise ValidationError(f"{spec.label or spec.name} must be at least {spec.minimum:g}.")
+    if spec.maximum is not None and value > spec.maximum:
+        raise ValidationError(f"{spec.label or spec.name} must be at most {spec.maximum:g}.")
+
+
+def check_field(spec: Field, value: Any) -> None:
+    """Raise ``ValidationError`` unless ``value`` fits ``spec``; ``None`` clears an optional field."""
+    label = spec.label or spec.name
+    if value is None:
+        if spec.required:
+            raise ValidationError(f"{label} is required.")
+        return
+    if spec.kind == "text":
+        if not isinstance(value, str):
+            raise ValidationError(f"{label} must be text.")
+        if spec.required and not value.strip():
+            raise ValidationError(f"{label} is required.")
+        if len(value) > spec.max_length:
+            raise ValidationError(f"{label} must be at most {spec.max_length} characters.")
+    elif spec.kind == "int":
+        if not _is_int(value):
+            raise ValidationError(f"{label} must be a whole number.")
+        _check_range(spec, value)
+    elif spec.kind == "number":
+        if not _is_number(value):
+            raise ValidationError(f"{label} must be a number.")
+        _check_range(spec, value)
+    elif spec.kind == "date":
+        if not isinstance(value, str) or not _DATE.match(value):
+            raise ValidationError(f"{label} must be a date like 2026-01-31.")
+    elif spec.kind == "uuid":
+        if not is_uuid(value):
+            raise ValidationError(f"{label} must be an id.")
+    elif spec.kind == "items":
+        _check_items(spec, value)
+    elif spec.kind == "json":
+        if not isinstance(value, dict):
+            raise ValidationError(f"{label} must be an object.")
+    else:  # pragma: no cover - a schema bug, not bad input
+        raise AssertionError(f"unknown field kind {spec.kind}")
+
+
+_ITEM_FIELDS = (
+    Field("exerciseId", "uuid", required=True, label="Exercise"),
+    Field("sets", "int", required=True, minimum=1, maximum=50, label="Target sets"),
+    Field("reps", "int", required=True, minimum=1, maximum=1000, label="Target reps"),
+)
+
+
+def _check_items(spec: Field, value: Any) -> None:
+    if not isinstance(value, list):
+        raise ValidationError(f"{spec.label} must be a list.")
+    if len(value) > spec.max_length:
+        raise ValidationError(f"{spec.label} can hold at most {spec.max_length} entries.")
+    for item in value:
+        if not isinstance(item, dict) or set(item) != {f.name for f in _ITEM_FIELDS}:
+            raise ValidationError("Each program entry needs exerciseId, sets and reps.")
+        for item_field in _ITEM_FIELDS:
+            check_field(item_field, item[item_field.name])
+
+
+def check_fields(table: Table, fields: dict[str, Any], *, partial: bool) -> None:
+    """Check user fields; with ``partial`` only the fields given (an edit), else all required."""
+    if not isinstance(fields, dict):
+        raise ValidationError("Fields must be an object.")
+    for name in fields:
+        if name not in table.field_map:
+            raise ValidationError(f"Unknown field {name!r} in {table.name}.")
+    for spec in table.fields:
+        if spec.name in fields:
+            check_field(spec, fields[spec.name])
+        elif spec.required and not partial:
+            raise ValidationError(f"{spec.label or spec.name} is required.")
+
+
+def check_record(table: Table, record: Any) -> None:
+    """Check a whole stored record: envelope plus fields.  Tombstones may omit user fields."""
+    if not isinstance(record, dict):
+        raise ValidationError(f"A record in {table.name} must be an object.")
+    if not is_uuid(record.get("id")):
+        raise ValidationError(f"A record in {table.name} has a missing or malformed id.")
+    for name in ("createdAt", "updatedAt", "version"):
+        if not _is_int(record.get(name)) or record[name] < 0:
+            raise ValidationError(f"Record {record['id']} in {table.name}: bad {name}.")
+    if not isinstance(record.get("deviceId"), str) or not record["deviceId"]:
+        raise ValidationError(f"Record {record['id']} in {table.name}: missing deviceId.")
+    if not isinstance(record.get("deleted"), bool):
+        raise ValidationError(
+            f"Record {record['id']} in {table.name}: deleted must be true or false."
+        )
+    fields = {k: v for k, v in record.items() if k not in ENVELOPE_FIELDS}
+    try:
+        check_fields(table, fields, partial=record["deleted"])
+    except ValidationError as err:
+        raise ValidationError(f"Record {record['id']} in {table.name}: {err}") from None
+
+
+def user_fields(table: Table, record: dict[str, Any]) -> dict[str, Any]:
+    """The table's own fields of a record (missing optional ones as ``None``)."""
+    return {f.name: record.get(f.name) for f in table.fields}

@@ -1,0 +1,68 @@
+// Runs before Python: registers the service worker, offers updates, and turns a failed start
+// into a readable message. Everything else is Python (app/browser/).
+
+const root = document.documentElement;
+const STARTUP_LIMIT_MS = 90_000;
+
+export function showStartupError(message) {
+  if (root.dataset.appState === "ready") return;
+  root.dataset.appState = "error";
+  document.getElementById("loading").hidden = true;
+  document.getElementById("startup-error-message").textContent = message;
+  document.getElementById("startup-error").hidden = false;
+}
+window.setflowStartupError = showStartupError;
+
+// PyScript reports a Python start-up failure as an error event; a runtime that never arrives
+// (a broken download, an unsupported browser) is caught by the time limit.
+window.addEventListener("py:error", (e) => showStartupError(String(e.detail || "Python failed.")));
+window.addEventListener("unhandledrejection", (e) => {
+  if (root.dataset.appState === "loading") showStartupError(`The Python runtime failed: ${e.reason}`);
+});
+setTimeout(() => {
+  if (root.dataset.appState === "loading") {
+    showStartupError("The Python runtime did not start. Check your connection for the first visit.");
+  }
+}, STARTUP_LIMIT_MS);
+
+// --- Service worker and updates -------------------------------------------------------------
+let reloading = false;
+
+function offerUpdate(worker) {
+  const banner = document.getElementById("update-banner");
+  banner.hidden = false;
+  document.getElementById("update-reload").onclick = () => {
+    worker.postMessage({ type: "SKIP_WAITING" });
+  };
+}
+
+async function registerWorker() {
+  if (!("serviceWorker" in navigator)) return;
+  const hadController = Boolean(navigator.serviceWorker.controller);
+  const registration = await navigator.serviceWorker.register("/sw.js", {
+    scope: "/",
+    updateViaCache: "none",
+  });
+  // Reload once the new worker has taken over, so page and scripts are of one version.
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (!hadController || reloading) return;
+    reloading = true;
+    location.reload();
+  });
+  const watch = (worker) => {
+    worker.addEventListener("statechange", () => {
+      if (worker.state === "installed" && navigator.serviceWorker.controller) offerUpdate(worker);
+    });
+  };
+  if (registration.waiting && navigator.serviceWorker.controller) offerUpdate(registration.waiting);
+  if (registration.installing) watch(registration.installing);
+  registration.addEventListener("updatefound", () => watch(registration.installing));
+  // An open app looks for a new version when it comes back to the foreground and every 30 min.
+  window.setflowCheckForUpdate = () => registration.update().catch(() => {});
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") window.setflowCheckForUpdate();
+  });
+  setInterval(window.setflowCheckForUpdate, 30 * 60 * 1000);
+}
+
+registerWorker().catch((err) => console.warn("Service worker not registered:", err));

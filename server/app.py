@@ -1,0 +1,54 @@
+"""The ASGI application: the public files of the app plus the JSON API under ``/api/``."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+
+from server import static
+from server.config import Config
+
+# The page and scripts are revalidated on every load; the service worker does the offline caching.
+NO_CACHE = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
+
+
+def create_app(config: Config | None = None) -> FastAPI:
+    config = config or Config.from_env()
+    app = FastAPI(
+        title="Setflow",
+        summary="Sync API of Setflow, the offline-first workout tracker.",
+        openapi_url="/api/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.config = config
+    assets = static.Assets(config.static_root)
+
+    @app.get("/api/health", tags=["meta"], summary="The server is up.")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    async def sw_assets(request: Request) -> Response:
+        return Response(
+            assets.current().script(),
+            media_type="text/javascript; charset=utf-8",
+            headers=NO_CACHE,
+        )
+
+    async def public_file(request: Request) -> Response:
+        rel = request.path_params["path"]
+        if rel.startswith("api/") or rel == "api":
+            return JSONResponse({"error": "not_found", "message": "No such API endpoint."}, 404)
+        path = static.resolve(config.static_root, rel or "index.html")
+        if path is None:
+            return Response("Not found", status_code=404, media_type="text/plain")
+        return FileResponse(path, media_type=static.media_type(path), headers=NO_CACHE)
+
+    app.router.add_route(
+        "/sw-assets.js", sw_assets, methods=["GET", "HEAD"], include_in_schema=False
+    )
+    app.router.add_route(
+        "/{path:path}", public_file, methods=["GET", "HEAD"], include_in_schema=False
+    )
+    return app

@@ -1,0 +1,33 @@
+"""Server settings, read from command-line options with environment defaults."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULT_DATABASE = "sqlite:///data/setflow.sqlite3"
+DEFAULT_MAX_BODY = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Config:
+    database: str = DEFAULT_DATABASE
+    # The folder the public files are served from (the checkout, unless a test deploys a copy).
+    static_root: Path = ROOT
+    max_body: int = DEFAULT_MAX_BODY
+    # Set when served over HTTPS: session cookies then carry the Secure flag.
+    secure_cookies: bool = False
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ, **overrides: object) -> Config:
+        values: dict[str, object] = {
+            "database": environ.get("DATABASE_URL", DEFAULT_DATABASE),
+            "static_root": Path(environ.get("SETFLOW_STATIC_ROOT", str(ROOT))),
+            "max_body": int(environ.get("SETFLOW_MAX_BODY", DEFAULT_MAX_BODY)),
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]

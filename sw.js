@@ -1,0 +1,55 @@
+// Setflow's service worker: precache every asset under a content-derived cache name, serve the
+// app cache-first so it starts with no network, and leave the API to the network alone.
+//
+// /sw-assets.js (made by the server from the files themselves) sets SETFLOW_VERSION and
+// SETFLOW_ASSETS. Any changed asset changes that script, so the browser installs a new worker,
+// which waits until the page says "reload" (see app/js/boot.mjs): an open page never mixes an
+// old page with new scripts.
+importScripts("/sw-assets.js");
+
+const PREFIX = "setflow-";
+const CACHE = PREFIX + self.SETFLOW_VERSION;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(precache());
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) {
+        if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
+      }
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "SKIP_WAITING") self.skipWaiting();
+  if (event.data && event.data.type === "VERSION") {
+    event.source.postMessage({ type: "VERSION", version: self.SETFLOW_VERSION });
+  }
+});
+
+self.addEventListener("fetch", (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith("/api/")) return; // never cached: network only
+  event.respondWith(cacheFirst(event.request, url));
+});
+
+async function precache() {
+  const cache = await caches.open(CACHE);
+  // cache: "reload" skips the HTTP cache, so the new version's files are what gets stored.
+  await cache.addAll(self.SETFLOW_ASSETS.map((u) => new Request(u, { cache: "reload" })));
+}
+
+// Strategy: the versioned cache first (navigations get the app shell), the network as fallback.
+async function cacheFirst(request, url) {
+  const cache = await caches.open(CACHE);
+  const key = request.mode === "navigate" ? "/" : url.pathname;
+  const hit = await cache.match(key);
+  if (hit) return hit;
+  return fetch(request);
+}
