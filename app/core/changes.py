@@ -1,0 +1,163 @@
+"""Local changes: what a person's create, edit, delete, restore or dismiss writes.
+
+Each function returns ``Change``\\ s: the full new local record plus the ``Mutation`` that goes
+into the outbox.  ``Store.write`` keeps both in one transaction, so a record never changes
+without a pending mutation that will carry the change to the server.
+
+Why the rules below:
+
+1. The record's ``version`` stays the server version it is based on; only the server bumps it.
+2. ``baseVersion`` is that version, so the server can tell a clean edit from a conflicting one.
+3. An edit carries only the fields that really changed: the server merges field by field, and an
+   unchanged field sent along would look like a competing edit.
+4. A put on a record the server has not confirmed yet (version 0) also carries the required
+   fields: the protocol requires them on base 0, as it may be the first the server hears of it.
+   A create carries every field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from app.core.protocol import Mutation
+from app.core.schema import (
+    USER_TABLES,
+    ValidationError,
+    check_fields,
+    get_table,
+    user_fields,
+)
+
+NewId = Callable[[], str]
+
+
+@dataclass(frozen=True)
+class Change:
+    """A whole new local record and the outbox entry that syncs it."""
+
+    record: dict[str, Any]
+    mutation: Mutation
+
+    @property
+    def table(self) -> str:
+        return self.mutation.table
+
+
+def _user_table(name: str) -> None:
+    get_table(name)
+    if name not in USER_TABLES:
+        raise ValidationError(f"Records in {name} are made by the server, not edited.")
+
+
+def _put(
+    table: str, record: dict[str, Any], fields: dict[str, Any], now: int, new_id: NewId
+) -> Mutation:
+    if record["version"] == 0:  # rule 4
+        required = [f.name for f in get_table(table).fields if f.required]
+        fields = {**{name: record.get(name) for name in required}, **fields}
+    return Mutation(new_id(), table, record["id"], "put", record["version"], fields, now)
+
+
+def create(
+    table: str, fields: dict[str, Any], *, device_id: str, now: int, new_id: NewId
+) -> Change:
+    """A new record of ``table`` with ``fields`` (all required ones), made on this device."""
+    _user_table(table)
+    spec = get_table(table)
+    check_fields(spec, fields, partial=False)
+    record: dict[str, Any] = {
+        "id": new_id(),
+        "createdAt": now,
+        "updatedAt": now,
+        "deviceId": device_id,
+        "deleted": False,
+        "version": 0,
+        **user_fields(spec, fields),
+    }
+    return Change(record, _put(table, record, user_fields(spec, fields), now, new_id))
+
+
+def edit(
+    table: str,
+    current: dict[str, Any],
+    fields: dict[str, Any],
+    *,
+    device_id: str,
+    now: int,
+    new_id: NewId,
+) -> Change | None:
+    """``current`` with ``fields`` changed; ``None`` when every value is already as given."""
+    _user_table(table)
+    check_fields(get_table(table), fields, partial=True)
+    if current.get("deleted"):
+        raise ValidationError("This record was deleted; restore it before editing.")
+    changed = {k: v for k, v in fields.items() if current.get(k) != v}
+    if not changed:
+        return None
+    record = {**current, **changed, "updatedAt": now, "deviceId": device_id}
+    return Change(record, _put(table, record, changed, now, new_id))
+
+
+def delete(
+    table: str, current: dict[str, Any], *, device_id: str, now: int, new_id: NewId
+) -> Change:
+    """A tombstone for ``current``; its fields stay on the device so it can be restored."""
+    get_table(table)
+    record = {**current, "deleted": True, "updatedAt": now, "deviceId": device_id}
+    mutation = Mutation(new_id(), table, current["id"], "delete", current["version"], {}, now)
+    return Change(record, mutation)
+
+
+def dismiss(conflict: dict[str, Any], *, device_id: str, now: int, new_id: NewId) -> Change:
+    """Forget a conflict record: the values that won stay, the losing ones are dropped."""
+    return delete("conflicts", conflict, device_id=device_id, now=now, new_id=new_id)
+
+
+def restore(
+    conflict: dict[str, Any],
+    current: dict[str, Any] | None,
+    *,
+    device_id: str,
+    now: int,
+    new_id: NewId,
+) -> list[Change]:
+    """Bring back a conflict record's losing values onto its target record, then dismiss it.
+
+    ``current`` is the target record as this device has it (``None`` if it has none).  A
+    deleted or missing target is undeleted with kind ``restore`` (sent whole, so the revived
+    record is complete); a live one gets a put of just the values that differ.
+    """
+    table = conflict.get("table")
+    _user_table(str(table))
+    spec = get_table(table)
+    lost = conflict.get("fields") or {}
+    lost = {k: v for k, v in lost.items() if k in spec.field_map}
+    check_fields(spec, lost, partial=True)
+    changes: list[Change] = []
+    if current is None or current.get("deleted"):
+        base: dict[str, Any] = current or {
+            "id": conflict["recordId"],
+            "createdAt": now,
+            "version": 0,
+        }
+        record = {
+            **base,
+            **lost,
+            "updatedAt": now,
+            "deviceId": device_id,
+            "deleted": False,
+        }
+        whole = user_fields(spec, record)
+        check_fields(spec, whole, partial=False)
+        mutation = Mutation(
+            new_id(), spec.name, record["id"], "restore", record["version"], whole, now
+        )
+        changes.append(Change(record, mutation))
+    else:
+        change = edit(spec.name, current, lost, device_id=device_id, now=now, new_id=new_id)
+        if change is not None:
+            changes.append(change)
+    changes.append(dismiss(conflict, device_id=device_id, now=now, new_id=new_id))
+    return changes

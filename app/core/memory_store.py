@@ -1,0 +1,121 @@
+"""``MemoryStore``: a complete ``Store`` kept in dicts, for tests and the sync simulation.
+
+It is not a stand-in: it keeps every rule of ``app.core.store`` exactly as the IndexedDB
+adapter must.  Each method runs without awaiting anything, so under asyncio it is as atomic
+as one IndexedDB transaction; records are deep-copied in and out, as structured cloning does.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from app.core.changes import Change
+from app.core.protocol import Mutation, MutationResult
+from app.core.schema import TABLES, ValidationError, check_record, get_table, user_fields
+from app.core.store import (
+    pending_keys,
+    split_change,
+    take_pulled,
+)
+
+
+def _new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+class MemoryStore:
+    def __init__(
+        self, *, new_id: Callable[[], str] = _new_uuid, now: Callable[[], int] = lambda: 0
+    ) -> None:
+        self._records: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in TABLES}
+        self._outbox: list[Mutation] = []
+        self._cursor = 0
+        self._new_id = new_id
+        self._now = now
+
+    async def get(self, table: str, id: str) -> dict[str, Any] | None:
+        record = self._records[get_table(table).name].get(id)
+        return copy.deepcopy(record)
+
+    async def all(self, table: str) -> list[dict[str, Any]]:
+        rows = self._records[get_table(table).name].values()
+        return [copy.deepcopy(r) for r in rows if not r.get("deleted")]
+
+    async def write(self, changes: list[Change]) -> None:
+        for change in changes:
+            get_table(change.table)
+        for change in changes:
+            record = copy.deepcopy(change.record)
+            self._records[change.table][record["id"]] = record
+            self._outbox.append(copy.deepcopy(change.mutation))
+
+    async def outbox(self, limit: int) -> list[Mutation]:
+        return copy.deepcopy(self._outbox[:limit])
+
+    async def outbox_count(self) -> int:
+        return len(self._outbox)
+
+    async def apply_pulled(self, changes: list[dict[str, Any]], cursor: int) -> int:
+        pending = pending_keys(self._outbox)
+        taken = 0
+        for change in changes:
+            table, record = split_change(change)
+            rows = self._records[table]
+            key = (table, record["id"])
+            if take_pulled(rows.get(record["id"]), record, pending=key in pending):
+                rows[record["id"]] = copy.deepcopy(record)
+                taken += 1
+        self._cursor = cursor
+        return taken
+
+    async def acknowledge(self, results: list[MutationResult]) -> None:
+        for result in results:
+            index = next(
+                (i for i, m in enumerate(self._outbox) if m.mutation_id == result.mutation_id),
+                None,
+            )
+            if index is not None:
+                del self._outbox[index]
+            if result.record is None:
+                continue
+            table, record = split_change(result.record)
+            rows = self._records[table]
+            key = (table, record["id"])
+            pending = key in pending_keys(self._outbox)
+            if take_pulled(rows.get(record["id"]), record, pending=pending):
+                rows[record["id"]] = copy.deepcopy(record)
+
+    async def cursor(self) -> int:
+        return self._cursor
+
+    async def dump(self) -> dict[str, list[dict[str, Any]]]:
+        return {
+            name: [copy.deepcopy(r) for r in rows.values()] for name, rows in self._records.items()
+        }
+
+    async def import_records(self, tables: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
+        # Check everything first: an import is all or nothing.
+        for name, records in tables.items():
+            spec = get_table(name)
+            if not isinstance(records, list):
+                raise ValidationError(f"{spec.label.capitalize()} must be a list of records.")
+            for record in records:
+                check_record(spec, record)
+        counts: dict[str, int] = {}
+        now = self._now()
+        for name, records in tables.items():
+            spec = get_table(name)
+            for record in records:
+                self._records[name][record["id"]] = copy.deepcopy(record)
+                kind = "delete" if record["deleted"] else "put"
+                fields = {} if record["deleted"] else user_fields(spec, record)
+                self._outbox.append(
+                    Mutation(
+                        self._new_id(), name, record["id"], kind, record["version"], fields, now
+                    )
+                )
+            counts[name] = len(records)
+        return counts

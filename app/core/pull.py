@@ -1,0 +1,45 @@
+"""Downstream: bring the server's changes since this device's cursor into the Store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.core.protocol import PULL_LIMIT
+from app.core.store import Store
+from app.core.transport import ServerError, Transport
+
+
+@dataclass
+class PullProgress:
+    """Counted page by page, so a pull that fails half-way still reports what arrived."""
+
+    received: int = 0
+    taken: int = 0
+
+
+async def pull_all(
+    store: Store,
+    transport: Transport,
+    *,
+    limit: int = PULL_LIMIT,
+    progress: PullProgress | None = None,
+) -> PullProgress:
+    """Pull pages until the server says there is no more.
+
+    1. Ask for the changes after the stored cursor.
+    2. Apply the page and save its cursor in one step, so an interrupted pull resumes after
+       the last page that was fully applied and never skips one.
+    3. Repeat while ``hasMore``.
+    """
+    progress = progress if progress is not None else PullProgress()
+    since = await store.cursor()
+    while True:
+        page = await transport.pull(since, limit)  # step 1
+        progress.taken += await store.apply_pulled(page.changes, page.cursor)  # step 2
+        progress.received += len(page.changes)
+        if not page.has_more:  # step 3
+            return progress
+        if page.cursor <= since:
+            # A server bug must not spin this loop forever.
+            raise ServerError("The server's sync cursor did not move forward.")
+        since = page.cursor

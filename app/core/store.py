@@ -1,0 +1,93 @@
+"""The device's storage as the sync engine sees it, and the rules every storage must keep.
+
+``Store`` is implemented twice: by ``MemoryStore`` (tests, simulation) and by the browser's
+IndexedDB adapter.  Each method is one atomic step (one IndexedDB transaction).  The rules that
+decide what a pulled or acknowledged server record may overwrite are plain functions here, so
+both implementations apply the very same logic inside their transactions:
+
+1. A record with unpushed outbox entries is never overwritten from the server: those entries
+   hold a person's edits that the server has not seen yet ("pending wins until pushed").
+2. Otherwise the server's copy wins ("cloud wins"), unless the device already holds a newer
+   server version of it (a late or repeated answer must not roll a record back).
+
+Pending mutations keep the base version they were made on, even after an earlier mutation of the
+same record is acknowledged: the server never counts a device's own earlier write as a rival
+(``app.core.merge``, rule 3), so a second edit made before the first synced merges cleanly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from app.core.changes import Change
+from app.core.protocol import Mutation, MutationResult
+
+RecordKey = tuple[str, str]
+
+
+class Store(Protocol):
+    async def get(self, table: str, id: str) -> dict[str, Any] | None:
+        """One record, tombstones included; ``None`` when the device has none."""
+        ...
+
+    async def all(self, table: str) -> list[dict[str, Any]]:
+        """The live (not deleted) records of ``table``."""
+        ...
+
+    async def write(self, changes: list[Change]) -> None:
+        """Store the changes' records and append their mutations to the outbox, atomically."""
+        ...
+
+    async def outbox(self, limit: int) -> list[Mutation]:
+        """Up to ``limit`` pending mutations, oldest first."""
+        ...
+
+    async def outbox_count(self) -> int: ...
+
+    async def apply_pulled(self, changes: list[dict[str, Any]], cursor: int) -> int:
+        """Take a pulled page (rules 1-2) and save ``cursor``, atomically; how many were taken."""
+        ...
+
+    async def acknowledge(self, results: list[MutationResult]) -> None:
+        """Drop acknowledged outbox entries and take the server's records (rules 1-2), atomically."""
+        ...
+
+    async def cursor(self) -> int:
+        """The server version up to which this device has pulled (0 at first)."""
+        ...
+
+    async def dump(self) -> dict[str, list[dict[str, Any]]]:
+        """Every table, tombstones included (for export and for checks)."""
+        ...
+
+    async def import_records(self, tables: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
+        """Upsert whole records and queue a mutation for each so they sync, atomically.
+
+        Returns how many records were imported per table.  Raises ``ValidationError`` (and
+        changes nothing) if any record does not fit the schema.
+        """
+        ...
+
+
+def split_change(change: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A wire record (envelope + fields + ``"table"``) as ``(table, local record)``."""
+    record = dict(change)
+    table = record.pop("table")
+    return str(table), record
+
+
+def pending_keys(outbox: Iterable[Mutation]) -> set[RecordKey]:
+    return {(m.table, m.id) for m in outbox}
+
+
+def take_pulled(local: dict[str, Any] | None, incoming: dict[str, Any], *, pending: bool) -> bool:
+    """Whether a server copy replaces the local record (rules 1-2).
+
+    Used for pulled records and for the records a push answer carries alike.
+    """
+    if pending:  # rule 1
+        return False
+    if local is None:
+        return True
+    return int(incoming.get("version", 0)) >= int(local.get("version", 0))  # rule 2

@@ -1,0 +1,52 @@
+"""The network seam of the sync engine: two calls, and the errors they may raise.
+
+The browser implements ``Transport`` with ``fetch``; tests and the simulation implement it
+with an in-process server.  Whatever goes wrong on the way is turned into one of these
+Python exceptions at that boundary, each with a sentence a person can read::
+
+    SyncError             any failure to pull or push
+    ├── OfflineError      network unreachable, request timed out, or the server is down
+    ├── AuthRequired      401: no valid session; the person must sign in
+    ├── UpgradeRequired   426: the server no longer speaks this app's schema; reload to update
+    └── ServerError       any other HTTP error, or an answer that breaks the protocol
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from app.core.protocol import PullResponse, PushRequest, PushResponse
+
+
+class SyncError(Exception):
+    """A pull or push did not complete; nothing is assumed to have reached the device."""
+
+
+class OfflineError(SyncError):
+    """The server could not be reached."""
+
+
+class AuthRequired(SyncError):
+    """The server answered 401: the person is not signed in (or the session expired)."""
+
+
+class UpgradeRequired(SyncError):
+    """The server answered 426: this version of the app is too old for it."""
+
+
+class ServerError(SyncError):
+    """The server answered with an error, or with something that is not the protocol."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class Transport(Protocol):
+    async def pull(self, since: int, limit: int) -> PullResponse:
+        """``GET /api/sync?since=&limit=``: the changes after ``since``, one page."""
+        ...
+
+    async def push(self, request: PushRequest) -> PushResponse:
+        """``POST /api/sync``: the server's result for each mutation, in order."""
+        ...
