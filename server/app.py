@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
-from server import static
+from server import api, errors, openapi, static
+from server.accounts import Accounts, make_hasher
 from server.config import Config
+from server.database import Database
+from server.guards import SameOriginGuard
 
 # The page and scripts are revalidated on every load; the service worker does the offline caching.
 NO_CACHE = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
@@ -15,7 +22,17 @@ NO_CACHE = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
 
 def create_app(config: Config | None = None) -> FastAPI:
     config = config or Config.from_env()
+    db = Database(config.database)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Migrate at startup so a bad --database fails now, not at the first sync.
+        await run_in_threadpool(lambda: db.engine)
+        yield
+        db.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Setflow",
         summary="Sync API of Setflow, the offline-first workout tracker.",
         openapi_url="/api/openapi.json",
@@ -23,11 +40,20 @@ def create_app(config: Config | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.config = config
+    # The database opens (and migrates) on first use too, for servers run without lifespan.
+    app.state.db = db
+    app.state.accounts = Accounts(db, make_hasher(config.password_profile))
+    errors.install(app)
+    openapi.install(app)
+    app.add_middleware(SameOriginGuard)
     assets = static.Assets(config.static_root)
 
     @app.get("/api/health", tags=["meta"], summary="The server is up.")
     async def health() -> dict[str, str]:
         return {"status": "ok"}
+
+    # The API before the catch-all route for public files.
+    app.include_router(api.router)
 
     async def sw_assets(request: Request) -> Response:
         return Response(
@@ -45,6 +71,15 @@ def create_app(config: Config | None = None) -> FastAPI:
             return Response("Not found", status_code=404, media_type="text/plain")
         return FileResponse(path, media_type=static.media_type(path), headers=NO_CACHE)
 
+    async def api_not_found(request: Request) -> Response:
+        return errors.error_response(404, "not_found", "No such API endpoint.")
+
+    app.router.add_route(
+        "/api/{rest:path}",
+        api_not_found,
+        methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+        include_in_schema=False,
+    )
     app.router.add_route(
         "/sw-assets.js", sw_assets, methods=["GET", "HEAD"], include_in_schema=False
     )

@@ -7,10 +7,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.core.protocol import PUSH_BATCH_MAX
+
 ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_DATABASE = "sqlite:///data/setflow.sqlite3"
 DEFAULT_MAX_BODY = 5 * 1024 * 1024
+# Mutations one push may carry (the protocol's ceiling).
+DEFAULT_MAX_MUTATIONS = PUSH_BATCH_MAX
+# argon2id parameters, by name from ``argon2.profiles``: RFC 9106's recommendation for servers
+# without gigabytes to spare.  Tests pass "CHEAPEST"; production never should.
+DEFAULT_PASSWORD_PROFILE = "RFC_9106_LOW_MEMORY"
 
 
 @dataclass(frozen=True)
@@ -21,6 +28,8 @@ class Config:
     max_body: int = DEFAULT_MAX_BODY
     # Set when served over HTTPS: session cookies then carry the Secure flag.
     secure_cookies: bool = False
+    max_mutations: int = DEFAULT_MAX_MUTATIONS
+    password_profile: str = DEFAULT_PASSWORD_PROFILE
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ, **overrides: object) -> Config:
@@ -28,6 +37,7 @@ class Config:
             "database": environ.get("DATABASE_URL", DEFAULT_DATABASE),
             "static_root": Path(environ.get("SETFLOW_STATIC_ROOT", str(ROOT))),
             "max_body": int(environ.get("SETFLOW_MAX_BODY", DEFAULT_MAX_BODY)),
+            "password_profile": environ.get("SETFLOW_PASSWORD_PROFILE", DEFAULT_PASSWORD_PROFILE),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

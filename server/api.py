@@ -1,0 +1,208 @@
+"""The JSON API: thin handlers that parse, delegate to accounts/push/pull, and answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from app.core import protocol
+from app.core.schema import SCHEMA_VERSION
+from server import openapi as doc
+from server.accounts import SESSION_COOKIE, SESSION_SECONDS, Accounts, User, parse_credentials
+from server.config import Config
+from server.database import Database
+from server.errors import ApiError
+from server.guards import read_json
+from server.pull import pull
+from server.push import push
+
+# The schema versions this server can sync with.  A client outside them must update (426).
+SUPPORTED_SCHEMAS = frozenset({SCHEMA_VERSION})
+AUTH_BODY_LIMIT = 16 * 1024
+NO_STORE = {"Cache-Control": "no-store"}
+
+router = APIRouter(prefix="/api")
+
+
+def _config(request: Request) -> Config:
+    config: Config = request.app.state.config
+    return config
+
+
+def _db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def _accounts(request: Request) -> Accounts:
+    accounts: Accounts = request.app.state.accounts
+    return accounts
+
+
+def _answer(content: Any, status: int = 200) -> JSONResponse:
+    return JSONResponse(content, status_code=status, headers=NO_STORE)
+
+
+def _with_session(response: JSONResponse, request: Request, token: str) -> JSONResponse:
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=SESSION_SECONDS,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=_config(request).secure_cookies,
+    )
+    return response
+
+
+async def _user(request: Request) -> User:
+    user = await run_in_threadpool(_accounts(request).user_for, request.cookies.get(SESSION_COOKIE))
+    if user is None:
+        raise ApiError(401, "unauthorized", "Sign in to sync.")
+    return user
+
+
+def _check_schema(value: str | int | None) -> None:
+    """The schema handshake: 400 when missing or not a number, 426 when not served here."""
+    if isinstance(value, str):
+        value = value.strip()
+        if not value.isdigit() or len(value) > 9:
+            raise ApiError(400, "bad_request", f"{protocol.SCHEMA_HEADER} must be a number.")
+        value = int(value)
+    if value is None:
+        raise ApiError(400, "bad_request", f"Send the {protocol.SCHEMA_HEADER} header.")
+    if value not in SUPPORTED_SCHEMAS:
+        raise ApiError(
+            426,
+            "update_required",
+            "This version of Setflow is too old or too new for the server. Reload to update.",
+        )
+
+
+# --- accounts ---------------------------------------------------------------------------------
+
+
+@router.post(
+    "/auth/signup",
+    tags=["accounts"],
+    summary="Make an account and sign in (sets the session cookie).",
+    status_code=201,
+    response_model=None,
+    responses={201: {"model": doc.Account}, **doc.errors(400, 403, 409, 413, 422)},
+    openapi_extra=doc.body(doc.Credentials),
+)
+async def signup(request: Request) -> JSONResponse:
+    creds = parse_credentials(await read_json(request, AUTH_BODY_LIMIT))
+    user, token = await run_in_threadpool(_accounts(request).signup, creds)
+    return _with_session(_answer({"email": user.email}, 201), request, token)
+
+
+@router.post(
+    "/auth/login",
+    tags=["accounts"],
+    summary="Sign in (sets the session cookie).",
+    response_model=None,
+    responses={200: {"model": doc.Account}, **doc.errors(400, 401, 403, 413, 422, 429)},
+    openapi_extra=doc.body(doc.Credentials),
+)
+async def login(request: Request) -> JSONResponse:
+    creds = parse_credentials(await read_json(request, AUTH_BODY_LIMIT))
+    user, token = await run_in_threadpool(_accounts(request).login, creds)
+    return _with_session(_answer({"email": user.email}), request, token)
+
+
+@router.post(
+    "/auth/logout",
+    tags=["accounts"],
+    summary="End this session (clears the cookie).",
+    response_model=None,
+    responses={200: {"model": doc.LoggedOut}, **doc.errors(403)},
+)
+async def logout(request: Request) -> JSONResponse:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        await run_in_threadpool(_accounts(request).logout, token)
+    response = _answer({"ok": True})
+    response.delete_cookie(
+        SESSION_COOKIE,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=_config(request).secure_cookies,
+    )
+    return response
+
+
+@router.get(
+    "/auth/me",
+    tags=["accounts"],
+    summary="The signed-in account.",
+    response_model=None,
+    responses={200: {"model": doc.Account}, **doc.errors(401)},
+)
+async def me(request: Request) -> JSONResponse:
+    user = await _user(request)
+    return _answer({"email": user.email})
+
+
+# --- sync -------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/sync",
+    tags=["sync"],
+    summary="Pull the changes after a cursor, in version order.",
+    response_model=None,
+    responses={200: {"model": doc.PullResponse}, **doc.errors(400, 401, 422, 426)},
+    openapi_extra={
+        "parameters": [
+            doc.SCHEMA_PARAMETER,
+            {"name": "since", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+            {
+                "name": "limit",
+                "in": "query",
+                "schema": {"type": "integer", "minimum": 1, "maximum": protocol.PULL_LIMIT_MAX},
+            },
+        ]
+    },
+)
+async def sync_pull(request: Request) -> JSONResponse:
+    _check_schema(request.headers.get(protocol.SCHEMA_HEADER))
+    user = await _user(request)
+    try:
+        since = protocol.parse_cursor(request.query_params.get("since"))
+        limit = protocol.parse_limit(request.query_params.get("limit"))
+    except protocol.ProtocolError as err:
+        raise ApiError(422, "invalid", str(err)) from None
+    answer = await run_in_threadpool(pull, _db(request), user.id, since, limit)
+    return _answer(answer.to_json())
+
+
+@router.post(
+    "/sync",
+    tags=["sync"],
+    summary="Push local changes; one result per mutation, in order.",
+    response_model=None,
+    responses={
+        200: {"model": doc.PushResponse},
+        **doc.errors(400, 401, 403, 413, 422, 426),
+    },
+    openapi_extra={"parameters": [doc.SCHEMA_PARAMETER], **doc.body(doc.PushRequest)},
+)
+async def sync_push(request: Request) -> JSONResponse:
+    _check_schema(request.headers.get(protocol.SCHEMA_HEADER))
+    user = await _user(request)
+    config = _config(request)
+    body = await read_json(request, config.max_body)
+    try:
+        push_request = protocol.parse_push_request(body, max_mutations=config.max_mutations)
+    except protocol.ProtocolError as err:
+        raise ApiError(422, "invalid", str(err)) from None
+    _check_schema(push_request.schema_version)
+    answer = await run_in_threadpool(push, _db(request), user.id, push_request)
+    return _answer(answer.to_json())

@@ -1,0 +1,115 @@
+"""Shapes for the OpenAPI document only.  Requests are parsed by ``app/core/protocol.py`` (the
+browser runs that same module and must not need pydantic); these models merely describe it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import FastAPI
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import models_json_schema
+
+from app.core.protocol import SCHEMA_HEADER
+
+REF = "#/components/schemas/{model}"
+
+
+class Error(BaseModel):
+    error: str = Field(examples=["unauthorized"])
+    message: str = Field(examples=["Sign in to sync."])
+
+
+class Credentials(BaseModel):
+    email: str = Field(examples=["ada@example.org"])
+    password: str = Field(min_length=8, examples=["correct horse battery"])
+
+
+class Account(BaseModel):
+    email: str
+
+
+class LoggedOut(BaseModel):
+    ok: bool
+
+
+class Record(BaseModel):
+    """A whole record: the envelope, ``table``, and the table's own fields."""
+
+    model_config = ConfigDict(extra="allow")
+    id: str
+    table: str
+    createdAt: int
+    updatedAt: int
+    deviceId: str
+    deleted: bool
+    version: int
+
+
+class Mutation(BaseModel):
+    mutationId: str
+    table: str
+    id: str
+    kind: Literal["put", "delete", "restore"]
+    baseVersion: int
+    fields: dict[str, Any] = {}
+    clientTime: int = 0
+
+
+class PushRequest(BaseModel):
+    schemaVersion: int
+    deviceId: str
+    mutations: list[Mutation]
+
+
+class MutationResult(BaseModel):
+    mutationId: str
+    status: Literal["applied", "merged", "conflict", "duplicate"]
+    version: int
+    record: Record | None
+
+
+class PushResponse(BaseModel):
+    schemaVersion: int
+    results: list[MutationResult]
+
+
+class PullResponse(BaseModel):
+    schemaVersion: int
+    changes: list[Record]
+    cursor: int
+    hasMore: bool
+
+
+def body(model: type[BaseModel]) -> dict[str, Any]:
+    """``openapi_extra`` naming ``model`` as the JSON request body."""
+    ref = {"$ref": REF.format(model=model.__name__)}
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": ref}}}}
+
+
+SCHEMA_PARAMETER = {
+    "name": SCHEMA_HEADER,
+    "in": "header",
+    "required": True,
+    "schema": {"type": "integer"},
+    "description": "The client's schema version; 426 when the server cannot serve it.",
+}
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {status: {"model": Error} for status in statuses}
+
+
+def install(app: FastAPI) -> None:
+    """Add the request models (used by no handler signature) to the document's components."""
+    make = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        document = make()
+        _, defs = models_json_schema(
+            [(m, "validation") for m in (Credentials, PushRequest)], ref_template=REF
+        )
+        document.setdefault("components", {}).setdefault("schemas", {}).update(defs["$defs"])
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,81 @@
+"""Reading and writing synced records: database rows to ``merge.Row`` and back.
+
+Every query here is scoped by ``user_id``: the same record id under two users is two rows, and
+no request can name its way into another user's data.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from app.core.merge import Row
+from server.tables import records
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True, allow_nan=False)
+
+
+def from_db(row: Any) -> Row:
+    return Row(
+        table=row.table_name,
+        id=row.id,
+        version=row.version,
+        deleted=bool(row.deleted),
+        fields=json.loads(row.data),
+        field_versions={k: (v[0], v[1]) for k, v in json.loads(row.field_versions).items()},
+        device_id=row.device_id,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def load(conn: Connection, user_id: int, table: str, record_id: str) -> Row | None:
+    found = conn.execute(
+        select(records).where(
+            records.c.user_id == user_id,
+            records.c.table_name == table,
+            records.c.id == record_id,
+        )
+    ).first()
+    return None if found is None else from_db(found)
+
+
+def save(conn: Connection, user_id: int, row: Row, *, exists: bool) -> None:
+    values = {
+        "version": row.version,
+        "deleted": row.deleted,
+        "data": _dumps(row.fields),
+        "field_versions": _dumps({k: list(v) for k, v in row.field_versions.items()}),
+        "device_id": row.device_id,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+    }
+    if exists:
+        conn.execute(
+            update(records)
+            .where(
+                records.c.user_id == user_id,
+                records.c.table_name == row.table,
+                records.c.id == row.id,
+            )
+            .values(**values)
+        )
+    else:
+        conn.execute(
+            insert(records).values(user_id=user_id, table_name=row.table, id=row.id, **values)
+        )
+
+
+def changes_since(conn: Connection, user_id: int, since: int, limit: int) -> list[Row]:
+    """Up to ``limit`` records changed after version ``since``, oldest change first."""
+    found = conn.execute(
+        select(records)
+        .where(records.c.user_id == user_id, records.c.version > since)
+        .order_by(records.c.version)
+        .limit(limit)
+    ).all()
+    return [from_db(r) for r in found]

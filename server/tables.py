@@ -1,0 +1,85 @@
+"""The database tables, as SQLAlchemy Core objects (the migrations in ``migrations/`` make them).
+
+Times the server keeps for itself (``*_at`` of users, sessions, login failures) are milliseconds
+since the epoch on the server's clock.  ``records.created_at``/``updated_at`` are the devices'
+display-only timestamps; only ``version`` orders anything.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+# SQLite only auto-numbers an INTEGER PRIMARY KEY.
+ID = BigInteger().with_variant(Integer(), "sqlite")
+
+metadata = MetaData()
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("password_hash", String(255), nullable=False),
+    # The user's change counter: the last version handed out.  Its row is the push lock.
+    Column("version", BigInteger, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    # sha256 of the cookie's token: a stolen database holds no usable session.
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", ID, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+    Index("ix_sessions_user", "user_id"),
+)
+
+records = Table(
+    "records",
+    metadata,
+    Column("user_id", ID, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("table_name", String(40), primary_key=True),
+    Column("id", String(36), primary_key=True),
+    Column("version", BigInteger, nullable=False),
+    Column("deleted", Boolean, nullable=False),
+    Column("data", Text, nullable=False),  # JSON object of the user fields
+    Column("field_versions", Text, nullable=False),  # JSON {field: [version, deviceId]}
+    Column("device_id", String(80), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    # Unique: each version names one change of one user, so a locking bug fails loudly.
+    Index("ix_records_user_version", "user_id", "version", unique=True),
+)
+
+applied_mutations = Table(
+    "applied_mutations",
+    metadata,
+    Column("user_id", ID, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("mutation_id", String(36), primary_key=True),
+    Column("table_name", String(40), nullable=False),
+    Column("record_id", String(36), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("version", BigInteger, nullable=False),
+)
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("email", String(254), nullable=False),
+    Column("failed_at", BigInteger, nullable=False),
+    Index("ix_login_failures_email", "email", "failed_at"),
+)
