@@ -28,6 +28,7 @@ checked.  Program items are not checked: a program may name an exercise deleted 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -193,14 +194,25 @@ def _reject_constant(name: str) -> Any:
     )
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ImportRefused(f"The file holds a number too large to use ({text[:20]}).")
+    return value
+
+
 def _load_json(text: str) -> Any:
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+    except ImportRefused:
+        raise
     except json.JSONDecodeError as err:
         detail = err.msg[0].lower() + err.msg[1:]
         raise ImportRefused(
             f"The file is not valid JSON: {detail} at line {err.lineno}, column {err.colno}."
         ) from None
+    except ValueError:  # an integer beyond Python's digit limit for int()
+        raise ImportRefused("The file holds a number too long to use.") from None
     except RecursionError:
         raise ImportRefused("The file is not a Setflow export: it is nested too deeply.") from None
 

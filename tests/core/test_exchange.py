@@ -201,6 +201,11 @@ def test_nan_is_not_json() -> None:
     assert "NaN" in refused('{"format": "setflow-export", "x": NaN}')
 
 
+def test_numbers_too_large_to_use() -> None:
+    assert refused('{"x": 1e400}') == "The file holds a number too large to use (1e400)."
+    assert refused('{"x": ' + "9" * 5000 + "}") == "The file holds a number too long to use."
+
+
 def test_deeply_nested_file() -> None:
     assert "nested too deeply" in refused("[" * 200_000 + "]" * 200_000)
 
