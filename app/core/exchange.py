@@ -22,7 +22,9 @@ file with ``ImportRefused`` whose message is a sentence for a person:
 Referential check (a choice): a live set must point at a workout and an exercise whose id is in
 the file (live or tombstone: a delete on another device may race with a new set, and such a
 set is harmless) or in ``known_ids`` (ids the device already holds).  Deleted sets are not
-checked.  Program items are not checked: a program may name an exercise deleted since.
+checked.  Program items are not checked: a program may name an exercise deleted since.  Known
+gap: an export taken while a first sync was half done can hold a set whose workout has not
+arrived yet; that file is refused unless ``known_ids`` covers the missing id.
 """
 
 from __future__ import annotations
