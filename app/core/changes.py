@@ -122,18 +122,22 @@ def restore(
     device_id: str,
     now: int,
     new_id: NewId,
+    table: str | None = None,
 ) -> list[Change]:
     """Bring back a conflict record's losing values onto its target record, then dismiss it.
 
     ``current`` is the target record as this device has it (``None`` if it has none).  A
-    deleted or missing target is undeleted with kind ``restore`` (sent whole, so the revived
-    record is complete); a live one gets a put of just the values that differ.
+    deleted or missing target is undeleted with kind ``restore``; a live one gets a put of the
+    values that differ, based on its current version, so the server still merges it field by
+    field.  Either way only the losing values travel: sending the whole record would overwrite,
+    unseen, anything written on other devices since this device last pulled.
+
+    ``table`` names the target's table when the conflict record cannot (see the report on the
+    wire's ``"table"`` key); by default it is the conflict's own ``table`` field.
     """
-    table = conflict.get("table")
-    _user_table(str(table))
-    spec = get_table(table)
-    lost = conflict.get("fields") or {}
-    lost = {k: v for k, v in lost.items() if k in spec.field_map}
+    spec = get_table(table if table is not None else conflict.get("table"))
+    _user_table(spec.name)
+    lost = {k: v for k, v in (conflict.get("fields") or {}).items() if k in spec.field_map}
     check_fields(spec, lost, partial=True)
     changes: list[Change] = []
     if current is None or current.get("deleted"):
@@ -142,17 +146,12 @@ def restore(
             "createdAt": now,
             "version": 0,
         }
-        record = {
-            **base,
-            **lost,
-            "updatedAt": now,
-            "deviceId": device_id,
-            "deleted": False,
-        }
-        whole = user_fields(spec, record)
-        check_fields(spec, whole, partial=False)
+        record = {**base, **lost, "updatedAt": now, "deviceId": device_id, "deleted": False}
+        if current is None:
+            # Nothing local to fill the gaps: the losing values must make a whole record.
+            check_fields(spec, user_fields(spec, record), partial=False)
         mutation = Mutation(
-            new_id(), spec.name, record["id"], "restore", record["version"], whole, now
+            new_id(), spec.name, record["id"], "restore", record["version"], lost, now
         )
         changes.append(Change(record, mutation))
     else:

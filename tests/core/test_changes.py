@@ -156,7 +156,7 @@ def test_restore_onto_a_live_record_puts_the_losing_values_and_dismisses() -> No
     assert dismissal.record["deleted"] is True
 
 
-def test_restore_onto_a_deleted_record_undeletes_it_whole() -> None:
+def test_restore_onto_a_deleted_record_undeletes_it_with_the_losing_values() -> None:
     current = synced(
         changes.create("exercises", {"name": "Squat", "muscleGroup": "Legs"}, **kw()).record
     )
@@ -164,8 +164,9 @@ def test_restore_onto_a_deleted_record_undeletes_it_whole() -> None:
     conflict = conflict_for(current, {"name": "Back squat"})
     revive, dismissal = changes.restore(conflict, current, **kw())
     assert revive.mutation.kind == "restore" and revive.mutation.base_version == 7
-    assert revive.mutation.fields == {"name": "Back squat", "muscleGroup": "Legs"}
+    assert revive.mutation.fields == {"name": "Back squat"}
     assert revive.record["deleted"] is False and revive.record["name"] == "Back squat"
+    assert revive.record["muscleGroup"] == "Legs"
     assert dismissal.mutation.kind == "delete"
 
 
@@ -175,6 +176,15 @@ def test_restore_of_a_record_the_device_lacks_rebuilds_it() -> None:
     revive, _ = changes.restore(conflict, None, **kw(now=5))
     assert revive.record["id"] == target["id"] and revive.record["version"] == 0
     assert revive.mutation.kind == "restore" and revive.mutation.base_version == 0
+
+
+def test_restore_takes_the_table_from_the_caller_when_given() -> None:
+    current = synced(changes.create("exercises", {"name": "Squat"}, **kw()).record)
+    conflict = {**conflict_for(current, {"name": "Back squat"}), "table": None}
+    with pytest.raises(ValidationError, match="Unknown table"):
+        changes.restore(conflict, current, **kw())
+    put, _ = changes.restore(conflict, current, table="exercises", **kw())
+    assert put.mutation.table == "exercises" and put.mutation.fields == {"name": "Back squat"}
 
 
 def test_restore_with_nothing_left_to_change_only_dismisses() -> None:
