@@ -101,11 +101,13 @@ WORKOUT_SETS = Table(
 )
 
 # Written by the server when a pushed change loses; a device dismisses one by deleting it.
+# The target's table is ``recordTable``, not ``table``: on the wire every record carries its own
+# table under ``"table"`` (here always "conflicts"), which would hide a field of that name.
 CONFLICTS = Table(
     "conflicts",
     "conflicts",
     (
-        Field("table", "text", required=True, max_length=40, label="Table"),
+        Field("recordTable", "text", required=True, max_length=40, label="Table"),
         Field("recordId", "uuid", required=True, label="Record"),
         Field("reason", "text", required=True, max_length=40, label="Reason"),
         Field("fields", "json", label="Your values"),
