@@ -226,7 +226,7 @@ def _conflict(
     won: dict[str, Any],
 ) -> Row:
     fields = {
-        "table": row.table,
+        "recordTable": row.table,
         "recordId": row.id,
         "reason": reason,
         "fields": lost,

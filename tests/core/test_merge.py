@@ -1,0 +1,225 @@
+"""The merge rules, one by one, without a database."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from app.core import merge
+from app.core.merge import Row
+from app.core.protocol import APPLIED, CONFLICT, MERGED, Mutation
+from app.core.schema import CONFLICTS, check_record, get_table
+
+RID = "0b0a6e3e-2f59-4b1b-9d86-0d4e3c1f2a10"
+
+
+def mutation(
+    kind: str = "put", base: int = 0, fields: dict[str, Any] | None = None, **kw: Any
+) -> Mutation:
+    return Mutation(
+        mutation_id=kw.get("mutation_id", str(uuid.uuid4())),
+        table=kw.get("table", "exercises"),
+        id=kw.get("id", RID),
+        kind=kind,
+        base_version=base,
+        fields={} if fields is None else fields,
+        client_time=kw.get("client_time", 1000),
+    )
+
+
+def stored(version: int = 3, deleted: bool = False, **writers: tuple[int, str]) -> Row:
+    """An exercise at ``version`` whose name and muscleGroup were written as ``writers`` say."""
+    versions = {"name": (1, "a"), "muscleGroup": (1, "a"), **writers}
+    return Row(
+        table="exercises",
+        id=RID,
+        version=version,
+        deleted=deleted,
+        fields={"name": "Squat", "muscleGroup": "Legs"},
+        field_versions=versions,
+        device_id="a",
+        created_at=10,
+        updated_at=20,
+    )
+
+
+def local(row: Row) -> dict[str, Any]:
+    """The record as a device stores it: the wire form without its ``"table"`` key."""
+    record = row.to_record()
+    assert record.pop("table") == row.table
+    return record
+
+
+def test_put_on_new_id_creates_the_record() -> None:
+    out = merge.apply(None, mutation(fields={"name": "Row", "muscleGroup": None}), "a", 7)
+    assert out.status == APPLIED and out.written and out.conflict is None
+    assert out.row.version == 7 and out.row.fields == {"name": "Row", "muscleGroup": None}
+    assert out.row.field_versions == {"name": (7, "a"), "muscleGroup": (7, "a")}
+    assert out.row.created_at == out.row.updated_at == 1000
+    check_record(get_table("exercises"), local(out.row))
+
+
+def test_missing_client_time_falls_back_to_now() -> None:
+    out = merge.apply(None, mutation(fields={"name": "Row"}, client_time=0), "a", 1, now=55)
+    assert out.row.created_at == 55
+
+
+def test_put_on_current_base_applies() -> None:
+    out = merge.apply(stored(3), mutation(base=3, fields={"name": "Front squat"}), "b", 4)
+    assert out.status == APPLIED and out.written
+    assert out.row.fields["name"] == "Front squat" and out.row.version == 4
+    assert out.row.field_versions["name"] == (4, "b")
+    assert out.row.field_versions["muscleGroup"] == (1, "a")
+    assert out.row.device_id == "b"
+
+
+def test_put_changing_nothing_takes_no_version() -> None:
+    row = stored(3)
+    out = merge.apply(row, mutation(base=1, fields={"name": "Squat"}), "b", 4)
+    assert out.status == APPLIED and not out.written and out.row is row
+    assert out.versions_used == 0
+
+
+def test_edits_of_different_fields_both_survive() -> None:
+    row = stored(3, name=(3, "a"))  # device a renamed it at version 3
+    row = Row(**{**row.__dict__, "fields": {"name": "Back squat", "muscleGroup": "Legs"}})
+    out = merge.apply(row, mutation(base=1, fields={"muscleGroup": "Quads"}), "b", 4)
+    assert out.status == MERGED and out.written and out.conflict is None
+    assert out.row.fields == {"name": "Back squat", "muscleGroup": "Quads"}
+
+
+def test_same_field_edited_elsewhere_keeps_server_value_and_records_the_loss() -> None:
+    row = Row(**{**stored(3, name=(3, "a")).__dict__, "fields": {"name": "Back squat"}})
+    push = mutation(base=1, fields={"name": "Low-bar squat", "muscleGroup": "Glutes"})
+    out = merge.apply(row, push, "b", 4)
+    assert out.status == CONFLICT and out.written
+    assert out.row.fields["name"] == "Back squat"  # the server's value wins
+    assert out.row.fields["muscleGroup"] == "Glutes"  # the other field applies
+    lost = out.conflict
+    assert lost is not None and lost.table == CONFLICTS.name
+    assert lost.id == str(uuid.uuid5(merge.CONFLICT_NAMESPACE, push.mutation_id))
+    assert lost.version == 5 and out.versions_used == 2
+    assert lost.fields == {
+        "recordTable": "exercises",
+        "recordId": RID,
+        "reason": merge.EDITED,
+        "fields": {"name": "Low-bar squat"},
+        "serverFields": {"name": "Back squat"},
+        "lostBy": "b",
+    }
+    check_record(CONFLICTS, local(lost))
+
+
+def test_conflict_only_takes_one_version_when_nothing_else_applies() -> None:
+    row = Row(**{**stored(3, name=(3, "a")).__dict__, "fields": {"name": "Back squat"}})
+    out = merge.apply(row, mutation(base=1, fields={"name": "Low-bar squat"}), "b", 4)
+    assert out.status == CONFLICT and not out.written and out.row is row
+    assert out.conflict is not None and out.conflict.version == 4 and out.versions_used == 1
+
+
+def test_same_value_pushed_is_no_conflict() -> None:
+    row = Row(**{**stored(3, name=(3, "a")).__dict__, "fields": {"name": "Back squat"}})
+    out = merge.apply(row, mutation(base=1, fields={"name": "Back squat"}), "b", 4)
+    assert out.status == APPLIED and not out.written and out.conflict is None
+
+
+def test_own_earlier_unacknowledged_edit_is_no_conflict() -> None:
+    row = Row(**{**stored(3, name=(3, "b")).__dict__, "fields": {"name": "Back squat"}})
+    out = merge.apply(row, mutation(base=1, fields={"name": "Box squat"}), "b", 4)
+    assert out.status == MERGED and out.row.fields["name"] == "Box squat"
+
+
+def test_field_written_at_or_before_base_is_no_conflict() -> None:
+    row = Row(**{**stored(3, name=(2, "a")).__dict__, "fields": {"name": "Back squat"}})
+    out = merge.apply(row, mutation(base=2, fields={"name": "Box squat"}), "b", 4)
+    assert out.status == MERGED and out.row.fields["name"] == "Box squat"
+
+
+def test_put_on_tombstone_keeps_the_delete_and_the_whole_edit() -> None:
+    row = stored(5, deleted=True)
+    out = merge.apply(row, mutation(base=3, fields={"name": "Zombie"}), "b", 6)
+    assert out.status == CONFLICT and not out.written and out.row.deleted
+    assert out.conflict is not None
+    assert out.conflict.fields["reason"] == merge.DELETED
+    assert out.conflict.fields["fields"] == {"name": "Zombie"}
+    assert out.conflict.fields["lostBy"] == "b" and out.conflict.version == 6
+
+
+def test_delete_makes_a_tombstone_that_keeps_the_data() -> None:
+    out = merge.apply(stored(3), mutation("delete", base=3), "a", 4)
+    assert out.status == APPLIED and out.written and out.row.deleted
+    assert out.row.version == 4 and out.row.fields["name"] == "Squat"
+    assert out.conflict is None
+
+
+def test_delete_of_unknown_id_stores_a_tombstone() -> None:
+    out = merge.apply(None, mutation("delete"), "a", 1)
+    assert out.written and out.row.deleted and out.row.fields == {}
+    check_record(get_table("exercises"), local(out.row))
+
+
+def test_delete_of_tombstone_changes_nothing() -> None:
+    row = stored(5, deleted=True)
+    out = merge.apply(row, mutation("delete", base=1), "a", 6)
+    assert out.status == APPLIED and not out.written and out.row is row
+
+
+def test_delete_after_edits_elsewhere_wins_but_keeps_them() -> None:
+    row = Row(**{**stored(3, name=(3, "b")).__dict__, "fields": {"name": "Back squat"}})
+    out = merge.apply(row, mutation("delete", base=1), "a", 4)
+    assert out.status == CONFLICT and out.written and out.row.deleted
+    assert out.conflict is not None and out.conflict.version == 5
+    assert out.conflict.fields["reason"] == merge.EDITED_THEN_DELETED
+    assert out.conflict.fields["fields"] == {"name": "Back squat"}
+    assert out.conflict.fields["lostBy"] == "b"
+
+
+def test_delete_after_own_edits_loses_nothing() -> None:
+    row = stored(3, name=(3, "a"))
+    out = merge.apply(row, mutation("delete", base=1), "a", 4)
+    assert out.status == APPLIED and out.conflict is None
+
+
+def test_dismissing_a_conflict_record_is_a_plain_delete() -> None:
+    lost = merge.apply(
+        Row(**{**stored(3, name=(3, "a")).__dict__, "fields": {"name": "X"}}),
+        mutation(base=1, fields={"name": "Y"}),
+        "b",
+        4,
+    ).conflict
+    assert lost is not None
+    out = merge.apply(lost, mutation("delete", base=0, table="conflicts", id=lost.id), "b", 9)
+    assert out.status == APPLIED and out.row.deleted and out.conflict is None
+
+
+def test_restore_undeletes_and_applies_fields() -> None:
+    row = stored(5, deleted=True)
+    out = merge.apply(row, mutation("restore", base=2, fields={"name": "Revived"}), "b", 6)
+    assert out.status == APPLIED and out.written and not out.row.deleted
+    assert out.row.fields == {"name": "Revived", "muscleGroup": "Legs"}
+
+
+def test_restore_without_fields_brings_back_the_kept_data() -> None:
+    out = merge.apply(stored(5, deleted=True), mutation("restore", base=5), "b", 6)
+    assert out.written and not out.row.deleted and out.row.fields["name"] == "Squat"
+
+
+def test_restore_of_live_record_applies_fields_as_chosen() -> None:
+    row = Row(**{**stored(3, name=(3, "a")).__dict__, "fields": {"name": "Back squat"}})
+    out = merge.apply(row, mutation("restore", base=1, fields={"name": "Mine"}), "b", 4)
+    assert out.status == APPLIED and out.row.fields["name"] == "Mine"
+
+
+def test_conflict_ids_are_deterministic() -> None:
+    row = Row(**{**stored(3, name=(3, "a")).__dict__, "fields": {"name": "X"}})
+    push = mutation(base=1, fields={"name": "Y"})
+    first = merge.apply(row, push, "b", 4).conflict
+    again = merge.apply(row, push, "b", 9).conflict
+    assert first is not None and again is not None and first.id == again.id
+
+
+def test_old_device_syncing_late_never_brings_a_deleted_record_back() -> None:
+    row = merge.apply(stored(3), mutation("delete", base=3), "a", 4).row
+    for kind in ("put", "delete"):
+        out = merge.apply(row, mutation(kind, base=1, fields={"name": "Old"}), "old", 5)
+        assert out.row.deleted and out.row.fields["name"] == "Squat"
