@@ -19,6 +19,16 @@ window.addEventListener("py:error", (e) => showStartupError(String(e.detail || "
 window.addEventListener("unhandledrejection", (e) => {
   if (root.dataset.appState === "loading") showStartupError(`The Python runtime failed: ${e.reason}`);
 });
+// PyScript shows an uncaught Python error as a .py-error element.
+new MutationObserver((records) => {
+  for (const r of records) {
+    for (const node of r.addedNodes) {
+      if (node.classList && node.classList.contains("py-error")) {
+        showStartupError(node.textContent.trim().split("\n").slice(-1)[0] || "Python failed.");
+      }
+    }
+  }
+}).observe(document.documentElement, { childList: true, subtree: true });
 setTimeout(() => {
   if (root.dataset.appState === "loading") {
     showStartupError("The Python runtime did not start. Check your connection for the first visit.");
@@ -26,27 +36,29 @@ setTimeout(() => {
 }, STARTUP_LIMIT_MS);
 
 // --- Service worker and updates -------------------------------------------------------------
-let reloading = false;
+// Set when the person clicks "Reload": only then does a change of worker reload the page (a
+// first visit's worker taking control must not reload a page that is already current).
+let updateAccepted = false;
 
 function offerUpdate(worker) {
   const banner = document.getElementById("update-banner");
   banner.hidden = false;
   document.getElementById("update-reload").onclick = () => {
+    updateAccepted = true;
     worker.postMessage({ type: "SKIP_WAITING" });
   };
 }
 
 async function registerWorker() {
   if (!("serviceWorker" in navigator)) return;
-  const hadController = Boolean(navigator.serviceWorker.controller);
   const registration = await navigator.serviceWorker.register("/sw.js", {
     scope: "/",
     updateViaCache: "none",
   });
   // Reload once the new worker has taken over, so page and scripts are of one version.
   navigator.serviceWorker.addEventListener("controllerchange", () => {
-    if (!hadController || reloading) return;
-    reloading = true;
+    if (!updateAccepted) return;
+    updateAccepted = false;
     location.reload();
   });
   const watch = (worker) => {

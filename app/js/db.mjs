@@ -1,0 +1,154 @@
+// The IndexedDB helper: runs whole transactions on plain data for Python (app/browser/idb.py).
+//
+// A Dexie transaction whose body is a Python coroutine never settles, so every multi-table write
+// is one JS function here, called from Python with plain arrays and objects. The decisions
+// (what to write, which rows are pending) are made in Python; this file only carries them out
+// atomically.
+import Dexie from "/vendor/dexie/dexie.mjs";
+
+const DB_NAME = "setflow";
+const DATA_TABLES = ["exercises", "programs", "workoutLogs", "workoutSets", "conflicts"];
+
+// Schema versions: add a new db.version(N) with an upgrade() when the shape changes; never edit
+// an old one (Dexie migrates existing data step by step).
+function declare(db) {
+  db.version(1).stores({
+    exercises: "id",
+    programs: "id",
+    workoutLogs: "id, date",
+    workoutSets: "id, workoutId, exerciseId",
+    conflicts: "id",
+    outbox: "++seq, &mutationId, [table+id]",
+    meta: "key",
+  });
+}
+
+let db = null;
+
+export async function open(name = DB_NAME) {
+  if (db && db.name === name) return true;
+  db = new Dexie(name);
+  declare(db);
+  await db.open();
+  return true;
+}
+
+export function tables() {
+  return DATA_TABLES.slice();
+}
+
+export async function getAll(table) {
+  return db.table(table).toArray();
+}
+
+export async function get(table, id) {
+  return (await db.table(table).get(id)) ?? null;
+}
+
+export async function getMeta(key) {
+  const row = await db.meta.get(key);
+  return row ? row.value : null;
+}
+
+export async function setMeta(key, value) {
+  await db.meta.put({ key, value });
+}
+
+function byTable(rows) {
+  const groups = new Map();
+  for (const { table, record } of rows) {
+    if (!groups.has(table)) groups.set(table, []);
+    groups.get(table).push(record);
+  }
+  return groups;
+}
+
+// Records and their outbox entries in one transaction: both are stored or neither is.
+export async function write(rows, mutations) {
+  const groups = byTable(rows);
+  await db.transaction("rw", [...groups.keys(), "outbox"].map((t) => db.table(t)), async () => {
+    for (const [table, records] of groups) await db.table(table).bulkPut(records);
+    if (mutations.length) await db.outbox.bulkAdd(mutations);
+  });
+}
+
+async function pendingKeys() {
+  const keys = new Set();
+  await db.outbox.each((m) => keys.add(m.table + "\u0000" + m.id));
+  return keys;
+}
+
+// Pulled rows replace local ones, except rows with unpushed outbox entries; the cursor is
+// saved in the same transaction, so a crash can neither skip nor half-apply a page.
+export async function applyPulled(rows, cursorKey, cursor) {
+  const all = [...DATA_TABLES, "outbox", "meta"].map((t) => db.table(t));
+  return db.transaction("rw", all, async () => {
+    const pending = await pendingKeys();
+    const taken = rows.filter(({ table, record }) => !pending.has(table + "\u0000" + record.id));
+    for (const [table, records] of byTable(taken)) await db.table(table).bulkPut(records);
+    await db.meta.put({ key: cursorKey, value: cursor });
+    return taken.length;
+  });
+}
+
+// Acknowledged outbox entries leave; the server's records are stored unless still pending.
+export async function acknowledge(mutationIds, rows) {
+  const all = [...DATA_TABLES, "outbox"].map((t) => db.table(t));
+  await db.transaction("rw", all, async () => {
+    await db.outbox.where("mutationId").anyOf(mutationIds).delete();
+    const pending = await pendingKeys();
+    const taken = rows.filter(({ table, record }) => !pending.has(table + "\u0000" + record.id));
+    for (const [table, records] of byTable(taken)) await db.table(table).bulkPut(records);
+  });
+}
+
+export async function outbox(limit) {
+  return db.outbox.orderBy("seq").limit(limit).toArray();
+}
+
+export async function outboxCount() {
+  return db.outbox.count();
+}
+
+// Bulk upserts of whole tables plus their outbox entries, all or nothing.
+export async function importTables(tableRecords, mutations) {
+  const names = Object.keys(tableRecords);
+  await db.transaction("rw", [...names, "outbox"].map((t) => db.table(t)), async () => {
+    for (const name of names) await db.table(name).bulkPut(tableRecords[name]);
+    if (mutations.length) await db.outbox.bulkAdd(mutations);
+  });
+}
+
+// Calls back on any change to the data, in this tab or another one (Dexie broadcasts them).
+export function onChange(callback) {
+  const handler = () => callback();
+  Dexie.on("storagemutated", handler);
+  return () => Dexie.on("storagemutated").unsubscribe(handler);
+}
+
+export async function storageEstimate() {
+  const estimate = navigator.storage && navigator.storage.estimate
+    ? await navigator.storage.estimate()
+    : { usage: null, quota: null };
+  const persisted = navigator.storage && navigator.storage.persisted
+    ? await navigator.storage.persisted()
+    : false;
+  return { usage: estimate.usage ?? null, quota: estimate.quota ?? null, persisted };
+}
+
+export async function requestPersistence() {
+  if (!(navigator.storage && navigator.storage.persist)) return false;
+  return navigator.storage.persist();
+}
+
+// Hands a finished export to the person as a file download.
+export function download(filename, text) {
+  const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -1,0 +1,93 @@
+"""The real Setflow server in a child process, which a test can stop and start again."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PUBLIC = ("index.html", "manifest.json", "sw.js", "pyscript.toml", "app", "icons", "vendor")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def port_is_closed(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def copy_public_files(dest: Path) -> Path:
+    """A deployable copy of the app's public files, for tests that deploy a change."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in PUBLIC:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+class LiveServer:
+    def __init__(self, database: str, static_root: Path | None = None, port: int | None = None):
+        self.database = database
+        self.static_root = static_root
+        self.port = port or free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> LiveServer:
+        env = dict(os.environ)
+        if self.static_root is not None:
+            env["SETFLOW_STATIC_ROOT"] = str(self.static_root)
+        cmd = [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", str(self.port)]
+        self.process = subprocess.Popen(
+            [*cmd, "--database", self.database],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                err = self.process.stderr.read().decode() if self.process.stderr else ""
+                raise RuntimeError(f"server exited with {self.process.returncode}:\n{err}")
+            try:
+                with urllib.request.urlopen(self.url + "/api/health", timeout=1) as resp:
+                    if resp.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not answer /api/health within 30 s")
+
+    def stop(self) -> None:
+        """Stop the process we started (by its own PID) and prove the port refuses connections."""
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.process = None
+        deadline = time.monotonic() + 10
+        while not port_is_closed(self.port):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"port {self.port} still accepts connections after stop")
+            time.sleep(0.1)

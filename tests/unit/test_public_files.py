@@ -1,0 +1,83 @@
+"""What the server may serve, and what the browser is told to load."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from server import static
+from server.app import create_app
+from server.config import Config
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_pyscript_lists_every_python_module_the_browser_imports() -> None:
+    config = tomllib.loads((ROOT / "pyscript.toml").read_text())
+    listed = {dest for dest in config["files"].values()}
+    for url, dest in config["files"].items():
+        assert url == "/" + dest, f"{url} should load into {dest}"
+    modules = {
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "app").rglob("*.py")
+        if "__pycache__" not in p.parts and p.name != "main.py"
+    }
+    assert modules - listed == set(), "add these to [files] in pyscript.toml"
+    assert listed - modules == set(), "pyscript.toml lists files that do not exist"
+
+
+def test_pyscript_uses_the_vendored_runtime() -> None:
+    config = tomllib.loads((ROOT / "pyscript.toml").read_text())
+    assert config["interpreter"] == "/vendor/pyodide/pyodide.mjs"
+    assert "packages" not in config  # no micropip, no wheels from elsewhere
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "server/app.py",
+        "tests/unit/test_public_files.py",
+        ".git/config",
+        "data/setflow.sqlite3",
+        "pyproject.toml",
+        "Makefile",
+        "node_modules/dexie/package.json",
+        "app/../server/app.py",
+        "app/core/__pycache__/schema.cpython-311.pyc",
+        "requirements.lock",
+        ".ci/run",
+    ],
+)
+def test_private_files_are_never_served(path: str) -> None:
+    client = TestClient(create_app(Config(database="sqlite://", static_root=ROOT)))
+    assert client.get("/" + path).status_code == 404
+
+
+def test_public_files_are_served_with_their_types() -> None:
+    client = TestClient(create_app(Config(database="sqlite://", static_root=ROOT)))
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "data-app-state" in page.text
+    assert client.get("/manifest.json").json()["short_name"] == "Setflow"
+    assert client.get("/app/core/schema.py").headers["content-type"].startswith("text/x-python")
+    assert client.get("/sw.js").headers["content-type"].startswith("text/javascript")
+    assert client.get("/api/nope").status_code == 404
+
+
+def test_asset_list_covers_the_runtime_and_changes_with_content(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text("<html></html>")
+    (tmp_path / "sw.js").write_text("//")
+    (tmp_path / "vendor" / "pyodide").mkdir(parents=True)
+    (tmp_path / "vendor" / "pyodide" / "pyodide.asm.wasm").write_bytes(b"\0asm")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "notes.txt").write_text("not public")
+    assets = static.Assets(tmp_path)
+    first = assets.current()
+    assert first.urls == ("/", "/index.html", "/vendor/pyodide/pyodide.asm.wasm")
+    (tmp_path / "index.html").write_text("<html>v2</html>")
+    second = assets.current()
+    assert second.version != first.version
+    assert f'"{second.version}"' in second.script()
