@@ -20,6 +20,9 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Alembic loads env.py and the migration scripts as modules, which is not thread-safe; processes
+# take turns through the database's own lock instead (see migrations/env.py).
+_MIGRATING = threading.Lock()
 _WRITE = "setflow_write"
 
 
@@ -66,7 +69,7 @@ def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest migration (run at startup; harmless when up to date)."""
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.connect() as conn:
+    with _MIGRATING, engine.connect() as conn:
         conn.execution_options(**{_WRITE: True})
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
