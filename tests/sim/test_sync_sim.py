@@ -1,0 +1,332 @@
+"""Several devices edit offline and sync through a bad network with the real server.
+
+Each example signs up a fresh user on the real server app (in-process, through httpx), gives
+it two or three devices (a MemoryStore and a SyncEngine each, signed in with their own
+session), and runs random steps: creates, edits, deletes, restores and dismissals of conflicts,
+syncs through a network that drops, duplicates, delays (reorders) and loses requests and answers,
+and late delivery of held requests.  Then the network heals, every held request arrives, and
+every device syncs twice round.  Afterwards:
+
+1. Every device holds exactly the server's data (tombstones included) and an empty outbox.
+2. Nothing a person typed is lost: each value is in the final data (live or tombstone), in a
+   conflict record, or was replaced by a later edit on a device that showed it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from app.core import changes
+from app.core.device import DEVICE_ID_KEY, LAST_SYNCED_KEY
+from app.core.engine import SyncEngine
+from app.core.memory_store import MemoryStore
+from app.core.schema import ENVELOPE_FIELDS
+from app.core.store import split_change
+from tests.sim.http_transport import HttpTransport
+from tests.sim.network import FAULTS, OK, FlakyTransport, Network
+
+EXAMPLES = int(os.environ.get("SETFLOW_SIM_EXAMPLES", "30"))
+MAX_STEPS = int(os.environ.get("SETFLOW_SIM_STEPS", "30"))
+PASSWORD = "correct horse battery"
+# Small pages and batches, so paging and batching happen in small scenarios too.
+PULL_LIMIT = 3
+PUSH_BATCH = 2
+TABLES = ("exercises", "workoutLogs")
+
+_emails = itertools.count()
+Key = tuple[str, str]  # (record id, field)
+
+
+@dataclass
+class Device:
+    name: str
+    store: MemoryStore
+    engine: SyncEngine
+    transport: FlakyTransport
+    client: httpx.AsyncClient
+    settings: dict[str, str]
+    # What this device's person sees until the server confirms it: record id -> field -> value.
+    expected: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    async def write(self, made: list[changes.Change]) -> None:
+        await self.store.write(made)
+        for change in made:
+            seen = self.expected.setdefault(change.record["id"], {})
+            seen.update(change.mutation.fields)
+            seen["deleted"] = change.record["deleted"]
+
+    async def check_pending_shown(self) -> None:
+        """Pending edits are never overwritten: the device shows them until acknowledged."""
+        pending = {m.id for m in await self.store.outbox(10**6)}
+        for record_id in list(self.expected):
+            if record_id not in pending:
+                del self.expected[record_id]
+                continue
+            found = [await self.store.get(t, record_id) for t in (*TABLES, "conflicts")]
+            record = next(r for r in found if r is not None)
+            shown = {name: record.get(name) for name in self.expected[record_id]}
+            assert shown == self.expected[record_id], (self.name, record_id)
+
+
+@dataclass
+class Ledger:
+    """Every value a person typed, and which values a later edit knowingly replaced."""
+
+    typed: list[tuple[str, str, str, Any]] = field(
+        default_factory=list
+    )  # (device, id, field, value)
+    replaced: dict[Key, set[Any]] = field(default_factory=lambda: defaultdict(set))
+
+    def note(self, device: str, before: dict[str, Any] | None, change: changes.Change) -> None:
+        record = change.record
+        for name, value in change.mutation.fields.items():
+            if before is not None and before.get(name) == value:
+                continue
+            self.typed.append((device, record["id"], name, value))
+            if before is not None:
+                self.replaced[(record["id"], name)].add(before.get(name))
+
+
+class Sim:
+    def __init__(self, app: FastAPI, data: st.DataObject, network: Network) -> None:
+        self.app = app
+        self.data = data
+        self.network = network
+        self.ledger = Ledger()
+        self.devices: list[Device] = []
+        self.clock = itertools.count(1_700_000_000_000, 1000)
+        self.values = itertools.count()
+        self.kinds: list[str] = []  # what resolve did, for the statistics
+
+    def client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=self.app), base_url="http://testserver"
+        )
+
+    async def sign_up(self, devices: int) -> None:
+        email = f"sim{next(_emails)}-{uuid.uuid4().hex[:8]}@example.org"
+        creds = {"email": email, "password": PASSWORD}
+        async with self.client() as first:
+            answer = await first.post("/api/auth/signup", json=creds)
+            assert answer.status_code == 201, answer.text
+        for i in range(devices):
+            client = self.client()
+            answer = await client.post("/api/auth/login", json=creds)
+            assert answer.status_code == 200, answer.text
+            name = f"device-{i}"
+            transport = FlakyTransport(HttpTransport(client), self.network, name)
+            store = MemoryStore()
+            prefs = {DEVICE_ID_KEY: name}
+            engine = SyncEngine(
+                store, transport, prefs, lambda: 1.7e9, pull_limit=PULL_LIMIT, push_batch=PUSH_BATCH
+            )
+            self.devices.append(Device(name, store, engine, transport, client, prefs))
+
+    async def close(self) -> None:
+        for device in self.devices:
+            await device.client.aclose()
+
+    def kw(self, device: Device) -> dict[str, Any]:
+        return {
+            "device_id": device.name,
+            "now": next(self.clock),
+            "new_id": lambda: str(uuid.uuid4()),
+        }
+
+    def value(self, table: str) -> dict[str, Any]:
+        n = next(self.values)
+        if table == "exercises":
+            field_name = self.data.draw(st.sampled_from(["name", "muscleGroup"]), label="field")
+            return {field_name: f"{field_name}-{n}"}
+        return {"notes": f"notes-{n}"}
+
+    # --- steps -------------------------------------------------------------------------------
+
+    async def create(self, device: Device) -> None:
+        table = self.data.draw(st.sampled_from(TABLES), label="table")
+        n = next(self.values)
+        fields: dict[str, Any] = (
+            {"name": f"name-{n}", "muscleGroup": f"muscleGroup-{n}"}
+            if table == "exercises"
+            else {"date": "2026-01-31", "notes": f"notes-{n}"}
+        )
+        change = changes.create(table, fields, **self.kw(device))
+        await device.write([change])
+        self.ledger.note(device.name, None, change)
+
+    async def pick(self, device: Device, table: str) -> dict[str, Any] | None:
+        rows = sorted(await device.store.all(table), key=lambda r: r["id"])
+        if not rows:
+            return None
+        return rows[self.data.draw(st.integers(0, len(rows) - 1), label="record")]
+
+    async def edit(self, device: Device) -> None:
+        table = self.data.draw(st.sampled_from(TABLES), label="table")
+        current = await self.pick(device, table)
+        if current is None:
+            return
+        change = changes.edit(table, current, self.value(table), **self.kw(device))
+        assert change is not None  # every typed value is new
+        await device.write([change])
+        self.ledger.note(device.name, current, change)
+
+    async def delete(self, device: Device) -> None:
+        table = self.data.draw(st.sampled_from(TABLES), label="table")
+        current = await self.pick(device, table)
+        if current is not None:
+            await device.write([changes.delete(table, current, **self.kw(device))])
+
+    async def target_of(self, device: Device, conflict: dict[str, Any]) -> tuple[str, Any]:
+        # The conflict's own "table" field does not survive the wire (see the report), so find
+        # the target by id, which is unique across tables.
+        for table in TABLES:
+            found = await device.store.get(table, conflict["recordId"])
+            if found is not None:
+                return table, found
+        return str(conflict.get("table")), None
+
+    async def resolve(self, device: Device) -> None:
+        conflict = await self.pick(device, "conflicts")
+        if conflict is None:
+            return
+        if self.data.draw(st.booleans(), label="restore?"):
+            table, current = await self.target_of(device, conflict)
+            if current is None:
+                return
+            made = changes.restore(conflict, current, table=table, **self.kw(device))
+            self.kinds.append("restore")
+            await device.write(made)
+            for change in made[:-1]:
+                self.ledger.note(device.name, current, change)
+        else:
+            await device.write([changes.dismiss(conflict, **self.kw(device))])
+
+    async def sync(self, device: Device) -> None:
+        device.transport.script = self.data.draw(
+            st.lists(st.sampled_from(FAULTS), max_size=6), label="faults"
+        )
+        device.transport.pick_second = self.data.draw(st.booleans(), label="second answer")
+        await device.engine.full_sync()
+        device.transport.script = []
+        await device.check_pending_shown()
+
+    async def deliver(self) -> None:
+        if self.network.held:
+            await self.network.deliver(self.data.draw(st.integers(0, 100), label="held"))
+
+    async def seed(self) -> None:
+        """Shared records to start from: conflicts need a record two devices both hold."""
+        for _ in range(self.data.draw(st.integers(0, 3), label="seed records")):
+            await self.create(self.devices[0])
+        for device in self.devices:
+            assert (await device.engine.full_sync()).ok
+
+    async def run(self) -> None:
+        await self.seed()
+        steps = self.data.draw(st.integers(1, MAX_STEPS), label="steps")
+        # Weighted towards edits and syncs: conflicts need shared records edited on two devices.
+        actions = ["create", "edit", "edit", "edit", "delete", "resolve", "resolve"]
+        actions += ["sync", "sync", "sync", "deliver"]
+        for _ in range(steps):
+            device = self.devices[self.data.draw(st.integers(0, len(self.devices) - 1))]
+            action = self.data.draw(st.sampled_from(actions), label="action")
+            if action == "deliver":
+                await self.deliver()
+            else:
+                await getattr(self, action)(device)
+
+    # --- the end -----------------------------------------------------------------------------
+
+    async def heal(self) -> None:
+        await self.network.deliver()
+        for _ in range(2):
+            for device in self.devices:
+                device.transport.script = [OK] * 0
+                result = await device.engine.full_sync()
+                assert result.ok, (device.name, result, self.network.log[-20:])
+                assert device.settings[LAST_SYNCED_KEY]
+
+    async def server_state(self) -> dict[str, dict[str, dict[str, Any]]]:
+        reader = HttpTransport(self.devices[0].client)
+        state: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+        since = 0
+        while True:
+            page = await reader.pull(since, 1000)
+            for wire in page.changes:
+                table, record = split_change(wire)
+                state[table][record["id"]] = record
+            if not page.has_more:
+                return state
+            since = page.cursor
+
+    async def check(self) -> None:
+        server = await self.server_state()
+        conflicts = server.get("conflicts", {}).values()
+        event(f"conflict records: {min(len(conflicts), 3)}+")
+        event(f"dismissed conflicts: {min(sum(c['deleted'] for c in conflicts), 2)}+")
+        event(f"restored: {min(sum(k == 'restore' for k in self.kinds), 2)}+")
+        event(f"faults: {min(sum(': ok' not in line for line in self.network.log), 5)}+")
+        for device in self.devices:
+            assert await device.store.outbox_count() == 0, device.name
+            dump = await device.store.dump()
+            for table, rows in dump.items():
+                mine = {r["id"]: r for r in rows}
+                assert mine == server.get(table, {}), (device.name, table)
+        self.check_nothing_lost(server)
+
+    def check_nothing_lost(self, server: dict[str, dict[str, dict[str, Any]]]) -> None:
+        final: dict[str, dict[str, Any]] = {}
+        for table in TABLES:
+            final.update(server.get(table, {}))
+        kept: dict[Key, set[Any]] = defaultdict(set)
+        for conflict in server.get("conflicts", {}).values():
+            for side in ("fields", "serverFields"):
+                for name, value in (conflict.get(side) or {}).items():
+                    kept[(conflict["recordId"], name)].add(value)
+        lost = [
+            (device, record_id, name, value)
+            for device, record_id, name, value in self.ledger.typed
+            if name not in ENVELOPE_FIELDS
+            and final.get(record_id, {}).get(name) != value
+            and value not in kept[(record_id, name)]
+            and value not in self.ledger.replaced[(record_id, name)]
+        ]
+        assert not lost, f"typed values neither kept nor knowingly replaced: {lost}"
+
+
+def simulate(app: FastAPI, data: st.DataObject) -> None:
+    async def scenario() -> None:
+        sim = Sim(app, data, Network())
+        await sim.sign_up(data.draw(st.integers(2, 3), label="devices"))
+        try:
+            await sim.run()
+            await sim.heal()
+            await sim.check()
+        finally:
+            await sim.close()
+
+    asyncio.run(scenario())
+
+
+SIM_SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+
+@SIM_SETTINGS
+@given(data=st.data())
+def test_devices_converge_and_lose_nothing_sqlite(sqlite_app: FastAPI, data: st.DataObject) -> None:
+    simulate(sqlite_app, data)
