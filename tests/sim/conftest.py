@@ -1,7 +1,8 @@
-"""The real server app, in-process, for the sync simulation."""
+"""The real server app, in-process, for the sync simulation: on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from fastapi import FastAPI
 
 from server.app import create_app
 from server.config import Config
+from tests.pg import PostgresCluster, PostgresError
 
 
 def make_app(database: str) -> FastAPI:
@@ -16,7 +18,28 @@ def make_app(database: str) -> FastAPI:
     return create_app(Config(database=database, password_profile="CHEAPEST"))
 
 
-@pytest.fixture(scope="module")
-def sqlite_app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
-    path: Path = tmp_path_factory.mktemp("sim") / "setflow.sqlite3"
-    return make_app(f"sqlite:///{path}")
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def server_app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[FastAPI]:
+    """One app per backend for the module; every example signs up its own user in it."""
+    if request.param == "sqlite":
+        path: Path = tmp_path_factory.mktemp("sim") / "setflow.sqlite3"
+        yield make_app(f"sqlite:///{path}")
+        return
+    try:
+        cluster = PostgresCluster().start()
+    except PostgresError as err:
+        pytest.fail(f"PostgreSQL is required for the simulation and could not start: {err}")
+    try:
+        yield make_app(cluster.create_database())
+    finally:
+        cluster.stop()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        in_sim = "tests/sim/" in str(item.fspath).replace("\\", "/")
+        if in_sim and callspec is not None and callspec.params.get("server_app") == "postgresql":
+            item.add_marker(pytest.mark.postgres)

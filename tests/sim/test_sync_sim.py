@@ -328,5 +328,5 @@ SIM_SETTINGS = settings(
 
 @SIM_SETTINGS
 @given(data=st.data())
-def test_devices_converge_and_lose_nothing_sqlite(sqlite_app: FastAPI, data: st.DataObject) -> None:
-    simulate(sqlite_app, data)
+def test_devices_converge_and_lose_nothing(server_app: FastAPI, data: st.DataObject) -> None:
+    simulate(server_app, data)
