@@ -122,7 +122,6 @@ def restore(
     device_id: str,
     now: int,
     new_id: NewId,
-    table: str | None = None,
 ) -> list[Change]:
     """Bring back a conflict record's losing values onto its target record, then dismiss it.
 
@@ -132,10 +131,9 @@ def restore(
     field.  Either way only the losing values travel: sending the whole record would overwrite,
     unseen, anything written on other devices since this device last pulled.
 
-    ``table`` names the target's table when the conflict record cannot (see the report on the
-    wire's ``"table"`` key); by default it is the conflict's own ``table`` field.
+    The target's table is the conflict's ``recordTable``.
     """
-    spec = get_table(table if table is not None else conflict.get("table"))
+    spec = get_table(conflict.get("recordTable"))
     _user_table(spec.name)
     lost = {k: v for k, v in (conflict.get("fields") or {}).items() if k in spec.field_map}
     check_fields(spec, lost, partial=True)

@@ -133,7 +133,7 @@ def conflict_for(target: dict[str, Any], lost: dict[str, Any]) -> dict[str, Any]
         "deviceId": "server",
         "deleted": False,
         "version": 9,
-        "table": "exercises",
+        "recordTable": "exercises",
         "recordId": target["id"],
         "reason": "edited",
         "fields": lost,
@@ -178,13 +178,11 @@ def test_restore_of_a_record_the_device_lacks_rebuilds_it() -> None:
     assert revive.mutation.kind == "restore" and revive.mutation.base_version == 0
 
 
-def test_restore_takes_the_table_from_the_caller_when_given() -> None:
+def test_restore_needs_the_target_table() -> None:
     current = synced(changes.create("exercises", {"name": "Squat"}, **kw()).record)
-    conflict = {**conflict_for(current, {"name": "Back squat"}), "table": None}
+    conflict = {**conflict_for(current, {"name": "Back squat"}), "recordTable": None}
     with pytest.raises(ValidationError, match="Unknown table"):
         changes.restore(conflict, current, **kw())
-    put, _ = changes.restore(conflict, current, table="exercises", **kw())
-    assert put.mutation.table == "exercises" and put.mutation.fields == {"name": "Back squat"}
 
 
 def test_restore_with_nothing_left_to_change_only_dismisses() -> None:

@@ -187,24 +187,18 @@ class Sim:
         if current is not None:
             await device.write([changes.delete(table, current, **self.kw(device))])
 
-    async def target_of(self, device: Device, conflict: dict[str, Any]) -> tuple[str, Any]:
-        # The conflict's own "table" field does not survive the wire (see the report), so find
-        # the target by id, which is unique across tables.
-        for table in TABLES:
-            found = await device.store.get(table, conflict["recordId"])
-            if found is not None:
-                return table, found
-        return str(conflict.get("table")), None
+    async def target_of(self, device: Device, conflict: dict[str, Any]) -> dict[str, Any] | None:
+        return await device.store.get(conflict["recordTable"], conflict["recordId"])
 
     async def resolve(self, device: Device) -> None:
         conflict = await self.pick(device, "conflicts")
         if conflict is None:
             return
         if self.data.draw(st.booleans(), label="restore?"):
-            table, current = await self.target_of(device, conflict)
+            current = await self.target_of(device, conflict)
             if current is None:
                 return
-            made = changes.restore(conflict, current, table=table, **self.kw(device))
+            made = changes.restore(conflict, current, **self.kw(device))
             self.kinds.append("restore")
             await device.write(made)
             for change in made[:-1]:
