@@ -68,6 +68,11 @@ class SyncEngine:
         self._lock = asyncio.Lock()
 
     @property
+    def syncing(self) -> bool:
+        """A sync is under way (show ``status.SYNCING``)."""
+        return self._lock.locked()
+
+    @property
     def last_synced_at(self) -> str | None:
         return self.settings.get(LAST_SYNCED_KEY)
 

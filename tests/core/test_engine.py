@@ -288,7 +288,12 @@ def test_concurrent_syncs_do_not_overlap() -> None:
     engine, _, _ = make(transport, edits=1)
 
     async def both() -> None:
-        await asyncio.gather(engine.full_sync(), engine.full_sync())
+        assert not engine.syncing
+        first = asyncio.ensure_future(engine.full_sync())
+        await asyncio.sleep(0)
+        assert engine.syncing
+        await asyncio.gather(first, engine.full_sync())
+        assert not engine.syncing
 
     run(both())
     pushes = [args for kind, args in transport.calls if kind == "push"]
