@@ -19,7 +19,7 @@ from app.core.protocol import (
     PushRequest,
     PushResponse,
 )
-from app.core.schema import CONFLICTS
+from app.core.schema import CONFLICTS, ValidationError, check_record, get_table
 from server import records
 from server.accounts import now_ms
 from server.database import Database
@@ -29,6 +29,8 @@ from server.tables import applied_mutations, users
 
 def check(request: PushRequest) -> None:
     """Step 1, beyond what the protocol parser checks: rules only the server enforces."""
+    if request.device_id == merge.SERVER_DEVICE:
+        raise ApiError(422, "invalid", f"deviceId {merge.SERVER_DEVICE!r} is the server's own.")
     for index, mutation in enumerate(request.mutations):
         if mutation.table == CONFLICTS.name and mutation.kind != "delete":
             raise ApiError(
@@ -71,6 +73,8 @@ def _apply(
         return MutationResult(mutation.mutation_id, DUPLICATE, seen.version, record), counter
     row = records.load(conn, user_id, mutation.table, mutation.id)
     outcome = merge.apply(row, mutation, device_id, counter + 1, now_ms())
+    if outcome.written and not outcome.row.deleted:
+        _check_whole(outcome.row)
     if outcome.written:
         records.save(conn, user_id, outcome.row, exists=row is not None)
     lost = outcome.conflict
@@ -90,3 +94,15 @@ def _apply(
         mutation.mutation_id, outcome.status, outcome.row.version, outcome.row.to_record()
     )
     return result, counter + outcome.versions_used
+
+
+def _check_whole(row: merge.Row) -> None:
+    """Never store a live record the schema refuses, such as an edit (``baseVersion`` > 0) of a
+    record the server does not have, which lacks required fields.  Raising here rolls back the
+    whole push, like any other bad input."""
+    local = row.to_record()
+    del local["table"]
+    try:
+        check_record(get_table(row.table), local)
+    except ValidationError as err:
+        raise ApiError(422, "invalid", str(err)) from None

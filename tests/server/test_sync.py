@@ -209,6 +209,24 @@ def test_conflict_end_to_end(device: Device, make_client: MakeClient) -> None:
     assert again[("conflicts", conflict["id"])]["deleted"] is True
 
 
+def test_edit_of_a_record_the_server_lacks_must_be_whole(device: Device) -> None:
+    """An edit (base > 0) of an id the server never had would store a record without its
+    required fields; it is refused like any bad input, and the push changes nothing."""
+    good = mutation(fields={"name": "Fine"})
+    partial = mutation(base=4, fields={"muscleGroup": "Legs"})
+    response = device.push_raw([good, partial])
+    assert response.status_code == 422 and "Exercise name is required" in response.text
+    assert row_count(device.client) == 0 and counter(device.client) == 0
+    (whole,) = device.push(mutation(base=4, fields={"name": "Squat"}))
+    assert whole["status"] == APPLIED
+
+
+def test_device_may_not_claim_to_be_the_server(device: Device) -> None:
+    device.device_id = "server"
+    assert device.push_raw([mutation()]).status_code == 422
+    assert row_count(device.client) == 0
+
+
 def test_devices_cannot_write_conflict_records(device: Device) -> None:
     fields = {
         "recordTable": "exercises",
