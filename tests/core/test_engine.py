@@ -288,11 +288,21 @@ def test_concurrent_syncs_do_not_overlap() -> None:
     engine, _, _ = make(transport, edits=1)
 
     async def both() -> None:
+        gate = asyncio.Event()
+        plain_pull = transport.pull
+
+        async def slow_pull(since: int, limit: int) -> PullResponse:
+            await gate.wait()
+            return await plain_pull(since, limit)
+
+        transport.pull = slow_pull  # type: ignore[method-assign]
         assert not engine.syncing
         first = asyncio.ensure_future(engine.full_sync())
+        second = asyncio.ensure_future(engine.full_sync())
         await asyncio.sleep(0)
         assert engine.syncing
-        await asyncio.gather(first, engine.full_sync())
+        gate.set()
+        await asyncio.gather(first, second)
         assert not engine.syncing
 
     run(both())
