@@ -5,6 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from app.core import merge
 from app.core.merge import Row
 from app.core.protocol import APPLIED, CONFLICT, MERGED, Mutation
@@ -223,3 +226,59 @@ def test_old_device_syncing_late_never_brings_a_deleted_record_back() -> None:
     for kind in ("put", "delete"):
         out = merge.apply(row, mutation(kind, base=1, fields={"name": "Old"}), "old", 5)
         assert out.row.deleted and out.row.fields["name"] == "Squat"
+
+
+# --- properties over random histories ---------------------------------------------------------
+
+DEVICES = ("a", "b", "c")
+NAMES = ("Squat", "Bench", "Row")
+GROUPS = ("Legs", "Chest", None)
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> list[tuple[str, str, float, dict[str, Any]]]:
+    steps = []
+    for _ in range(draw(st.integers(1, 12))):
+        kind = draw(st.sampled_from(("put", "put", "put", "delete", "restore")))
+        device = draw(st.sampled_from(DEVICES))
+        base_fraction = draw(st.floats(0, 1))  # how up to date the device was
+        fields: dict[str, Any] = {}
+        if draw(st.booleans()):
+            fields["name"] = draw(st.sampled_from(NAMES))
+        if draw(st.booleans()):
+            fields["muscleGroup"] = draw(st.sampled_from(GROUPS))
+        steps.append((kind, device, base_fraction, fields))
+    return steps
+
+
+@settings(max_examples=300, deadline=None)
+@given(histories())
+def test_no_write_is_silently_lost_and_deletes_stick(
+    steps: list[tuple[str, str, float, dict[str, Any]]],
+) -> None:
+    row: Row | None = None
+    counter = 0
+    for kind, device, base_fraction, fields in steps:
+        if row is None and kind == "put":
+            fields = {"name": "Squat", **fields}
+        base = int(counter * base_fraction)
+        push = mutation(kind, base=base, fields=dict(fields))
+        out = merge.apply(row, push, device, counter + 1)
+        # Versions: only written rows take them, in order, each once.
+        used = [r.version for r in (out.row, out.conflict) if r is not None and r.version > counter]
+        assert used == list(range(counter + 1, counter + 1 + out.versions_used))
+        counter += out.versions_used
+        assert (out.status == CONFLICT) == (out.conflict is not None)
+        lost = out.conflict.fields["fields"] if out.conflict is not None else {}
+        if kind in ("put", "restore"):
+            for name, value in fields.items():
+                kept = out.row.fields.get(name) == value or lost.get(name) == value
+                assert kept, f"{name}={value!r} vanished"
+        # Deletes stick: only a restore brings a record back.
+        if row is not None and row.deleted and kind != "restore":
+            assert out.row.deleted
+        if kind == "delete":
+            assert out.row.deleted
+        if kind == "restore":
+            assert not out.row.deleted
+        row = out.row
