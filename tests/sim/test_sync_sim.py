@@ -324,3 +324,32 @@ SIM_SETTINGS = settings(
 @given(data=st.data())
 def test_devices_converge_and_lose_nothing(server_app: FastAPI, data: st.DataObject) -> None:
     simulate(server_app, data)
+
+
+def test_real_server_errors_read_as_statuses(server_app: FastAPI) -> None:
+    """No session: "Not signed in"; an unknown schema: "Update needed"; edits stay queued."""
+
+    async def scenario() -> None:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=server_app), base_url="http://testserver"
+        ) as client:
+            for transport, expected in (
+                (HttpTransport(client), "Not signed in"),
+                (HttpTransport(client, schema_version=999), "Update needed"),
+            ):
+                store = MemoryStore()
+                change = changes.create(
+                    "exercises", {"name": "Squat"}, device_id="d", now=1, new_id=_uuid
+                )
+                await store.write([change])
+                prefs = {DEVICE_ID_KEY: "d"}
+                result = await SyncEngine(store, transport, prefs, lambda: 0.0).full_sync()
+                assert (result.ok, result.status) == (False, expected)
+                assert result.error and "." in result.error  # the server's own sentence
+                assert await store.outbox_count() == 1 and LAST_SYNCED_KEY not in prefs
+
+    asyncio.run(scenario())
+
+
+def _uuid() -> str:
+    return str(uuid.uuid4())
