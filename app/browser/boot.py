@@ -1,10 +1,19 @@
-"""Start-up: settings, device identity, first render, then ``data-app-state="ready"``."""
+"""Start-up: open the local database, render the local data, then ``data-app-state="ready"``.
+
+Nothing here waits for the network: sync starts in the background after ``ready``.
+"""
 
 from __future__ import annotations
 
 import js  # type: ignore[import-not-found]
+from pyscript.js_modules import setflow_db as db  # type: ignore[import-not-found]
 
+from app.browser.clock import new_id
+from app.browser.idb import IndexedDBStore
+from app.browser.interop import to_py_data
 from app.browser.settings import LocalStorage
+from app.browser.tasks import spawn
+from app.browser.ui import App
 from app.core.device import ensure_device_id
 
 
@@ -12,19 +21,31 @@ def _set_state(state: str) -> None:
     js.document.documentElement.dataset.appState = state
 
 
-async def start() -> None:
+async def _storage_facts(app: App) -> None:
+    """Ask for persistent storage and show usage in Settings; never delays start-up."""
+    try:
+        await db.requestPersistence()
+        app.screen.storage = to_py_data(await db.storageEstimate()) or {}
+        if app.screen.view == "settings":
+            app.render()
+    except Exception as err:
+        js.console.warn(f"Setflow: storage facts unavailable: {err}")
+
+
+async def start() -> App:
     try:
         settings = LocalStorage()
-        device_id = ensure_device_id(settings, lambda: str(js.crypto.randomUUID()))
-        view = js.document.getElementById("view")
+        device_id = ensure_device_id(settings, new_id)
+        store = await IndexedDBStore().open()
+        app = App(store, device_id)
+        await app.load()
         js.document.getElementById("loading").hidden = True
-        section = js.document.createElement("section")
-        section.innerHTML = (
-            '<h2>Settings</h2><dl class="facts"><dt>Device ID</dt><dd id="device-id"></dd></dl>'
-        )
-        view.appendChild(section)
-        js.document.getElementById("device-id").textContent = device_id
+        app.render()
+        app.attach()
         _set_state("ready")
     except Exception as err:  # any failure must reach the person as a sentence
         js.window.setflowStartupError(f"{type(err).__name__}: {err}")
         raise
+    js.window.setflowApp = app  # for the browser console and the benchmarks
+    spawn(_storage_facts(app))
+    return app

@@ -78,26 +78,41 @@ async function pendingKeys() {
   return keys;
 }
 
-// Pulled rows replace local ones, except rows with unpushed outbox entries; the cursor is
-// saved in the same transaction, so a crash can neither skip nor half-apply a page.
+// The rows the server's copies may replace: app.core.store.take_pulled, line for line.
+// 1. never a row with unpushed outbox entries; 2. never with an older server version.
+async function takeable(rows) {
+  const pending = await pendingKeys();
+  const taken = [];
+  for (const [table, records] of byTable(rows)) {
+    const locals = await db.table(table).bulkGet(records.map((r) => r.id));
+    records.forEach((record, i) => {
+      if (pending.has(table + "\u0000" + record.id)) return; // rule 1
+      const local = locals[i];
+      if (local && (record.version ?? 0) < (local.version ?? 0)) return; // rule 2
+      taken.push({ table, record });
+    });
+  }
+  return taken;
+}
+
+// A pulled page is taken (rules above) and the cursor saved in the same transaction, so a
+// crash can neither skip nor half-apply a page.
 export async function applyPulled(rows, cursorKey, cursor) {
   const all = [...DATA_TABLES, "outbox", "meta"].map((t) => db.table(t));
   return db.transaction("rw", all, async () => {
-    const pending = await pendingKeys();
-    const taken = rows.filter(({ table, record }) => !pending.has(table + "\u0000" + record.id));
+    const taken = await takeable(rows);
     for (const [table, records] of byTable(taken)) await db.table(table).bulkPut(records);
     await db.meta.put({ key: cursorKey, value: cursor });
     return taken.length;
   });
 }
 
-// Acknowledged outbox entries leave; the server's records are stored unless still pending.
+// Acknowledged outbox entries leave; the server's records are taken by the same rules.
 export async function acknowledge(mutationIds, rows) {
   const all = [...DATA_TABLES, "outbox"].map((t) => db.table(t));
   await db.transaction("rw", all, async () => {
     await db.outbox.where("mutationId").anyOf(mutationIds).delete();
-    const pending = await pendingKeys();
-    const taken = rows.filter(({ table, record }) => !pending.has(table + "\u0000" + record.id));
+    const taken = await takeable(rows);
     for (const [table, records] of byTable(taken)) await db.table(table).bulkPut(records);
   });
 }

@@ -1,0 +1,399 @@
+"""The DOM adapter: renders the views into ``#view`` and turns clicks and forms into changes.
+
+Views are pure functions (``app.views``); local changes are made by ``app.core.changes`` and
+stored through the ``Store``.  This module only reads the DOM, calls those, and writes the DOM.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+import js  # type: ignore[import-not-found]
+from pyodide.ffi import create_proxy  # type: ignore[import-not-found]
+from pyscript.js_modules import setflow_db as db  # type: ignore[import-not-found]
+
+from app.browser.clock import new_id, now_ms
+from app.browser.idb import IndexedDBStore
+from app.browser.interop import attr, is_null, to_py_data
+from app.browser.tasks import spawn
+from app.core import changes, exchange
+from app.core.changes import Change
+from app.core.schema import USER_TABLES, ValidationError
+from app.views import log, render
+from app.views.state import VIEWS, Account, Data, Screen
+
+Handler = Callable[[Any, dict[str, str]], Awaitable[None]]
+
+
+def _today() -> str:
+    # The person's local date, not UTC: a workout at 23:30 belongs to that evening.
+    now = js.Date.new()
+    return date(int(now.getFullYear()), int(now.getMonth()) + 1, int(now.getDate())).isoformat()
+
+
+def _form_data(form: Any, submitter: Any = None) -> dict[str, str]:
+    entries = js.FormData.new(form, submitter) if submitter else js.FormData.new(form)
+    return {str(k): str(v) for k, v in to_py_data(getattr(js.Array, "from")(entries))}
+
+
+def _int(value: str, label: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ValidationError(f"{label} must be a whole number.") from None
+
+
+def _float(value: str, label: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise ValidationError(f"{label} must be a number.") from None
+
+
+class App:
+    def __init__(self, store: IndexedDBStore, device_id: str) -> None:
+        self.store = store
+        self.screen = Screen(device_id=device_id, log_date=_today())
+        self.account = Account()
+        self.data = Data()
+        self.view = js.document.getElementById("view")
+        self._refresh_task: asyncio.Future[None] | None = None
+        self._proxies: list[Any] = []
+        self._html = ""
+        # Called after every local change (the sync controller hooks in here).
+        self.on_local_change: Callable[[], None] = lambda: None
+
+    # --- data and rendering -------------------------------------------------------------
+    async def load(self) -> None:
+        tables = await asyncio.gather(*(self.store.all(t) for t in (*USER_TABLES, "conflicts")))
+        self.data = Data(*tables)
+        self.account.pending = await self.store.outbox_count()
+
+    def render(self) -> None:
+        self.screen.view = self._route()
+        html = render(self.screen, self.data, self.account)
+        if html != self._html:  # an unchanged screen is left alone, with what is being typed
+            self._html = html
+            kept = self._keep_inputs()
+            self.view.innerHTML = html
+            self._restore_inputs(kept)
+        for link in js.document.querySelectorAll(".tabbar a"):
+            if attr(link, "data-view") == self.screen.view:
+                link.setAttribute("aria-current", "page")
+            else:
+                link.removeAttribute("aria-current")
+        js.document.getElementById("sync-status").textContent = self.account.status
+
+    async def refresh(self) -> None:
+        await self.load()
+        self.render()
+
+    def schedule_refresh(self) -> None:
+        """Refresh soon, once, however many changes arrive (this tab's or another tab's)."""
+        if self._refresh_task is None or self._refresh_task.done():
+            self._refresh_task = spawn(self._refresh_soon())
+
+    async def _refresh_soon(self) -> None:
+        await asyncio.sleep(0.05)
+        await self.refresh()
+
+    def _route(self) -> str:
+        name = str(js.location.hash).lstrip("#")
+        return name if name in VIEWS else "log"
+
+    def _keep_inputs(self) -> dict[str, str]:
+        kept = {}
+        for el in self.view.querySelectorAll("input[id], select[id], textarea[id]"):
+            if el.type != "file":
+                kept[str(el.id)] = str(el.value)
+        active = js.document.activeElement
+        kept["\0focus"] = "" if is_null(active) else str(active.id or "")
+        return kept
+
+    def _restore_inputs(self, kept: dict[str, str]) -> None:
+        for el_id, value in kept.items():
+            el = js.document.getElementById(el_id) if not el_id.startswith("\0") else None
+            if (
+                not is_null(el)
+                and el.tagName in ("INPUT", "SELECT", "TEXTAREA")
+                and el.type != "file"
+            ):
+                if attr(el, "data-action"):
+                    continue  # pickers always show the screen's state (date, exercise, chart)
+                el.value = value
+        focus = kept.get("\0focus")
+        if focus:
+            el = js.document.getElementById(focus)
+            if not is_null(el):
+                el.focus()
+
+    # --- events -------------------------------------------------------------------------
+    def attach(self) -> None:
+        def on(target: Any, kind: str, handler: Callable[[Any], None]) -> None:
+            proxy = create_proxy(handler)
+            self._proxies.append(proxy)
+            target.addEventListener(kind, proxy)
+
+        on(self.view, "submit", self._on_submit)
+        on(self.view, "click", self._on_click)
+        on(self.view, "change", self._on_change)
+        on(js.window, "hashchange", lambda _e: self._after_navigation())
+        self._proxies.append(create_proxy(self.schedule_refresh))
+        db.onChange(self._proxies[-1])
+
+    def _after_navigation(self) -> None:
+        self.screen.message = None
+        self.screen.editing = None
+        self.render()
+        js.window.scrollTo(0, 0)
+
+    def _run(self, action: Awaitable[None]) -> None:
+        async def guarded() -> None:
+            try:
+                await action
+            except (ValidationError, exchange.ImportRefused) as err:
+                self.screen.say(str(err), ok=False)
+                self.render()
+            except Exception as err:
+                js.console.error(f"Setflow: {type(err).__name__}: {err}")
+                self.screen.say(f"Something went wrong: {err}", ok=False)
+                self.render()
+
+        spawn(guarded())
+
+    def _on_submit(self, event: Any) -> None:
+        form = event.target
+        name = attr(form, "data-form")
+        handler = self.forms.get(name)
+        if handler is None:
+            return
+        event.preventDefault()
+        values = _form_data(form, event.submitter)
+        self._run(handler(self, form, values))
+
+    def _on_click(self, event: Any) -> None:
+        button = event.target.closest("[data-action]")
+        if is_null(button) or button.tagName in ("INPUT", "SELECT"):
+            return
+        handler = self.clicks.get(attr(button, "data-action"))
+        if handler is None:
+            return
+        event.preventDefault()
+        self._run(handler(self, button, {"id": attr(button, "data-id")}))
+
+    def _on_change(self, event: Any) -> None:
+        target = event.target
+        action = attr(target, "data-action")
+        if action == "pick-date":
+            self.screen.log_date = str(target.value) or _today()
+            self.screen.editing = None
+            self.render()
+        elif action == "pick-progress":
+            self.screen.progress_exercise_id = str(target.value)
+            self.render()
+        elif action == "pick-exercise-select":
+            self.screen.exercise_id = str(target.value)
+        elif action == "import":
+            files = target.files
+            if files.length:
+                self._run(self.import_file(files.item(0), target))
+
+    # --- writing ------------------------------------------------------------------------
+    async def save(self, *made: Change | None, message: str | None = None) -> None:
+        todo = [c for c in made if c is not None]
+        if todo:
+            await self.store.write(todo)
+            self.on_local_change()
+        self.screen.editing = None
+        self.screen.message = message
+        self.screen.message_ok = True
+        await self.refresh()
+
+    def _stamp(self) -> dict[str, Any]:
+        return {"device_id": self.screen.device_id, "now": now_ms(), "new_id": new_id}
+
+    def _find(self, table: str, record_id: str) -> dict[str, Any]:
+        for record in getattr(self.data, table):
+            if record["id"] == record_id:
+                return record
+        raise ValidationError("That item no longer exists (it may have been deleted elsewhere).")
+
+    # Exercises
+    async def add_exercise(self, form: Any, values: dict[str, str]) -> None:
+        name = values.get("name", "").strip()
+        group = values.get("muscleGroup", "").strip() or None
+        change = changes.create("exercises", {"name": name, "muscleGroup": group}, **self._stamp())
+        form.reset()
+        self.screen.exercise_id = self.screen.exercise_id or change.record["id"]
+        await self.save(change, message=f"Added {name}.")
+
+    async def rename_exercise(self, form: Any, values: dict[str, str]) -> None:
+        current = self._find("exercises", attr(form, "data-id"))
+        fields = {
+            "name": values.get("name", "").strip(),
+            "muscleGroup": values.get("muscleGroup", "").strip() or None,
+        }
+        await self.save(changes.edit("exercises", current, fields, **self._stamp()))
+
+    async def delete_exercise(self, button: Any, values: dict[str, str]) -> None:
+        current = self._find("exercises", values["id"])
+        change = changes.delete("exercises", current, **self._stamp())
+        await self.save(change, message=f"Deleted {current['name']}.")
+
+    # Log
+    async def add_set(self, form: Any, values: dict[str, str]) -> None:
+        exercise_id = values.get("exerciseId", "")
+        self._find("exercises", exercise_id)
+        reps = _int(values.get("reps", ""), "Reps")
+        weight = _float(values.get("weight", ""), "Weight")
+        made: list[Change] = []
+        workout = log.workout_for(self.data, self.screen.log_date)
+        if workout is None:
+            fields = {"date": self.screen.log_date, "programId": self.screen.program_id}
+            made.append(changes.create("workoutLogs", fields, **self._stamp()))
+            workout = made[0].record
+        position = len(log.sets_of(self.data, {workout["id"]}))
+        set_fields = {
+            "workoutId": workout["id"],
+            "exerciseId": exercise_id,
+            "position": position,
+            "reps": reps,
+            "weight": weight,
+        }
+        made.append(changes.create("workoutSets", set_fields, **self._stamp()))
+        self.screen.exercise_id = exercise_id
+        await self.save(*made)  # the workout and its first set in one transaction
+
+    async def edit_set(self, form: Any, values: dict[str, str]) -> None:
+        current = self._find("workoutSets", attr(form, "data-id"))
+        fields = {
+            "reps": _int(values.get("reps", ""), "Reps"),
+            "weight": _float(values.get("weight", ""), "Weight"),
+        }
+        await self.save(changes.edit("workoutSets", current, fields, **self._stamp()))
+
+    async def delete_set(self, button: Any, values: dict[str, str]) -> None:
+        current = self._find("workoutSets", values["id"])
+        await self.save(changes.delete("workoutSets", current, **self._stamp()))
+
+    async def start_program(self, form: Any, values: dict[str, str]) -> None:
+        program = self._find("programs", values.get("programId", ""))
+        self.screen.program_id = program["id"]
+        first = next(iter(program.get("items") or []), None)
+        if first:
+            self.screen.exercise_id = first["exerciseId"]
+        made = []
+        workout = log.workout_for(self.data, self.screen.log_date)
+        if workout is not None:
+            made.append(
+                changes.edit("workoutLogs", workout, {"programId": program["id"]}, **self._stamp())
+            )
+        await self.save(*made, message=f"Started {program['name']}.")
+
+    async def pick_exercise(self, button: Any, values: dict[str, str]) -> None:
+        self.screen.exercise_id = values["id"]
+        self.render()
+        field = js.document.getElementById("log-reps")
+        if not is_null(field):
+            field.focus()
+
+    async def open_day(self, button: Any, values: dict[str, str]) -> None:
+        self.screen.log_date = values["id"]
+        js.location.hash = "#log"
+
+    # Programs
+    async def add_program(self, form: Any, values: dict[str, str]) -> None:
+        name = values.get("name", "").strip()
+        change = changes.create("programs", {"name": name, "items": []}, **self._stamp())
+        form.reset()
+        await self.save(change, message=f"Created {name}.")
+
+    async def rename_program(self, form: Any, values: dict[str, str]) -> None:
+        current = self._find("programs", attr(form, "data-id"))
+        name = values.get("name", "").strip()
+        await self.save(changes.edit("programs", current, {"name": name}, **self._stamp()))
+
+    async def delete_program(self, button: Any, values: dict[str, str]) -> None:
+        current = self._find("programs", values["id"])
+        change = changes.delete("programs", current, **self._stamp())
+        await self.save(change, message=f"Deleted {current['name']}.")
+
+    async def add_item(self, form: Any, values: dict[str, str]) -> None:
+        current = self._find("programs", attr(form, "data-id"))
+        item = {
+            "exerciseId": self._find("exercises", values.get("exerciseId", ""))["id"],
+            "sets": _int(values.get("sets", ""), "Sets"),
+            "reps": _int(values.get("reps", ""), "Reps"),
+        }
+        items = [*(current.get("items") or []), item]
+        await self.save(changes.edit("programs", current, {"items": items}, **self._stamp()))
+
+    async def remove_item(self, button: Any, values: dict[str, str]) -> None:
+        current = self._find("programs", values["id"])
+        index = int(attr(button, "data-index"))
+        items = [it for i, it in enumerate(current.get("items") or []) if i != index]
+        await self.save(changes.edit("programs", current, {"items": items}, **self._stamp()))
+
+    # Editing state
+    async def start_edit(self, button: Any, values: dict[str, str]) -> None:
+        self.screen.editing = values["id"]
+        self.screen.message = None
+        self.render()
+        field = self.view.querySelector("form[data-id] input")
+        if not is_null(field):
+            field.focus()
+
+    async def cancel_edit(self, button: Any, values: dict[str, str]) -> None:
+        self.screen.editing = None
+        self.render()
+
+    # Export and import
+    async def export(self, button: Any, values: dict[str, str]) -> None:
+        tables = await self.store.dump()
+        moment = js.Date.new()
+        exported = exchange.build_export(
+            tables, device_id=self.screen.device_id, exported_at=_utc(moment)
+        )
+        filename = exchange.export_filename(date.fromisoformat(_today()))
+        db.download(filename, exchange.dumps(exported))
+        live = sum(1 for rows in tables.values() for r in rows if not r.get("deleted"))
+        self.screen.say(f"Exported {live} records to {filename}.")
+        self.render()
+
+    async def import_file(self, file: Any, input_el: Any) -> None:
+        text = str(await file.text())
+        input_el.value = ""
+        plan = exchange.parse_import(text)
+        await self.store.import_records(plan.tables)
+        self.on_local_change()
+        self.screen.say(plan.summary())
+        await self.refresh()
+
+    forms: ClassVar[dict[str, Handler]] = {
+        "add-exercise": add_exercise,
+        "rename-exercise": rename_exercise,
+        "add-set": add_set,
+        "edit-set": edit_set,
+        "start-program": start_program,
+        "add-program": add_program,
+        "rename-program": rename_program,
+        "add-item": add_item,
+    }
+    clicks: ClassVar[dict[str, Handler]] = {
+        "delete-exercise": delete_exercise,
+        "delete-set": delete_set,
+        "delete-program": delete_program,
+        "remove-item": remove_item,
+        "edit": start_edit,
+        "cancel-edit": cancel_edit,
+        "pick-exercise": pick_exercise,
+        "open-day": open_day,
+        "export": export,
+    }
+
+
+def _utc(moment: Any) -> datetime:
+    return datetime.fromtimestamp(float(moment.getTime()) / 1000, tz=UTC)

@@ -1,0 +1,31 @@
+"""Tiny HTML helpers for the views: every value that reaches the page goes through ``esc``."""
+
+from __future__ import annotations
+
+from html import escape
+
+
+def esc(value: object) -> str:
+    return escape("" if value is None else str(value), quote=True)
+
+
+def number(value: float) -> str:
+    """A weight or volume as a person writes it: ``60``, ``62.5``, ``1,250``."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.1f}".rstrip("0").rstrip(".")
+
+
+def options(items: list[tuple[str, str]], selected: str | None, placeholder: str = "") -> str:
+    parts = [f'<option value="">{esc(placeholder)}</option>'] if placeholder else []
+    for value, label in items:
+        sel = " selected" if value == selected else ""
+        parts.append(f'<option value="{esc(value)}"{sel}>{esc(label)}</option>')
+    return "".join(parts)
+
+
+def notice(message: str | None, ok: bool = True) -> str:
+    if not message:
+        return ""
+    role = "status" if ok else "alert"
+    return f'<p class="notice {"ok" if ok else "bad"}" role="{role}">{esc(message)}</p>'

@@ -1,0 +1,121 @@
+"""Log: a workout for a date; pick an exercise (or start from a program) and add sets."""
+
+from __future__ import annotations
+
+from app.views.html import esc, notice, number, options
+from app.views.state import Account, Data, Record, Screen
+
+
+def workout_for(data: Data, date: str) -> Record | None:
+    """The day's workout (the first one made, if two devices each started one)."""
+    found = [w for w in data.workoutLogs if w.get("date") == date]
+    return min(found, key=lambda w: (w.get("createdAt", 0), w["id"])) if found else None
+
+
+def sets_of(data: Data, workout_ids: set[str]) -> list[Record]:
+    return sorted(
+        (s for s in data.workoutSets if s.get("workoutId") in workout_ids),
+        key=lambda s: (s.get("position") or 0, s.get("createdAt", 0), s["id"]),
+    )
+
+
+def _set_row(number_in_group: int, s: Record, editing: bool) -> str:
+    sid = esc(s["id"])
+    label = f"set {number_in_group}"
+    if editing:
+        return (
+            f'<li><form class="grow" data-form="edit-set" data-id="{sid}"><div class="row">'
+            f'<div><label for="reps-{sid}">Reps</label><input id="reps-{sid}" name="reps" '
+            f'type="number" inputmode="numeric" min="0" max="1000" value="{esc(s["reps"])}" required></div>'
+            f'<div><label for="weight-{sid}">Weight</label><input id="weight-{sid}" name="weight" '
+            f'type="number" inputmode="decimal" min="0" max="2000" step="any" value="{esc(s["weight"])}" required></div>'
+            '<button type="submit">Save</button>'
+            '<button type="button" class="secondary" data-action="cancel-edit">Cancel</button>'
+            "</div></form></li>"
+        )
+    return (
+        f'<li data-id="{sid}"><span class="grow">{number_in_group}. '
+        f"<strong>{esc(s['reps'])} × {number(s['weight'])} kg</strong></span>"
+        f'<button type="button" class="secondary" data-action="edit" data-id="{sid}" '
+        f'aria-label="Edit {label}">Edit</button>'
+        f'<button type="button" class="danger" data-action="delete-set" data-id="{sid}" '
+        f'aria-label="Delete {label}">Delete</button></li>'
+    )
+
+
+def _sets(screen: Screen, data: Data, workout: Record | None) -> str:
+    if workout is None:
+        return '<p class="muted">No sets logged for this day yet.</p>'
+    names = data.exercise_names()
+    groups: dict[str, list[Record]] = {}
+    for s in sets_of(data, {workout["id"]}):
+        groups.setdefault(s["exerciseId"], []).append(s)
+    if not groups:
+        return '<p class="muted">No sets logged for this day yet.</p>'
+    parts = []
+    for exercise_id, its_sets in groups.items():
+        name = esc(names.get(exercise_id, "Deleted exercise"))
+        rows = "".join(
+            _set_row(i, s, screen.editing == s["id"]) for i, s in enumerate(its_sets, start=1)
+        )
+        parts.append(
+            f'<div class="card"><h3>{name}</h3><ul class="list" aria-label="Sets of {name}">{rows}</ul></div>'
+        )
+    return "".join(parts)
+
+
+def _plan(data: Data, screen: Screen) -> str:
+    program = next((p for p in data.programs if p["id"] == screen.program_id), None)
+    if program is None:
+        return ""
+    names = data.exercise_names()
+    items = []
+    for item in program.get("items") or []:
+        name = names.get(item["exerciseId"])
+        if name is None:
+            continue
+        items.append(
+            f'<li><span class="grow">{esc(name)} <span class="muted">{item["sets"]} × {item["reps"]}</span></span>'
+            f'<button type="button" class="secondary" data-action="pick-exercise" '
+            f'data-id="{esc(item["exerciseId"])}" aria-label="Log {esc(name)}">Log</button></li>'
+        )
+    return (
+        f'<div class="card"><h3>Plan: {esc(program["name"])}</h3>'
+        f'<ul class="list" aria-label="Program plan">{"".join(items)}</ul></div>'
+    )
+
+
+def render(screen: Screen, data: Data, account: Account) -> str:
+    exercises = data.sorted_exercises()
+    head = (
+        '<section aria-labelledby="log-title"><h2 id="log-title">Log</h2>'
+        f"{notice(screen.message, screen.message_ok)}"
+        '<div class="card"><label for="log-date">Date</label>'
+        f'<input id="log-date" type="date" data-action="pick-date" value="{esc(screen.log_date)}" required></div>'
+    )
+    if not exercises:
+        return head + (
+            '<p class="card">Add an exercise first: <a href="#exercises">go to Exercises</a>.</p></section>'
+        )
+    selected = screen.exercise_id if screen.exercise_id in data.exercise_names() else None
+    selected = selected or exercises[0]["id"]
+    exercise_options = options([(e["id"], e["name"]) for e in exercises], selected)
+    programs = sorted(data.programs, key=lambda p: p["name"].casefold())
+    start = ""
+    if programs:
+        program_options = options([(p["id"], p["name"]) for p in programs], screen.program_id)
+        start = (
+            '<form class="card" data-form="start-program"><div class="row">'
+            f'<div><label for="log-program">Program</label><select id="log-program" name="programId">{program_options}</select></div>'
+            '<button type="submit" class="secondary">Start from program</button></div></form>'
+        )
+    form = (
+        '<form class="card" data-form="add-set">'
+        f'<label for="log-exercise">Exercise</label><select id="log-exercise" name="exerciseId" data-action="pick-exercise-select">{exercise_options}</select>'
+        '<div class="row">'
+        '<div><label for="log-reps">Reps</label><input id="log-reps" name="reps" type="number" inputmode="numeric" min="0" max="1000" required></div>'
+        '<div><label for="log-weight">Weight</label><input id="log-weight" name="weight" type="number" inputmode="decimal" min="0" max="2000" step="any" required></div>'
+        '</div><p><button type="submit">Add set</button></p></form>'
+    )
+    workout = workout_for(data, screen.log_date)
+    return head + start + _plan(data, screen) + form + _sets(screen, data, workout) + "</section>"

@@ -1,0 +1,113 @@
+"""Settings: this device, its storage, export/import, the account and sync, and conflicts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.core.schema import TABLES
+from app.views.html import esc, notice, number
+from app.views.state import Account, Data, Record, Screen
+
+REASONS = {
+    "deleted": "It was deleted on another device; your edit was kept here.",
+    "field": "Another device changed the same field first; your value was kept here.",
+}
+
+
+def _bytes(value: Any) -> str:
+    if not isinstance(value, (int, float)):
+        return "unknown"
+    size = float(value)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{number(round(size, 1))} {unit}"
+        size /= 1024
+    return "unknown"  # pragma: no cover
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, list):
+        return f"{len(value)} entries"
+    return "(empty)" if value in (None, "") else str(value)
+
+
+def _conflict(conflict: Record, data: Data) -> str:
+    table = conflict.get("recordTable", "")
+    spec = TABLES.get(table)
+    label = spec.label[:-1] if spec and spec.label.endswith("s") else table
+    names = data.exercise_names() | {p["id"]: p["name"] for p in data.programs}
+    target = names.get(conflict.get("recordId", ""), "")
+    lost = conflict.get("fields") or {}
+    won = conflict.get("serverFields") or {}
+    changes = "".join(
+        f"<li>{esc(name)}: yours <strong>{esc(_value(value))}</strong>"
+        + (f", kept <strong>{esc(_value(won[name]))}</strong>" if name in won else "")
+        + "</li>"
+        for name, value in lost.items()
+    )
+    reason = REASONS.get(conflict.get("reason", ""), "Another device's change won.")
+    cid = esc(conflict["id"])
+    title = f"{label.capitalize()} {target}".strip()
+    return (
+        f'<li><div class="grow"><strong>{esc(title)}</strong><br><span class="muted">{esc(reason)}</span>'
+        f"<ul>{changes}</ul></div>"
+        f'<button type="button" data-action="restore-conflict" data-id="{cid}" aria-label="Restore your {esc(title)}">Restore</button>'
+        f'<button type="button" class="secondary" data-action="dismiss-conflict" data-id="{cid}" aria-label="Dismiss {esc(title)}">Dismiss</button></li>'
+    )
+
+
+def _account(account: Account) -> str:
+    last = esc(account.last_synced_at or "Never")
+    facts = (
+        f'<dl class="facts"><dt>Sync status</dt><dd id="settings-sync-status">{esc(account.status)}</dd>'
+        f'<dt>Last synced</dt><dd id="last-synced">{last}</dd>'
+        f'<dt>Waiting to upload</dt><dd id="pending-count">{account.pending}</dd></dl>'
+    )
+    busy = " disabled" if account.busy else ""
+    if account.email:
+        return (
+            f'<p>Signed in as <strong id="account-email">{esc(account.email)}</strong>.</p>{facts}'
+            f'<div class="row"><button type="button" data-action="sync-now"{busy}>Sync now</button>'
+            '<button type="button" class="secondary" data-action="sign-out">Sign out</button></div>'
+            '<p class="muted">Signing out keeps your data on this device and stops syncing.</p>'
+        )
+    return (
+        '<p class="muted">Sign in to keep your devices in sync. Everything works without an account; '
+        "your data on this device stays here and is uploaded when you sign in.</p>"
+        '<form data-form="account">'
+        '<label for="account-email-input">Email</label>'
+        '<input id="account-email-input" name="email" type="email" autocomplete="username" required>'
+        '<label for="account-password">Password</label>'
+        '<input id="account-password" name="password" type="password" autocomplete="current-password" minlength="8" required>'
+        f'<div class="row"><button type="submit" name="intent" value="signup"{busy}>Create account</button>'
+        f'<button type="submit" name="intent" value="login" class="secondary"{busy}>Sign in</button></div>'
+        f"</form>{facts}"
+    )
+
+
+def render(screen: Screen, data: Data, account: Account) -> str:
+    storage = screen.storage
+    persisted = storage.get("persisted")
+    persisted_text = "Yes" if persisted else ("No" if persisted is False else "Checking…")
+    conflicts = "".join(_conflict(c, data) for c in data.conflicts)
+    conflict_section = (
+        f'<ul class="list" aria-label="Conflicts">{conflicts}</ul>'
+        if conflicts
+        else '<p class="muted">No conflicts. Edits made on other devices merged cleanly.</p>'
+    )
+    return (
+        '<section aria-labelledby="settings-title"><h2 id="settings-title">Settings</h2>'
+        f"{notice(screen.message, screen.message_ok)}"
+        '<div class="card"><h3>This device</h3><dl class="facts">'
+        f'<dt>Device ID</dt><dd id="device-id">{esc(screen.device_id)}</dd>'
+        f'<dt>Storage used</dt><dd id="storage-used">{_bytes(storage.get("usage"))}</dd>'
+        f'<dt>Persistent storage</dt><dd id="storage-persisted">{persisted_text}</dd></dl></div>'
+        '<div class="card"><h3>Your data</h3>'
+        '<p class="muted">Export everything to a file, and import it on another device.</p>'
+        '<p><button type="button" data-action="export">Export data</button></p>'
+        '<label for="import-file">Import data</label>'
+        '<input id="import-file" type="file" accept="application/json,.json" data-action="import"></div>'
+        f'<div class="card"><h3>Account and sync</h3>{_account(account)}</div>'
+        f'<div class="card"><h3 id="conflicts-title">Conflicts</h3>{conflict_section}</div>'
+        "</section>"
+    )
