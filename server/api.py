@@ -63,7 +63,7 @@ def _with_session(response: JSONResponse, request: Request, token: str) -> JSONR
 async def _user(request: Request) -> User:
     user = await run_in_threadpool(_accounts(request).user_for, request.cookies.get(SESSION_COOKIE))
     if user is None:
-        raise ApiError(401, "unauthorized", "Sign in to sync.")
+        raise ApiError(401, "unauthorized", "You are not signed in.")
     return user
 
 

@@ -17,7 +17,7 @@ REF = "#/components/schemas/{model}"
 
 class Error(BaseModel):
     error: str = Field(examples=["unauthorized"])
-    message: str = Field(examples=["Sign in to sync."])
+    message: str = Field(examples=["You are not signed in."])
 
 
 class Credentials(BaseModel):

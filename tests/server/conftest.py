@@ -56,7 +56,7 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'setflow.sqlite3'}"
 
 
-def test_config(database: str, **overrides: object) -> Config:
+def app_config(database: str, **overrides: object) -> Config:
     # Cheapest argon2 parameters: the tests check behaviour, not the hash's strength.
     return Config(database=database, password_profile="CHEAPEST", **overrides)  # type: ignore[arg-type]
 
@@ -73,7 +73,7 @@ def make_client(database_url: str) -> Iterator[MakeClient]:
     def make(**overrides: object) -> TestClient:
         key = tuple(sorted(overrides.items()))
         if key not in apps:
-            apps[key] = create_app(test_config(database_url, **overrides))
+            apps[key] = create_app(app_config(database_url, **overrides))
         client = TestClient(apps[key])  # type: ignore[arg-type]
         client.__enter__()
         clients.append(client)
@@ -100,5 +100,5 @@ def device(make_client: MakeClient) -> Device:
 @pytest.fixture
 def sqlite_client(sqlite_url: str) -> Iterator[TestClient]:
     """A client on SQLite only, for behaviour that does not depend on the database."""
-    with TestClient(create_app(test_config(sqlite_url))) as client:
+    with TestClient(create_app(app_config(sqlite_url))) as client:
         yield client

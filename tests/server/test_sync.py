@@ -8,10 +8,12 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from app.core import merge
 from app.core.protocol import APPLIED, CONFLICT, DUPLICATE, MERGED, SCHEMA_HEADER
 from app.core.schema import CONFLICTS, check_record, get_table
+from server.app import create_app
 from server.tables import records, users
-from tests.server.conftest import MakeClient
+from tests.server.conftest import MakeClient, app_config
 from tests.server.helpers import HEADERS, Device, mutation, new_id
 
 
@@ -402,7 +404,12 @@ def test_bad_pull_parameters_are_422(device: Device, since: str, limit: str | No
 @pytest.mark.parametrize(
     ("header", "status"), [(None, 400), ("", 400), ("one", 400), ("1.0", 400), ("999", 426)]
 )
-def test_schema_handshake(device: Device, method: str, header: str | None, status: int) -> None:
+def test_schema_handshake(
+    sqlite_client: TestClient, method: str, header: str | None, status: int
+) -> None:
+    """Checked before the session (so on SQLite only: no storage involved)."""
+    device = Device(sqlite_client, "phone")
+    device.signup("ada@example.org")
     headers = {} if header is None else {SCHEMA_HEADER: header}
     if method == "get":
         response = device.client.get("/api/sync", headers=headers)
@@ -420,3 +427,30 @@ def test_push_body_with_unsupported_schema_is_426(device: Device) -> None:
     response = device.client.post("/api/sync", json=payload, headers=HEADERS)
     assert response.status_code == 426 and response.json()["error"] == "update_required"
     assert row_count(device.client) == 0
+
+
+def test_a_push_that_fails_midway_changes_nothing(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One push is one transaction: a failure at the second mutation undoes the first."""
+    app = create_app(app_config(database_url))
+    quiet = TestClient(app, raise_server_exceptions=False)
+    device = Device(quiet, "phone")
+    device.signup("ada@example.org")
+    real_apply = merge.apply
+    calls = []
+
+    def failing_apply(*args: Any, **kwargs: Any) -> merge.Outcome:
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk on fire")
+        return real_apply(*args, **kwargs)
+
+    monkeypatch.setattr(merge, "apply", failing_apply)
+    response = device.push_raw([mutation(fields={"name": "A"}), mutation(fields={"name": "B"})])
+    assert response.status_code == 500
+    assert response.json() == {
+        "error": "internal",
+        "message": "Something went wrong on the server.",
+    }
+    assert row_count(quiet) == 0 and counter(quiet) == 0
