@@ -12,6 +12,7 @@ from app.browser.clock import new_id
 from app.browser.idb import IndexedDBStore
 from app.browser.interop import to_py_data
 from app.browser.settings import LocalStorage
+from app.browser.sync import SyncController, expose
 from app.browser.tasks import spawn
 from app.browser.ui import App
 from app.core.device import ensure_device_id
@@ -42,10 +43,14 @@ async def start() -> App:
         js.document.getElementById("loading").hidden = True
         app.render()
         app.attach()
+        app.sync = SyncController(store, settings, app.sync_updated)
+        app.sync_updated()
         _set_state("ready")
     except Exception as err:  # any failure must reach the person as a sentence
         js.window.setflowStartupError(f"{type(err).__name__}: {err}")
         raise
     js.window.setflowApp = app  # for the browser console and the benchmarks
     spawn(_storage_facts(app))
+    app.sync.start()  # in the background, after ready: never delays the first render
+    expose(app.sync)
     return app

@@ -18,7 +18,9 @@ from pyscript.js_modules import setflow_db as db  # type: ignore[import-not-foun
 from app.browser.clock import new_id, now_ms
 from app.browser.idb import IndexedDBStore
 from app.browser.interop import attr, is_null, to_py_data
+from app.browser.sync import SyncController
 from app.browser.tasks import spawn
+from app.browser.transport import AccountError
 from app.core import changes, exchange
 from app.core.changes import Change
 from app.core.schema import USER_TABLES, ValidationError
@@ -63,14 +65,31 @@ class App:
         self._refresh_task: asyncio.Future[None] | None = None
         self._proxies: list[Any] = []
         self._html = ""
-        # Called after every local change (the sync controller hooks in here).
-        self.on_local_change: Callable[[], None] = lambda: None
+        self.sync: SyncController | None = None  # set by boot once sync is wired
 
     # --- data and rendering -------------------------------------------------------------
     async def load(self) -> None:
         tables = await asyncio.gather(*(self.store.all(t) for t in (*USER_TABLES, "conflicts")))
         self.data = Data(*tables)
         self.account.pending = await self.store.outbox_count()
+        self._account_facts()
+
+    def _account_facts(self) -> None:
+        if self.sync is not None:
+            self.account.email = self.sync.email
+            self.account.status = self.sync.status
+            self.account.last_synced_at = self.sync.last_synced_at
+            self.account.busy = self.sync.busy
+
+    def sync_updated(self) -> None:
+        """The sync controller's status changed: show it, and new data if any arrived."""
+        self._account_facts()
+        js.document.getElementById("sync-status").textContent = self.account.status
+        self.schedule_refresh()
+
+    def _changed(self) -> None:
+        if self.sync is not None:
+            self.sync.local_change()
 
     def render(self) -> None:
         self.screen.view = self._route()
@@ -206,7 +225,7 @@ class App:
         todo = [c for c in made if c is not None]
         if todo:
             await self.store.write(todo)
-            self.on_local_change()
+            self._changed()
         self.screen.editing = None
         self.screen.message = message
         self.screen.message_ok = True
@@ -368,9 +387,47 @@ class App:
         input_el.value = ""
         plan = exchange.parse_import(text)
         await self.store.import_records(plan.tables)
-        self.on_local_change()
+        self._changed()
         self.screen.say(plan.summary())
         await self.refresh()
+
+    # Account, sync and conflicts
+    async def account(self, form: Any, values: dict[str, str]) -> None:
+        if self.sync is None:
+            return
+        try:
+            message = await self.sync.sign_in(
+                values.get("email", "").strip(),
+                values.get("password", ""),
+                create=values.get("intent") == "signup",
+            )
+        except AccountError as err:
+            self.screen.say(str(err), ok=False)
+            self.render()
+            return
+        self.screen.say(message)
+        await self.refresh()
+
+    async def sign_out(self, button: Any, values: dict[str, str]) -> None:
+        if self.sync is not None:
+            self.screen.say(await self.sync.sign_out())
+        await self.refresh()
+
+    async def sync_now(self, button: Any, values: dict[str, str]) -> None:
+        if self.sync is not None:
+            await self.sync.sync()
+        await self.refresh()
+
+    async def restore_conflict(self, button: Any, values: dict[str, str]) -> None:
+        conflict = self._find("conflicts", values["id"])
+        table = str(conflict.get("recordTable", ""))
+        current = await self.store.get(table, str(conflict.get("recordId", "")))
+        made = changes.restore(conflict, current, table=table, **self._stamp())
+        await self.save(*made, message="Restored your values; they will sync.")
+
+    async def dismiss_conflict(self, button: Any, values: dict[str, str]) -> None:
+        conflict = self._find("conflicts", values["id"])
+        await self.save(changes.dismiss(conflict, **self._stamp()), message="Dismissed.")
 
     forms: ClassVar[dict[str, Handler]] = {
         "add-exercise": add_exercise,
@@ -381,6 +438,7 @@ class App:
         "add-program": add_program,
         "rename-program": rename_program,
         "add-item": add_item,
+        "account": account,
     }
     clicks: ClassVar[dict[str, Handler]] = {
         "delete-exercise": delete_exercise,
@@ -392,6 +450,10 @@ class App:
         "pick-exercise": pick_exercise,
         "open-day": open_day,
         "export": export,
+        "sign-out": sign_out,
+        "sync-now": sync_now,
+        "restore-conflict": restore_conflict,
+        "dismiss-conflict": dismiss_conflict,
     }
 
 

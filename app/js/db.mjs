@@ -134,6 +134,12 @@ export async function importTables(tableRecords, mutations) {
   });
 }
 
+// Runs fn while holding a Web Lock, if no other tab holds it; null when another tab does.
+export async function withLock(name, fn) {
+  if (!navigator.locks) return fn(null);
+  return navigator.locks.request(name, { ifAvailable: true }, async (lock) => (lock ? await fn(lock) : null));
+}
+
 // Calls back on any change to the data, in this tab or another one (Dexie broadcasts them).
 export function onChange(callback) {
   const handler = () => callback();
