@@ -2,29 +2,32 @@
 
 1. Check the whole push before touching anything (a bad mutation changes nothing).
 2. Take the user's lock: pushes of one user run one at a time and commit in version order.
-3. For each mutation: a ``mutationId`` seen before is a retry, answered DUPLICATE; otherwise the
-   merge rules (``app/core/merge.py``) decide, and each row written takes the next version.
-4. Store the new counter and commit: all of the push or none of it.
+3. Read everything the push names in two queries: its records and its already-applied
+   mutations.
+4. For each mutation, in order: a ``mutationId`` seen before is a retry, answered DUPLICATE;
+   otherwise the merge rules (``app/core/merge.py``) decide, and each row written takes the next
+   version.  Later mutations see the effect of earlier ones in the same push.
+5. Write the changed rows and the applied mutations in batches, store the new counter, commit:
+   all of the push or none of it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 from sqlalchemy import Connection, insert, select, update
 
 from app.core import merge
-from app.core.protocol import (
-    DUPLICATE,
-    Mutation,
-    MutationResult,
-    PushRequest,
-    PushResponse,
-)
+from app.core.protocol import DUPLICATE, Mutation, MutationResult, PushRequest, PushResponse
 from app.core.schema import CONFLICTS, ValidationError, check_record, get_table
 from server import records
 from server.accounts import now_ms
 from server.database import Database
 from server.errors import ApiError
 from server.tables import applied_mutations, users
+
+Key = tuple[str, str]  # (table, record id)
 
 
 def check(request: PushRequest) -> None:
@@ -43,57 +46,110 @@ def check(request: PushRequest) -> None:
 
 def push(db: Database, user_id: int, request: PushRequest) -> PushResponse:
     check(request)
-    results: list[MutationResult] = []
     with db.write() as conn:
         # Step 2: the lock.  SQLite already holds its write lock (BEGIN IMMEDIATE); PostgreSQL
         # locks this user's row until commit, whichever server process runs the push.
         counter: int = conn.execute(
             select(users.c.version).where(users.c.id == user_id).with_for_update()
         ).scalar_one()
+        work = _WorkingSet.read(conn, user_id, request.mutations)
+        results = []
         for mutation in request.mutations:
-            result, counter = _apply(conn, user_id, request.device_id, mutation, counter)
+            result, counter = work.apply(mutation, request.device_id, counter)
             results.append(result)
-        # Step 4.
+        work.write(conn)
         conn.execute(update(users).where(users.c.id == user_id).values(version=counter))
     return PushResponse(results)
 
 
-def _apply(
-    conn: Connection, user_id: int, device_id: str, mutation: Mutation, counter: int
-) -> tuple[MutationResult, int]:
-    seen = conn.execute(
-        select(applied_mutations).where(
-            applied_mutations.c.user_id == user_id,
-            applied_mutations.c.mutation_id == mutation.mutation_id,
+@dataclass
+class _Seen:
+    table: str
+    record_id: str
+    version: int
+
+
+@dataclass
+class _WorkingSet:
+    """The rows and applied mutations a push touches, read up front and written at the end."""
+
+    conn: Connection
+    user_id: int
+    rows: dict[Key, merge.Row]
+    in_db: set[Key]  # keys that already have a row in the database (update, not insert)
+    seen: dict[str, _Seen]
+    changed: dict[Key, merge.Row] = field(default_factory=dict)
+    applied: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, conn: Connection, user_id: int, mutations: list[Mutation]) -> _WorkingSet:
+        # Step 3.  Conflict records are read too: their ids are fixed by the mutation ids.
+        ids = {m.id for m in mutations} | {merge.conflict_id(m.mutation_id) for m in mutations}
+        rows = {(r.table, r.id): r for r in records.load_ids(conn, user_id, ids)}
+        found = conn.execute(
+            select(applied_mutations).where(
+                applied_mutations.c.user_id == user_id,
+                applied_mutations.c.mutation_id.in_({m.mutation_id for m in mutations}),
+            )
+        ).all()
+        seen = {s.mutation_id: _Seen(s.table_name, s.record_id, s.version) for s in found}
+        return cls(conn, user_id, rows, set(rows), seen)
+
+    def row(self, key: Key) -> merge.Row | None:
+        if key not in self.rows:  # only for a retry whose mutationId named another record
+            loaded = records.load(self.conn, self.user_id, *key)
+            if loaded is None:
+                return None
+            self.rows[key] = loaded
+            self.in_db.add(key)
+        return self.rows[key]
+
+    def apply(self, mutation: Mutation, device_id: str, counter: int) -> tuple[MutationResult, int]:
+        """Step 4 for one mutation: its result and the new counter."""
+        seen = self.seen.get(mutation.mutation_id)
+        if seen is not None:  # a retry changes nothing and answers with what is there now
+            current = self.row((seen.table, seen.record_id))
+            record = None if current is None else current.to_record()
+            return MutationResult(mutation.mutation_id, DUPLICATE, seen.version, record), counter
+        key = (mutation.table, mutation.id)
+        outcome = merge.apply(self.row(key), mutation, device_id, counter + 1, now_ms())
+        if outcome.written:
+            if not outcome.row.deleted:
+                _check_whole(outcome.row)
+            self._put(key, outcome.row)
+        lost = outcome.conflict
+        if lost is not None and (lost.table, lost.id) not in self.rows:
+            self._put((lost.table, lost.id), lost)
+        self.seen[mutation.mutation_id] = _Seen(mutation.table, mutation.id, outcome.row.version)
+        self.applied.append(
+            {
+                "user_id": self.user_id,
+                "mutation_id": mutation.mutation_id,
+                "table_name": mutation.table,
+                "record_id": mutation.id,
+                "status": outcome.status,
+                "version": outcome.row.version,
+            }
         )
-    ).first()
-    if seen is not None:  # Step 3: a retry changes nothing and answers with what is there now.
-        current = records.load(conn, user_id, seen.table_name, seen.record_id)
-        record = None if current is None else current.to_record()
-        return MutationResult(mutation.mutation_id, DUPLICATE, seen.version, record), counter
-    row = records.load(conn, user_id, mutation.table, mutation.id)
-    outcome = merge.apply(row, mutation, device_id, counter + 1, now_ms())
-    if outcome.written and not outcome.row.deleted:
-        _check_whole(outcome.row)
-    if outcome.written:
-        records.save(conn, user_id, outcome.row, exists=row is not None)
-    lost = outcome.conflict
-    if lost is not None and records.load(conn, user_id, lost.table, lost.id) is None:
-        records.save(conn, user_id, lost, exists=False)
-    conn.execute(
-        insert(applied_mutations).values(
-            user_id=user_id,
-            mutation_id=mutation.mutation_id,
-            table_name=mutation.table,
-            record_id=mutation.id,
-            status=outcome.status,
-            version=outcome.row.version,
+        result = MutationResult(
+            mutation.mutation_id, outcome.status, outcome.row.version, outcome.row.to_record()
         )
-    )
-    result = MutationResult(
-        mutation.mutation_id, outcome.status, outcome.row.version, outcome.row.to_record()
-    )
-    return result, counter + outcome.versions_used
+        return result, counter + outcome.versions_used
+
+    def _put(self, key: Key, row: merge.Row) -> None:
+        self.rows[key] = row
+        self.changed[key] = row
+
+    def write(self, conn: Connection) -> None:
+        """Step 5: one batched statement per kind of write."""
+        records.save_many(
+            conn,
+            self.user_id,
+            inserts=[row for key, row in self.changed.items() if key not in self.in_db],
+            updates=[row for key, row in self.changed.items() if key in self.in_db],
+        )
+        if self.applied:
+            conn.execute(insert(applied_mutations), self.applied)
 
 
 def _check_whole(row: merge.Row) -> None:

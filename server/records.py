@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from app.core.merge import Row
 from server.tables import records
@@ -44,8 +44,18 @@ def load(conn: Connection, user_id: int, table: str, record_id: str) -> Row | No
     return None if found is None else from_db(found)
 
 
-def save(conn: Connection, user_id: int, row: Row, *, exists: bool) -> None:
-    values = {
+def load_ids(conn: Connection, user_id: int, ids: set[str]) -> list[Row]:
+    """The user's records with any of these ids, in whichever tables."""
+    if not ids:
+        return []
+    found = conn.execute(
+        select(records).where(records.c.user_id == user_id, records.c.id.in_(ids))
+    ).all()
+    return [from_db(r) for r in found]
+
+
+def _values(row: Row) -> dict[str, Any]:
+    return {
         "version": row.version,
         "deleted": row.deleted,
         "data": _dumps(row.fields),
@@ -54,19 +64,28 @@ def save(conn: Connection, user_id: int, row: Row, *, exists: bool) -> None:
         "created_at": row.created_at,
         "updated_at": row.updated_at,
     }
-    if exists:
+
+
+def save_many(conn: Connection, user_id: int, *, inserts: list[Row], updates: list[Row]) -> None:
+    """Write new rows and changed rows, each kind in one batched statement."""
+    if inserts:
+        conn.execute(
+            insert(records),
+            [
+                {"user_id": user_id, "table_name": r.table, "id": r.id, **_values(r)}
+                for r in inserts
+            ],
+        )
+    if updates:
         conn.execute(
             update(records)
             .where(
                 records.c.user_id == user_id,
-                records.c.table_name == row.table,
-                records.c.id == row.id,
+                records.c.table_name == bindparam("key_table"),
+                records.c.id == bindparam("key_id"),
             )
-            .values(**values)
-        )
-    else:
-        conn.execute(
-            insert(records).values(user_id=user_id, table_name=row.table, id=row.id, **values)
+            .values({name: bindparam(name) for name in _values(updates[0])}),
+            [{"key_table": r.table, "key_id": r.id, **_values(r)} for r in updates],
         )
 
 
