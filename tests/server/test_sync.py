@@ -454,3 +454,25 @@ def test_a_push_that_fails_midway_changes_nothing(
         "message": "Something went wrong on the server.",
     }
     assert row_count(quiet) == 0 and counter(quiet) == 0
+
+
+def test_largest_push_creates_edits_and_retries(device: Device) -> None:
+    creates = [mutation(fields={"name": f"Exercise {n}"}) for n in range(1000)]
+    results = device.push(*creates)
+    assert [r["version"] for r in results] == list(range(1, 1001))
+    edits = [
+        mutation(m["id"], base=n + 1, fields={"muscleGroup": "Legs"}) for n, m in enumerate(creates)
+    ]
+    assert {r["status"] for r in device.push(*edits)} == {APPLIED}
+    assert {r["status"] for r in device.push(*edits)} == {DUPLICATE}
+    pulled = device.pull_all()
+    assert len(pulled) == 1000 and all(c["muscleGroup"] == "Legs" for c in pulled.values())
+    assert counter(device.client) == 2000
+
+
+def test_reused_mutation_id_answers_for_the_record_it_first_changed(device: Device) -> None:
+    first = mutation(fields={"name": "First"})
+    device.push(first)
+    (retry,) = device.push({**first, "id": new_id(), "fields": {"name": "Other"}})
+    assert retry["status"] == DUPLICATE and retry["record"]["id"] == first["id"]
+    assert row_count(device.client) == 1
