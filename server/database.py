@@ -18,6 +18,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Alembic loads env.py and the migration scripts as modules, which is not thread-safe; processes
@@ -39,9 +40,16 @@ def engine_url(url: str) -> str:
 def make_engine(url: str) -> Engine:
     parsed = make_url(engine_url(url))
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, connect_args={"check_same_thread": False, "timeout": 30})
+        in_memory = parsed.database in (None, "", ":memory:")
+        if not in_memory:
+            Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            parsed,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            # An in-memory database lives in its one connection: share it (quick tests only,
+            # one request at a time).
+            poolclass=StaticPool if in_memory else None,
+        )
         _sqlite_transactions(engine)
         return engine
     return create_engine(parsed, pool_pre_ping=True)
