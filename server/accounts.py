@@ -2,7 +2,9 @@
 
 Passwords are hashed with argon2id.  A session is a random token in an HttpOnly cookie; the
 database keeps only its sha256, so a leaked database opens no sessions.  Failed logins are
-counted in the database, so several server processes throttle together.
+counted in the database, so several server processes throttle together.  (Counting and
+recording are two steps: a burst of parallel guesses can get a few past the limit before the
+count catches up; it cannot keep going.)
 """
 
 from __future__ import annotations

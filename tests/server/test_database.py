@@ -10,9 +10,13 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
+from starlette.testclient import TestClient
 
+from server.app import create_app
 from server.database import Database, engine_url, upgrade
 from server.tables import metadata
+from tests.server.conftest import app_config
+from tests.server.helpers import HEADERS, PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -69,3 +73,10 @@ def test_several_processes_may_migrate_at_once(database_url: str) -> None:
             ]
     finally:
         db.close()
+
+
+def test_in_memory_sqlite_serves_the_api_for_quick_tests() -> None:
+    with TestClient(create_app(app_config("sqlite://"))) as client:
+        body = {"email": "a@example.org", "password": PASSWORD}
+        assert client.post("/api/auth/signup", json=body).status_code == 201
+        assert client.get("/api/sync", headers=HEADERS).json()["changes"] == []
