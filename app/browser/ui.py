@@ -422,7 +422,7 @@ class App:
         conflict = self._find("conflicts", values["id"])
         table = str(conflict.get("recordTable", ""))
         current = await self.store.get(table, str(conflict.get("recordId", "")))
-        made = changes.restore(conflict, current, table=table, **self._stamp())
+        made = changes.restore(conflict, current, **self._stamp())
         await self.save(*made, message="Restored your values; they will sync.")
 
     async def dismiss_conflict(self, button: Any, values: dict[str, str]) -> None:

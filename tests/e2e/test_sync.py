@@ -1,0 +1,135 @@
+"""Two devices of one account, following the product's scenario: files, sync, offline edits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import Browser, Locator, Page, expect
+
+from tests.e2e.conftest import wait_for_service_worker, wait_ready
+from tests.e2e.live_server import LiveServer
+from tests.e2e.test_files import export_file, import_file
+from tests.e2e.test_tracker import add_exercise
+
+PASSWORD = "correct horse battery"
+
+
+def device(browser: Browser, url: str) -> Page:
+    page = browser.new_context().new_page()
+    page.goto(url + "/#settings")
+    wait_ready(page)
+    wait_for_service_worker(page)
+    return page
+
+
+def sign_in(page: Page, email: str, create: bool) -> None:
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account" if create else "Sign in").click()
+    expect(page.locator("#account-email")).to_have_text(email)
+
+
+def sync_now(page: Page) -> None:
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_role("button", name="Sync now").click()
+    expect(page.locator("#sync-status")).to_have_text("Synced", timeout=20_000)
+
+
+def rename(page: Page, old: str, new: str) -> None:
+    page.get_by_role("link", name="Exercises").click()
+    page.get_by_role("button", name=f"Rename {old}", exact=True).click()
+    page.get_by_label(f"New name for {old}").fill(new)
+    page.get_by_role("button", name="Save").click()
+    expect(exercise_list(page).get_by_text(new, exact=True)).to_be_visible()
+
+
+def exercise_list(page: Page) -> Locator:
+    page.get_by_role("link", name="Exercises").click()
+    return page.get_by_role("list", name="Your exercises")
+
+
+def names(page: Page) -> set[str]:
+    items = exercise_list(page).locator("li strong").all_text_contents()
+    return set(items)
+
+
+def test_two_devices_converge_and_nothing_typed_is_lost(
+    browser: Browser, own_server: LiveServer, tmp_path: Path
+) -> None:
+    a = device(browser, own_server.url)
+    b = device(browser, own_server.url)
+    expect(a.locator("#sync-status")).to_have_text("Not signed in")
+
+    # A works without an account first; signing up keeps that data and syncs it up.
+    for name in ("Bench press", "Squat", "Row"):
+        add_exercise(a, name)
+    sign_in(a, "lifter@example.com", create=True)
+    sync_now(a)
+
+    # Export on A, import on B, then B signs in to the same account and changes things.
+    import_file(b, export_file(a, tmp_path))
+    expect(b.get_by_role("status").filter(has_text="Imported")).to_contain_text("3 exercises")
+    sign_in(b, "lifter@example.com", create=False)
+    rename(b, "Row", "Barbell row")
+    add_exercise(b, "Plank")
+    sync_now(b)
+    sync_now(a)
+    expected = {"Bench press", "Squat", "Barbell row", "Plank"}
+    assert names(a) == expected
+    assert names(b) == expected
+
+    # Both go offline (server stopped); both edit the same exercise, B deletes another.
+    own_server.stop()
+    rename(a, "Squat", "Back squat")
+    rename(b, "Squat", "Low-bar squat")
+    b.get_by_role("button", name="Delete Bench press").click()
+    expect(exercise_list(b).get_by_text("Bench press", exact=True)).to_have_count(0)
+    b.get_by_role("link", name="Settings").click()
+    b.get_by_role("button", name="Sync now").click()
+    expect(b.locator("#sync-status")).to_have_text("Offline")
+    a.get_by_role("link", name="Settings").click()
+    a.get_by_role("button", name="Sync now").click()
+    expect(a.locator("#sync-status")).to_have_text("Offline")
+
+    # The server returns: both catch up on their own (retry with backoff, in either order).
+    own_server.start()
+    expect(a.locator("#sync-status")).to_have_text("Synced", timeout=60_000)
+    expect(b.locator("#sync-status")).to_have_text("Synced", timeout=60_000)
+    for page in (a, b, a):
+        sync_now(page)
+
+    # The same field: the value that reached the server first won on both devices; the other
+    # is kept as a conflict on the device that lost, and Restore brings it back everywhere.
+    assert names(a) == names(b)
+    squat = (names(a) - {"Barbell row", "Plank"}).pop()
+    assert squat in ("Back squat", "Low-bar squat")
+    loser, lost_value = (b, "Low-bar squat") if squat == "Back squat" else (a, "Back squat")
+    loser.get_by_role("link", name="Settings").click()
+    conflicts = loser.get_by_role("list", name="Conflicts")
+    expect(conflicts).to_contain_text(lost_value)
+    conflicts.get_by_role("button", name="Restore").first.click()
+    expect(loser.get_by_role("list", name="Conflicts")).to_have_count(0)
+    for page in (loser, a, b):
+        sync_now(page)
+    final = {lost_value, "Barbell row", "Plank"}
+    assert names(a) == final
+    assert names(b) == final  # nothing typed was lost; the deleted exercise stayed deleted
+
+
+def test_the_app_keeps_working_with_the_server_down(
+    browser: Browser, own_server: LiveServer
+) -> None:
+    a = device(browser, own_server.url)
+    sign_in(a, "solo@example.com", create=True)
+    sync_now(a)
+    own_server.stop()
+    a.reload()
+    wait_ready(a)
+    add_exercise(a, "Farmer carry")
+    a.get_by_role("link", name="Settings").click()
+    expect(a.locator("#sync-status")).to_have_text("Offline", timeout=20_000)
+    expect(a.locator("#pending-count")).not_to_have_text("0")
+    own_server.start()
+    expect(a.locator("#sync-status")).to_have_text("Synced", timeout=60_000)
+    expect(a.locator("#pending-count")).to_have_text("0")
