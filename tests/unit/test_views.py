@@ -1,0 +1,70 @@
+"""The screens as pure HTML: what a person reads, escaped, with labelled controls."""
+
+from __future__ import annotations
+
+from app.views import render
+from app.views.state import Account, Data, Screen
+
+EX = {"id": "11111111-1111-4111-8111-111111111111", "name": "Bench <press>", "muscleGroup": "Chest"}
+W = {"id": "22222222-2222-4222-8222-222222222222", "date": "2026-11-02", "createdAt": 1}
+S = {
+    "id": "33333333-3333-4333-8333-333333333333",
+    "workoutId": W["id"],
+    "exerciseId": EX["id"],
+    "position": 0,
+    "reps": 5,
+    "weight": 62.5,
+}
+
+
+def page(view: str, data: Data, account: Account | None = None, **screen: object) -> str:
+    return render(Screen(view=view, log_date="2026-11-02", **screen), data, account or Account())
+
+
+def test_names_are_escaped_everywhere() -> None:
+    data = Data(exercises=[EX], workoutLogs=[W], workoutSets=[S])
+    for view in ("log", "history", "exercises", "programs", "settings"):
+        html = page(view, data)
+        assert "<press>" not in html
+    assert "Bench &lt;press&gt;" in page("exercises", data)
+
+
+def test_log_shows_the_days_sets_and_labelled_fields() -> None:
+    html = page("log", Data(exercises=[EX], workoutLogs=[W], workoutSets=[S]))
+    assert '<label for="log-reps">Reps</label>' in html
+    assert '<label for="log-weight">Weight</label>' in html
+    assert "5 × 62.5 kg" in html
+    assert ">Add set</button>" in html
+
+
+def test_log_without_exercises_points_to_exercises() -> None:
+    assert 'href="#exercises"' in page("log", Data())
+
+
+def test_history_lists_workouts_and_draws_the_chart() -> None:
+    html = page("history", Data(exercises=[EX], workoutLogs=[W], workoutSets=[S]))
+    assert "2026-11-02" in html
+    assert 'role="img"' in html
+    assert "1 sets" in html or "1 set" in html
+
+
+def test_settings_shows_account_state() -> None:
+    signed_out = page("settings", Data())
+    assert ">Create account</button>" in signed_out and ">Sign in</button>" in signed_out
+    signed_in = page("settings", Data(), Account(email="a@example.com", status="Synced"))
+    assert ">Sync now</button>" in signed_in and ">Sign out</button>" in signed_in
+    assert "a@example.com" in signed_in
+
+
+def test_conflicts_offer_restore_and_dismiss() -> None:
+    conflict = {
+        "id": "44444444-4444-4444-8444-444444444444",
+        "recordTable": "exercises",
+        "recordId": EX["id"],
+        "reason": "field",
+        "fields": {"name": "Mine"},
+        "serverFields": {"name": "Theirs"},
+    }
+    html = page("settings", Data(exercises=[EX], conflicts=[conflict]))
+    assert ">Restore</button>" in html and ">Dismiss</button>" in html
+    assert "Mine" in html and "Theirs" in html
