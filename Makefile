@@ -39,5 +39,9 @@ lint: python
 test: setup lint
 	$(PY) -m pytest
 
+# Every measurement on this machine (real Chromium, real servers on loopback); see docs/performance.md.
+bench: setup
+	$(PY) -m bench
+
 clean:
 	rm -rf $(VENV) node_modules vendor

@@ -1,0 +1,1 @@
+"""Setflow's benchmarks: real Chromium, real servers on loopback, nothing mocked (``make bench``)."""

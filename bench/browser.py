@@ -1,0 +1,99 @@
+"""Debian's Chromium through Playwright, launched exactly as the e2e tests launch it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, READY_TIMEOUT_MS
+
+# Marks the moment the root element says ready (ms since navigation start), for every page.
+READY_MARK = """
+(() => {
+  const mark = () => {
+    const state = document.documentElement && document.documentElement.dataset.appState;
+    if (state && state !== "loading" && window.__benchReadyAt === undefined) {
+      window.__benchReadyAt = performance.now();
+      window.__benchState = state;
+    }
+  };
+  new MutationObserver(mark).observe(document, { attributes: true, subtree: true,
+    attributeFilter: ["data-app-state"] });
+})();
+"""
+
+
+def launch(pw: Playwright) -> Browser:
+    if not CHROMIUM.exists():
+        raise RuntimeError(f"{CHROMIUM} is missing: `make setup` installs Debian's chromium.")
+    args = [*CHROMIUM_FLAGS, "--enable-precise-memory-info"]
+    return pw.chromium.launch(executable_path=str(CHROMIUM), args=args)
+
+
+def new_context(browser: Browser) -> BrowserContext:
+    context = browser.new_context()
+    context.add_init_script(READY_MARK)
+    return context
+
+
+def wait_ready(page: Page, timeout: int = READY_TIMEOUT_MS) -> None:
+    page.wait_for_function("window.__benchReadyAt !== undefined", timeout=timeout)
+    state = page.evaluate("window.__benchState")
+    if state != "ready":
+        message = page.evaluate(
+            "(document.getElementById('startup-error-message') || {}).textContent || ''"
+        )
+        raise RuntimeError(f"page reached state {state!r}: {message}")
+
+
+def load_timings(page: Page) -> dict[str, float]:
+    """First paint and ready, in ms since navigation start."""
+    return dict(
+        page.evaluate(
+            """() => {
+              const paint = performance.getEntriesByType("paint");
+              const fp = paint.find((e) => e.name === "first-paint")
+                || paint.find((e) => e.name === "first-contentful-paint");
+              return { firstPaint: fp ? fp.startTime : NaN, ready: window.__benchReadyAt };
+            }"""
+        )
+    )
+
+
+def wait_for_service_worker(page: Page) -> None:
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=60_000)
+
+
+# Runs ``async def bench(args: str) -> str`` of ``code`` inside the app's own interpreter.  The app
+# exposes ``window.setflowApp`` (a PyProxy) but not the interpreter; a bound method's
+# ``__globals__`` leads to the builtins, whose ``exec`` defines the function in a fresh namespace.
+_RUN_PY = """
+async ([code, args]) => {
+  const globals = window.setflowApp.render.__globals__;
+  const b = globals.get("__builtins__");
+  const pick = (name) => (typeof b.get === "function" ? b.get(name) : b[name]);
+  const ns = pick("dict")();
+  pick("exec")(code, ns);
+  const out = await ns.get("bench")(JSON.stringify(args));
+  ns.destroy && ns.destroy();
+  return out;
+}
+"""
+
+
+def run_python(page: Page, code: str, **args: Any) -> Any:
+    """Run ``bench(args_json)`` from ``code`` in the app page; its JSON answer, parsed."""
+    return json.loads(page.evaluate(_RUN_PY, [code, args]))
+
+
+def heap(context: BrowserContext, page: Page) -> dict[str, float]:
+    """JS heap in use after a full garbage collection (CDP), plus the wasm memory if visible."""
+    cdp = context.new_cdp_session(page)
+    cdp.send("HeapProfiler.enable")
+    cdp.send("HeapProfiler.collectGarbage")
+    usage = cdp.send("Runtime.getHeapUsage")
+    cdp.detach()
+    return {k: float(v) for k, v in usage.items() if isinstance(v, (int, float))}

@@ -1,0 +1,82 @@
+"""The benchmark's smoke mode runs in the test suite, so `make bench` cannot rot.
+
+It checks that every row is produced with sane, positive numbers; never how fast anything is.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
+
+BROWSER_ROWS = [
+    "fp_first", "ready_first", "fp_sw", "ready_sw",
+    "bare_fp_first", "bare_ready_first", "bare_fp_sw", "bare_ready_sw",
+    "store_write", "store_read", "dexie_write", "dexie_read",
+    "export", "export_rate", "import", "import_rate",
+    "heap_app", "heap_bare",
+    "sync_initial", "sync_one", "sync_push", "floor",
+    "pouch_initial_default", "pouch_one_default", "pouch_push_default",
+    "pouch_initial_1000", "pouch_one_1000", "pouch_push_1000",
+]  # fmt: skip
+LOAD_ROWS = [
+    f"load_{config}_{n}{suffix}"
+    for config in ("sqlite", "pg", "pg2")
+    for n in (1, 10, 50)
+    for suffix in ("", "_p50", "_p99")
+]
+# Rows compared with a baseline of the same run (their ratio must be there too).
+PAIRED = {
+    "fp_first": "bare_fp_first",
+    "ready_first": "bare_ready_first",
+    "fp_sw": "bare_fp_sw",
+    "ready_sw": "bare_ready_sw",
+    "store_write": "dexie_write",
+    "store_read": "dexie_read",
+    "heap_app": "heap_bare",
+    "sync_initial": "floor",
+    "pouch_initial_default": "sync_initial",
+    "pouch_initial_1000": "sync_initial",
+    "load_sqlite_50": "load_sqlite_1",
+}
+
+
+def test_smoke_mode_produces_every_row(tmp_path: Path) -> None:
+    out = tmp_path / "smoke.json"
+    run = subprocess.run(
+        [sys.executable, "-m", "bench", "--smoke", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-5000:]
+    report = json.loads(out.read_text())
+    rows = {row["key"]: row for row in report["rows"]}
+    missing = [k for k in BROWSER_ROWS + LOAD_ROWS if k not in rows]
+    assert not missing, f"rows missing: {missing}"
+    for key, row in rows.items():
+        assert row["n"] >= 1, key
+        for name in ("median", "min", "max"):
+            value = row[name]
+            assert isinstance(value, (int, float)) and math.isfinite(value), (key, name, value)
+            assert value >= 0, (key, name, value)
+        assert row["min"] <= row["median"] <= row["max"], key
+    for key in BROWSER_ROWS + [k for k in LOAD_ROWS if not k.endswith(("_p50", "_p99"))]:
+        assert rows[key]["median"] > 0, key
+    for key, baseline in PAIRED.items():
+        assert rows[key]["baseline"] == baseline, key
+        assert rows[key]["ratio"] is not None and rows[key]["ratio"] > 0, key
+    machine = report["machine"]
+    assert machine["nproc"] >= 1 and machine["chromium"] and machine["memory_gb"] > 0
+    # The table printed for a person holds the same rows.
+    assert "| measurement |" in run.stdout and "initial sync" in run.stdout
+    assert not report["notes"], report["notes"]
