@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from starlette.testclient import TestClient
 
 from server.app import create_app
 from server.config import Config
+from server.database import Database
+from server.tables import metadata
 from tests.pg import PostgresCluster, PostgresError
 from tests.server.helpers import Device
 
@@ -29,13 +32,30 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[PostgresCluster]:
-    """One PostgreSQL cluster for the whole run; each test takes a fresh database in it."""
+    """One PostgreSQL cluster for the whole run."""
     try:
         cluster = PostgresCluster().start()
     except PostgresError as err:
         pytest.fail(f"PostgreSQL is required for these tests and could not start: {err}")
     yield cluster
     cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_database(pg_cluster: PostgresCluster) -> str:
+    """One migrated database for the run; ``database_url`` empties it before each test."""
+    url = pg_cluster.create_database()
+    db = Database(url)
+    assert db.dialect == "postgresql"  # opening it migrates it
+    db.close()
+    return url
+
+
+def _emptied(url: str) -> str:
+    names = ", ".join(t.name for t in metadata.sorted_tables)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    return url
 
 
 @pytest.fixture(params=BACKENDS)
@@ -45,6 +65,15 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty, migrated database of this test's backend."""
+    if backend == "postgresql":
+        return _emptied(request.getfixturevalue("pg_database"))
+    return f"sqlite:///{tmp_path / 'setflow.sqlite3'}"
+
+
+@pytest.fixture
+def fresh_database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database nothing has touched yet, not even a migration."""
     if backend == "postgresql":
         cluster: PostgresCluster = request.getfixturevalue("pg_cluster")
         return cluster.create_database()

@@ -38,8 +38,8 @@ def test_sqlite_parent_folder_is_created(tmp_path: Path) -> None:
         db.close()
 
 
-def test_migrations_build_exactly_the_tables_the_code_uses(database_url: str) -> None:
-    db = Database(database_url)
+def test_migrations_build_exactly_the_tables_the_code_uses(fresh_database_url: str) -> None:
+    db = Database(fresh_database_url)
     try:
         with db.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), metadata)
@@ -51,12 +51,12 @@ def test_migrations_build_exactly_the_tables_the_code_uses(database_url: str) ->
         db.close()
 
 
-def test_several_processes_may_migrate_at_once(database_url: str) -> None:
+def test_several_processes_may_migrate_at_once(fresh_database_url: str) -> None:
     """Servers starting together on one database take turns migrating (no duplicate tables)."""
     script = "import sys; from server.database import Database; Database(sys.argv[1]).engine"
     processes = [
         subprocess.Popen(
-            [sys.executable, "-c", script, database_url],
+            [sys.executable, "-c", script, fresh_database_url],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -65,7 +65,7 @@ def test_several_processes_may_migrate_at_once(database_url: str) -> None:
     ]
     outputs = [p.communicate(timeout=60)[0].decode() for p in processes]
     assert [p.returncode for p in processes] == [0, 0, 0], outputs
-    db = Database(database_url)
+    db = Database(fresh_database_url)
     try:
         with db.read() as conn:
             assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").all() == [

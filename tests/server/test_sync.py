@@ -454,6 +454,7 @@ def test_a_push_that_fails_midway_changes_nothing(
         "message": "Something went wrong on the server.",
     }
     assert row_count(quiet) == 0 and counter(quiet) == 0
+    app.state.db.close()
 
 
 def test_largest_push_creates_edits_and_retries(device: Device) -> None:
