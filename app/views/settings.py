@@ -8,9 +8,11 @@ from app.core.schema import TABLES
 from app.views.html import esc, notice, number
 from app.views.state import Account, Data, Record, Screen
 
+# The reasons the server gives (app.core.merge) in words a person reads.
 REASONS = {
+    "edited": "Another device changed the same field first; your value was kept here.",
     "deleted": "It was deleted on another device; your edit was kept here.",
-    "field": "Another device changed the same field first; your value was kept here.",
+    "edited-then-deleted": "It was deleted, and the edits made before that were kept here.",
 }
 
 

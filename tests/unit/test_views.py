@@ -61,10 +61,11 @@ def test_conflicts_offer_restore_and_dismiss() -> None:
         "id": "44444444-4444-4444-8444-444444444444",
         "recordTable": "exercises",
         "recordId": EX["id"],
-        "reason": "field",
+        "reason": "edited",
         "fields": {"name": "Mine"},
         "serverFields": {"name": "Theirs"},
     }
     html = page("settings", Data(exercises=[EX], conflicts=[conflict]))
     assert ">Restore</button>" in html and ">Dismiss</button>" in html
     assert "Mine" in html and "Theirs" in html
+    assert "changed the same field first" in html
