@@ -78,7 +78,9 @@ class App:
         if self.sync is not None:
             self.account.email = self.sync.email
             self.account.status = self.sync.status
-            self.account.last_synced_at = self.sync.last_synced_at
+            last = self.sync.last_synced_at
+            # Shown in the person's own time zone and format.
+            self.account.last_synced_at = str(js.Date.new(last).toLocaleString()) if last else None
             self.account.busy = self.sync.busy
 
     def sync_updated(self) -> None:

@@ -23,6 +23,8 @@ def _progress(screen: Screen, data: Data) -> str:
         title=f"{name}: estimated one-rep max",
         y_label="Estimated 1RM",
         unit="kg",
+        width=360,  # drawn for a phone: the text stays readable when scaled to the screen
+        height=240,
     )
     rows = "".join(
         f"<tr><td>{esc(p.date)}</td><td>{number(round(p.best_1rm, 1))} kg</td>"
