@@ -119,6 +119,11 @@ class SyncController:
         self.last_result = result
         if result.status == status.NOT_SIGNED_IN:  # the session ended on the server
             self.settings.pop(ACCOUNT_KEY, None)
+        if result.status == status.UPDATE_NEEDED:
+            # The server moved on: fetch the new app version now; the outbox waits for it.
+            check = getattr(js.window, "setflowCheckForUpdate", None)
+            if not is_null(check):
+                check()
         self._set_status(result.status)
         if result.ok:
             self.backoff.succeeded()
