@@ -17,15 +17,8 @@ from app.browser.clock import new_id, now_ms
 from app.browser.interop import to_js_data, to_py_data
 from app.core.changes import Change
 from app.core.protocol import Mutation, MutationResult
-from app.core.schema import (
-    TABLES,
-    USER_TABLES,
-    ValidationError,
-    check_record,
-    get_table,
-    user_fields,
-)
-from app.core.store import split_change
+from app.core.schema import TABLES, get_table
+from app.core.store import import_mutations, split_change
 
 CURSOR_KEY = "cursor"
 
@@ -99,25 +92,6 @@ class IndexedDBStore:
         return dict(zip(names, tables, strict=True))
 
     async def import_records(self, tables: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
-        for name, records in tables.items():
-            spec = get_table(name)
-            if not isinstance(records, list):
-                raise ValidationError(f"{spec.label.capitalize()} must be a list of records.")
-            for record in records:
-                check_record(spec, record)
-        mutations = []
-        now = now_ms()
-        for name, records in tables.items():
-            if name not in USER_TABLES:
-                continue  # conflict records are the server's; they are kept, not pushed
-            spec = get_table(name)
-            for record in records:
-                deleted = record["deleted"]
-                fields = {} if deleted else user_fields(spec, record)
-                kind = "delete" if deleted else "put"
-                mutation = Mutation(
-                    new_id(), name, record["id"], kind, record["version"], fields, now
-                )
-                mutations.append(mutation.to_json())
-        await db.importTables(to_js_data(tables), to_js_data(mutations))
+        mutations = import_mutations(tables, now=now_ms(), new_id=new_id)
+        await db.importTables(to_js_data(tables), to_js_data([m.to_json() for m in mutations]))
         return {name: len(records) for name, records in tables.items()}

@@ -14,8 +14,9 @@ from typing import Any
 
 from app.core.changes import Change
 from app.core.protocol import Mutation, MutationResult
-from app.core.schema import TABLES, ValidationError, check_record, get_table, user_fields
+from app.core.schema import TABLES, get_table
 from app.core.store import (
+    import_mutations,
     pending_keys,
     split_change,
     take_pulled,
@@ -97,25 +98,9 @@ class MemoryStore:
         }
 
     async def import_records(self, tables: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
-        # Check everything first: an import is all or nothing.
+        mutations = import_mutations(tables, now=self._now(), new_id=self._new_id)
         for name, records in tables.items():
-            spec = get_table(name)
-            if not isinstance(records, list):
-                raise ValidationError(f"{spec.label.capitalize()} must be a list of records.")
-            for record in records:
-                check_record(spec, record)
-        counts: dict[str, int] = {}
-        now = self._now()
-        for name, records in tables.items():
-            spec = get_table(name)
             for record in records:
                 self._records[name][record["id"]] = copy.deepcopy(record)
-                kind = "delete" if record["deleted"] else "put"
-                fields = {} if record["deleted"] else user_fields(spec, record)
-                self._outbox.append(
-                    Mutation(
-                        self._new_id(), name, record["id"], kind, record["version"], fields, now
-                    )
-                )
-            counts[name] = len(records)
-        return counts
+        self._outbox.extend(mutations)
+        return {name: len(records) for name, records in tables.items()}

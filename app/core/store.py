@@ -17,11 +17,18 @@ same record is acknowledged: the server never counts a device's own earlier writ
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from app.core.changes import Change
 from app.core.protocol import Mutation, MutationResult
+from app.core.schema import (
+    USER_TABLES,
+    ValidationError,
+    check_record,
+    get_table,
+    user_fields,
+)
 
 RecordKey = tuple[str, str]
 
@@ -91,3 +98,35 @@ def take_pulled(local: dict[str, Any] | None, incoming: dict[str, Any], *, pendi
     if local is None:
         return True
     return int(incoming.get("version", 0)) >= int(local.get("version", 0))  # rule 2
+
+
+def import_mutations(
+    tables: dict[str, list[dict[str, Any]]], *, now: int, new_id: Callable[[], str]
+) -> list[Mutation]:
+    """Check a whole import, then the outbox entries that sync it (rule: all or nothing).
+
+    Raises ``ValidationError`` before anything is made if any record does not fit the schema.
+    Each imported record of a person's tables is queued so it reaches the server: a ``put`` of
+    all its fields based on the version it carries (the server finds nothing to change when it
+    already has that version), or a ``delete`` for a tombstone.  Conflict records are kept on the
+    device but never pushed: they are the server's, and a device may only dismiss them.
+    """
+    for name, records in tables.items():
+        spec = get_table(name)
+        if not isinstance(records, list):
+            raise ValidationError(f"{spec.label.capitalize()} must be a list of records.")
+        for record in records:
+            check_record(spec, record)
+    mutations = []
+    for name, records in tables.items():
+        if name not in USER_TABLES:
+            continue
+        spec = get_table(name)
+        for record in records:
+            deleted = record["deleted"]
+            kind = "delete" if deleted else "put"
+            fields = {} if deleted else user_fields(spec, record)
+            mutations.append(
+                Mutation(new_id(), name, record["id"], kind, record["version"], fields, now)
+            )
+    return mutations

@@ -45,20 +45,22 @@ def table_dump(page: Page) -> dict:
     )
 
 
-@pytest.fixture
-def device_a(browser: Browser, server: LiveServer) -> Page:
+def fresh_device(browser: Browser, url: str) -> Page:
+    """A device of its own: a new browser context has its own IndexedDB and localStorage."""
     page = browser.new_context().new_page()
-    page.goto(server.url + "/#exercises")
+    page.goto(url + "/#exercises")
     wait_ready(page)
     return page
+
+
+@pytest.fixture
+def device_a(browser: Browser, server: LiveServer) -> Page:
+    return fresh_device(browser, server.url)
 
 
 @pytest.fixture
 def device_b(browser: Browser, server: LiveServer) -> Page:
-    page = browser.new_context().new_page()
-    page.goto(server.url + "/#exercises")
-    wait_ready(page)
-    return page
+    return fresh_device(browser, server.url)
 
 
 def test_export_on_a_import_on_b(device_a: Page, device_b: Page, tmp_path: Path) -> None:
