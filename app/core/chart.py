@@ -16,7 +16,7 @@ import math
 import re
 import zlib
 from datetime import date
-from xml.sax.saxutils import escape
+from html import escape as _html_escape
 
 BRAND = "#0f766e"  # teal, 5.5:1 on white
 TEXT = "#1f2937"  # 14.7:1 on white
@@ -216,8 +216,8 @@ def _value(value: float, unit: str) -> str:
 
 
 def _text(value: str) -> str:
-    return escape(_NOT_XML.sub("", value))
+    return _html_escape(_NOT_XML.sub("", value), quote=False)
 
 
 def _attr(value: str) -> str:
-    return escape(_NOT_XML.sub("", value), {'"': "&quot;"})
+    return _html_escape(_NOT_XML.sub("", value), quote=True)
