@@ -67,6 +67,16 @@ def wait_for_service_worker(page: Page) -> None:
     page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=60_000)
 
 
+def settle(page: Page) -> None:
+    """Let the app's own refresh after a local write finish, so it is not timed with a sync."""
+    page.wait_for_timeout(150)
+    page.wait_for_function(
+        "(() => { const t = window.setflowApp._refresh_task;"
+        " return t === undefined || t === null || t.done(); })()",
+        timeout=60_000,
+    )
+
+
 # Runs ``async def bench(args: str) -> str`` of ``code`` inside the app's own interpreter.  The app
 # exposes ``window.setflowApp`` (a PyProxy) but not the interpreter; a bound method's
 # ``__globals__`` leads to the builtins, whose ``exec`` defines the function in a fresh namespace.

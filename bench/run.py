@@ -37,6 +37,7 @@ from bench.browser import (
     load_timings,
     new_context,
     run_python,
+    settle,
     wait_for_service_worker,
     wait_ready,
 )
@@ -500,6 +501,7 @@ def bench_sync(
                 " localStorage.setItem('setflow-synced-account', e); }",
                 email,
             )
+            settle(page)
             out = page.evaluate(JS_SYNC)
             r = out["result"]
             assert r and r["ok"] and r["pulled"] == n, r
@@ -511,11 +513,13 @@ def bench_sync(
                 "floor",
             )
             run_python(page, pyscripts.ONE_EDIT)
+            settle(page)
             out = page.evaluate(JS_SYNC)
             r = out["result"]
             assert r and r["ok"] and r["pushed"] == 1, r
             res.add("sync_one", f"sync with one change, {n} records present", "ms", out["ms"])
             run_python(page, pyscripts.NEW_RECORDS, n=k)
+            settle(page)
             out = page.evaluate(JS_SYNC)
             r = out["result"]
             assert r and r["ok"] and r["pushed"] == k, r
