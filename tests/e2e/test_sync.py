@@ -133,3 +133,14 @@ def test_the_app_keeps_working_with_the_server_down(
     own_server.start()
     expect(a.locator("#sync-status")).to_have_text("Synced", timeout=60_000)
     expect(a.locator("#pending-count")).to_have_text("0")
+
+    # Signing out says the data stays, stops syncing, and keeps the data on the device.
+    a.get_by_role("button", name="Sign out").click()
+    expect(a.get_by_role("status").filter(has_text="Signed out")).to_contain_text(
+        "Your data stays on this device"
+    )
+    expect(a.locator("#sync-status")).to_have_text("Not signed in")
+    add_exercise(a, "Sled push")
+    assert {"Farmer carry", "Sled push"} <= names(a)
+    a.get_by_role("link", name="Settings").click()
+    expect(a.locator("#pending-count")).to_have_text("1")  # kept for the next sign-in
