@@ -18,6 +18,24 @@ from server.guards import SameOriginGuard
 
 # The page and scripts are revalidated on every load; the service worker does the offline caching.
 NO_CACHE = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
+# Nothing but our own origin, ever: the browser itself refuses any CDN or third-party request.
+# Pyodide needs to compile WebAssembly and evaluate its own JS glue ('wasm-unsafe-eval',
+# 'unsafe-eval'); the progress chart's SVG carries style attributes ('unsafe-inline' styles).
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+PAGE_HEADERS = {**NO_CACHE, "Content-Security-Policy": CONTENT_SECURITY_POLICY}
 
 
 def create_app(config: Config | None = None) -> FastAPI:
@@ -69,7 +87,8 @@ def create_app(config: Config | None = None) -> FastAPI:
         path = static.resolve(config.static_root, rel or "index.html")
         if path is None:
             return Response("Not found", status_code=404, media_type="text/plain")
-        return FileResponse(path, media_type=static.media_type(path), headers=NO_CACHE)
+        headers = PAGE_HEADERS if path.suffix in (".html", ".js") else NO_CACHE
+        return FileResponse(path, media_type=static.media_type(path), headers=headers)
 
     async def api_not_found(request: Request) -> Response:
         return errors.error_response(404, "not_found", "No such API endpoint.")

@@ -12,6 +12,7 @@ export function showStartupError(message) {
   document.getElementById("startup-error").hidden = false;
 }
 window.setflowStartupError = showStartupError;
+document.getElementById("startup-retry").addEventListener("click", () => location.reload());
 
 // PyScript reports a Python start-up failure as an error event; a runtime that never arrives
 // (a broken download, an unsupported browser) is caught by the time limit.

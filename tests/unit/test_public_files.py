@@ -81,3 +81,11 @@ def test_asset_list_covers_the_runtime_and_changes_with_content(tmp_path: Path) 
     second = assets.current()
     assert second.version != first.version
     assert f'"{second.version}"' in second.script()
+
+
+def test_the_page_may_load_nothing_from_another_origin() -> None:
+    client = TestClient(create_app(Config(database="sqlite://", static_root=ROOT)))
+    policy = client.get("/").headers["content-security-policy"]
+    assert "default-src 'self'" in policy
+    assert "connect-src 'self'" in policy
+    assert "http" not in policy  # no other origin is allowed anywhere
