@@ -38,6 +38,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         ssl_certfile=args.certfile,
         ssl_keyfile=args.keyfile,
         log_level="info",
+        access_log=False,  # a line per sync request costs more than the request itself
         proxy_headers=False,
     )
 

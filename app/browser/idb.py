@@ -38,6 +38,7 @@ def _mutation(entry: dict[str, Any]) -> Mutation:
 class IndexedDBStore:
     def __init__(self, name: str = "setflow") -> None:
         self.name = name
+        self._seqs: dict[str, int] = {}  # mutationId -> outbox primary key, for acknowledge
 
     async def open(self) -> IndexedDBStore:
         await db.open(self.name)
@@ -59,7 +60,10 @@ class IndexedDBStore:
         await db.write(to_js_data(rows), to_js_data(mutations))
 
     async def outbox(self, limit: int) -> list[Mutation]:
-        return [_mutation(e) for e in to_py_data(await db.outbox(limit)) or []]
+        entries = to_py_data(await db.outbox(limit)) or []
+        # Remember each entry's primary key, so acknowledging deletes by key, not by search.
+        self._seqs.update((e["mutationId"], e["seq"]) for e in entries)
+        return [_mutation(e) for e in entries]
 
     async def outbox_count(self) -> int:
         return int(await db.outboxCount())
@@ -69,13 +73,13 @@ class IndexedDBStore:
         return int(await db.applyPulled(to_js_data(rows), CURSOR_KEY, cursor))
 
     async def acknowledge(self, results: list[MutationResult]) -> None:
-        ids = [r.mutation_id for r in results]
+        seqs = [self._seqs.pop(r.mutation_id) for r in results if r.mutation_id in self._seqs]
         rows = [
             dict(zip(("table", "record"), split_change(r.record), strict=True))
             for r in results
             if r.record is not None
         ]
-        await db.acknowledge(to_js_data(ids), to_js_data(rows))
+        await db.acknowledge(to_js_data(seqs), to_js_data(rows))
 
     async def cursor(self) -> int:
         value = to_py_data(await db.getMeta(CURSOR_KEY))

@@ -65,6 +65,7 @@ class App:
         self._refresh_task: asyncio.Future[None] | None = None
         self._proxies: list[Any] = []
         self._html = ""
+        self._refresh_waiting = False
         self.sync: SyncController | None = None  # set by boot once sync is wired
 
     # --- data and rendering -------------------------------------------------------------
@@ -84,10 +85,22 @@ class App:
             self.account.busy = self.sync.busy
 
     def sync_updated(self) -> None:
-        """The sync controller's status changed: show it, and new data if any arrived."""
+        """The sync controller's status changed: show it; after a sync, show what it brought.
+
+        While a sync runs only the status lines change: re-reading every table for each pulled
+        page would compete with the sync itself for the one main thread.
+        """
         self._account_facts()
-        js.document.getElementById("sync-status").textContent = self.account.status
-        self.schedule_refresh()
+        for el_id in ("sync-status", "settings-sync-status"):
+            el = js.document.getElementById(el_id)
+            if not is_null(el):
+                el.textContent = self.account.status
+        if self.sync is not None and self.sync.busy:
+            return
+        if self._refresh_waiting:
+            self.schedule_refresh()
+        elif self.screen.view == "settings":
+            self.render()
 
     def _changed(self) -> None:
         if self.sync is not None:
@@ -113,7 +126,14 @@ class App:
         self.render()
 
     def schedule_refresh(self) -> None:
-        """Refresh soon, once, however many changes arrive (this tab's or another tab's)."""
+        """Refresh soon, once, however many changes arrive (this tab's or another tab's).
+
+        During a sync the refresh waits for its end (``sync_updated``).
+        """
+        if self.sync is not None and self.sync.busy:
+            self._refresh_waiting = True
+            return
+        self._refresh_waiting = False
         if self._refresh_task is None or self._refresh_task.done():
             self._refresh_task = spawn(self._refresh_soon())
 

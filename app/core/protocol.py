@@ -43,9 +43,9 @@ SCHEMA_HEADER = "X-Setflow-Schema"
 SYNC_PATH = "/api/sync"
 
 # Batch sizes: a pull page and a push batch.  The server caps what a client may ask for.
-PULL_LIMIT = 2000
+PULL_LIMIT = 5000
 PULL_LIMIT_MAX = 5000
-PUSH_BATCH = 500
+PUSH_BATCH = 1000
 PUSH_BATCH_MAX = 1000
 
 MUTATION_KINDS = ("put", "delete", "restore")

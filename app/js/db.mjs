@@ -72,16 +72,21 @@ export async function write(rows, mutations) {
   });
 }
 
-async function pendingKeys() {
-  const keys = new Set();
-  await db.outbox.each((m) => keys.add(m.table + "\u0000" + m.id));
-  return keys;
+// The records of `rows` that still have unpushed outbox entries: looked up by the outbox's
+// [table+id] index for just these keys, not by scanning the whole outbox.
+async function pendingKeys(rows) {
+  const keys = rows.map(({ table, record }) => [table, record.id]);
+  const pending = new Set();
+  if (!keys.length || !(await db.outbox.count())) return pending;
+  const found = await db.outbox.where("[table+id]").anyOf(keys).toArray();
+  for (const m of found) pending.add(m.table + "\u0000" + m.id);
+  return pending;
 }
 
 // The rows the server's copies may replace: app.core.store.take_pulled, line for line.
 // 1. never a row with unpushed outbox entries; 2. never with an older server version.
 async function takeable(rows) {
-  const pending = await pendingKeys();
+  const pending = await pendingKeys(rows);
   const taken = [];
   for (const [table, records] of byTable(rows)) {
     const locals = await db.table(table).bulkGet(records.map((r) => r.id));
@@ -107,11 +112,12 @@ export async function applyPulled(rows, cursorKey, cursor) {
   });
 }
 
-// Acknowledged outbox entries leave; the server's records are taken by the same rules.
-export async function acknowledge(mutationIds, rows) {
+// Acknowledged outbox entries leave (by their primary keys, which outbox() handed out); the
+// server's records are taken by the same rules.
+export async function acknowledge(seqs, rows) {
   const all = [...DATA_TABLES, "outbox"].map((t) => db.table(t));
   await db.transaction("rw", all, async () => {
-    await db.outbox.where("mutationId").anyOf(mutationIds).delete();
+    await db.outbox.bulkDelete(seqs);
     const taken = await takeable(rows);
     for (const [table, records] of byTable(taken)) await db.table(table).bulkPut(records);
   });
