@@ -49,6 +49,8 @@ def make_engine(url: str) -> Engine:
             # An in-memory database lives in its one connection: share it (quick tests only,
             # one request at a time).
             poolclass=StaticPool if in_memory else None,
+            # Enough connections for the server's worker threads to read side by side (WAL).
+            **({} if in_memory else {"pool_size": 20, "max_overflow": 20}),
         )
         _sqlite_transactions(engine)
         return engine
@@ -90,6 +92,9 @@ class Database:
         self.url = url
         self._engine: Engine | None = None
         self._lock = threading.Lock()
+        # SQLite has one writer at a time anyway; taking turns here instead of in SQLite's busy
+        # handler (which sleeps in growing steps) keeps the latency of concurrent pushes flat.
+        self._sqlite_writer = threading.Lock()
 
     @property
     def engine(self) -> Engine:
@@ -112,6 +117,15 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
+        if self.dialect == "sqlite":
+            with self._sqlite_writer, self._write() as conn:
+                yield conn
+        else:
+            with self._write() as conn:
+                yield conn
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
         with self.engine.connect() as conn:
             conn.execution_options(**{_WRITE: True})
             with conn.begin():

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
-from app.core.protocol import PULL_LIMIT
+from app.core.protocol import PULL_LIMIT, PullResponse
 from app.core.store import Store
 from app.core.transport import ServerError, Transport
 
@@ -27,19 +28,29 @@ async def pull_all(
     """Pull pages until the server says there is no more.
 
     1. Ask for the changes after the stored cursor.
-    2. Apply the page and save its cursor in one step, so an interrupted pull resumes after
-       the last page that was fully applied and never skips one.
+    2. While the next page is on its way (its cursor is known from this page's answer), apply
+       this page and save its cursor in one step, so an interrupted pull resumes after the last
+       page that was fully applied and never skips one.  Pages are applied strictly in order.
     3. Repeat while ``hasMore``.
     """
     progress = progress if progress is not None else PullProgress()
     since = await store.cursor()
+    page = await transport.pull(since, limit)  # step 1
     while True:
-        page = await transport.pull(since, limit)  # step 1
-        progress.taken += await store.apply_pulled(page.changes, page.cursor)  # step 2
+        upcoming: asyncio.Task[PullResponse] | None = None
+        if page.has_more:
+            if page.cursor <= since:
+                # A server bug must not spin this loop forever.
+                raise ServerError("The server's sync cursor did not move forward.")
+            upcoming = asyncio.ensure_future(transport.pull(page.cursor, limit))
+        try:
+            progress.taken += await store.apply_pulled(page.changes, page.cursor)  # step 2
+        except BaseException:
+            if upcoming is not None:
+                upcoming.cancel()
+            raise
         progress.received += len(page.changes)
-        if not page.has_more:  # step 3
+        if upcoming is None:  # step 3
             return progress
-        if page.cursor <= since:
-            # A server bug must not spin this loop forever.
-            raise ServerError("The server's sync cursor did not move forward.")
         since = page.cursor
+        page = await upcoming

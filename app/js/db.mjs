@@ -89,7 +89,9 @@ async function takeable(rows) {
   const pending = await pendingKeys(rows);
   const taken = [];
   for (const [table, records] of byTable(rows)) {
-    const locals = await db.table(table).bulkGet(records.map((r) => r.id));
+    // A table this device has nothing in yet (a first sync) has no local rows to compare.
+    const empty = (await db.table(table).count()) === 0;
+    const locals = empty ? [] : await db.table(table).bulkGet(records.map((r) => r.id));
     records.forEach((record, i) => {
       if (pending.has(table + "\u0000" + record.id)) return; // rule 1
       const local = locals[i];
