@@ -11,12 +11,14 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from pyodide.ffi import JsException  # type: ignore[import-not-found]
 from pyscript.js_modules import setflow_db as db  # type: ignore[import-not-found]
 
 from app.browser.clock import new_id, now_ms
 from app.browser.interop import to_js_data, to_py_data
+from app.browser.transport import JsRecords
 from app.core.changes import Change
-from app.core.protocol import Mutation, MutationResult
+from app.core.protocol import Mutation, MutationResult, ProtocolError
 from app.core.schema import TABLES, get_table
 from app.core.store import import_mutations, split_change
 
@@ -69,6 +71,11 @@ class IndexedDBStore:
         return int(await db.outboxCount())
 
     async def apply_pulled(self, changes: list[dict[str, Any]], cursor: int) -> int:
+        if isinstance(changes, JsRecords):  # straight from fetch: no round trip through Python
+            try:
+                return int(await db.applyPulledWire(changes.array, CURSOR_KEY, cursor))
+            except JsException as err:  # a malformed page: nothing of it was stored
+                raise ProtocolError(str(err)) from None
         rows = [dict(zip(("table", "record"), split_change(c), strict=True)) for c in changes]
         return int(await db.applyPulled(to_js_data(rows), CURSOR_KEY, cursor))
 

@@ -7,11 +7,12 @@ at the boundary, each with a sentence a person can read; no JS error travels fur
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, overload
 
 import js  # type: ignore[import-not-found]
 
-from app.browser.interop import to_js_data
+from app.browser.interop import to_js_data, to_py_data
 from app.core import protocol
 from app.core.schema import SCHEMA_VERSION
 from app.core.transport import AuthRequired, OfflineError, ServerError, UpgradeRequired
@@ -19,8 +20,8 @@ from app.core.transport import AuthRequired, OfflineError, ServerError, UpgradeR
 TIMEOUT_MS = 30_000
 
 
-async def request_json(method: str, path: str, body: Any = None) -> tuple[int, Any]:
-    """One request to our own server: ``(status, parsed JSON or None)``.
+async def _fetch(method: str, path: str, body: Any = None) -> Any:
+    """One request to our own server, with the session cookie; the JS ``Response``.
 
     Raises ``OfflineError`` when the server cannot be reached at all.
     """
@@ -37,17 +38,53 @@ async def request_json(method: str, path: str, body: Any = None) -> tuple[int, A
         options["body"] = json.dumps(body, separators=(",", ":"))
     try:
         response = await js.fetch(path, to_js_data(options))
-        text = str(await response.text())
     except Exception as err:  # fetch rejects only when nothing came back
         raise OfflineError("The server cannot be reached.") from err
-    status = int(response.status)
-    if status >= 502 and status <= 504:
+    if 502 <= int(response.status) <= 504:
         raise OfflineError("The server is not answering right now.")
+    return response
+
+
+async def _text_json(response: Any) -> Any:
     try:
-        data = json.loads(text) if text else None
+        text = str(await response.text())
+    except Exception as err:
+        raise OfflineError("The connection broke during the answer.") from err
+    try:
+        return json.loads(text) if text else None
     except ValueError:
-        data = None
-    return status, data
+        return None
+
+
+async def request_json(method: str, path: str, body: Any = None) -> tuple[int, Any]:
+    """One request to our own server: ``(status, parsed JSON or None)``."""
+    response = await _fetch(method, path, body)
+    return int(response.status), await _text_json(response)
+
+
+class JsRecords(Sequence[dict[str, Any]]):
+    """A pulled page's records, left as the JS array the browser parsed.
+
+    The IndexedDB adapter hands ``.array`` to the database as it is (no conversion to Python
+    and back for 10,000 records); anything else that reads it gets Python dicts.
+    """
+
+    def __init__(self, array: Any) -> None:
+        self.array = array
+
+    def __len__(self) -> int:
+        return int(self.array.length)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        return to_py_data(self.array.at(index))  # type: ignore[no-any-return]
 
 
 def _raise_for(status: int, data: Any) -> None:
@@ -65,9 +102,24 @@ class FetchTransport:
         self.base = base
 
     async def pull(self, since: int, limit: int) -> protocol.PullResponse:
-        status, data = await request_json("GET", f"{self.base}?since={since}&limit={limit}")
-        _raise_for(status, data)
-        return protocol.parse_pull_response(data)
+        response = await _fetch("GET", f"{self.base}?since={since}&limit={limit}")
+        status = int(response.status)
+        if status >= 400:
+            _raise_for(status, await _text_json(response))
+        # The browser parses the page; its records stay JS objects on their way to IndexedDB.
+        try:
+            data = await response.json()
+        except Exception as err:
+            raise ServerError("The server sent a pull answer that is not JSON.") from err
+        changes, cursor, has_more = data.changes, data.cursor, data.hasMore
+        if (
+            not js.Array.isArray(changes)
+            or not isinstance(cursor, int)
+            or isinstance(cursor, bool)
+            or not isinstance(has_more, bool)
+        ):
+            raise ServerError("The server sent a pull answer this app does not understand.")
+        return protocol.PullResponse(JsRecords(changes), cursor, has_more)  # type: ignore[arg-type]
 
     async def push(self, request: protocol.PushRequest) -> protocol.PushResponse:
         status, data = await request_json("POST", self.base, request.to_json())

@@ -114,6 +114,17 @@ export async function applyPulled(rows, cursorKey, cursor) {
   });
 }
 
+// The same for a page exactly as the server sent it: each record carries its "table", which is
+// checked and split off here (app.core.store.split_change), then stored by the rules above.
+export async function applyPulledWire(changes, cursorKey, cursor) {
+  const rows = changes.map((change) => {
+    const { table, ...record } = change;
+    if (!DATA_TABLES.includes(table)) throw new Error(`The server sent a record of an unknown table ${table}.`);
+    return { table, record };
+  });
+  return applyPulled(rows, cursorKey, cursor);
+}
+
 // Acknowledged outbox entries leave (by their primary keys, which outbox() handed out); the
 // server's records are taken by the same rules.
 export async function acknowledge(seqs, rows) {
