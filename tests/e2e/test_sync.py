@@ -49,9 +49,27 @@ def exercise_list(page: Page) -> Locator:
     return page.get_by_role("list", name="Your exercises")
 
 
-def names(page: Page) -> set[str]:
-    items = exercise_list(page).locator("li strong").all_text_contents()
-    return set(items)
+def names(page: Page, count: int) -> set[str]:
+    """The exercise names shown, once the list shows ``count`` of them."""
+    shown = exercise_list(page).locator("li strong")
+    expect(shown).to_have_count(count)
+    return set(shown.all_text_contents())
+
+
+def agreed_names(a: Page, b: Page, count: int) -> set[str]:
+    """The names both devices show, once they show the same ``count`` names."""
+    for _ in range(50):
+        shown = names(a, count)
+        if names(b, count) == shown:
+            return shown
+        a.wait_for_timeout(200)
+    raise AssertionError(f"the devices never agreed: {names(a, count)} vs {names(b, count)}")
+
+
+def expect_names(page: Page, expected: set[str]) -> None:
+    """Wait until the exercise list shows exactly these names (it is sorted by name)."""
+    shown = exercise_list(page).locator("li strong")
+    expect(shown).to_have_text(sorted(expected, key=str.casefold))
 
 
 def test_two_devices_converge_and_nothing_typed_is_lost(
@@ -76,8 +94,8 @@ def test_two_devices_converge_and_nothing_typed_is_lost(
     sync_now(b)
     sync_now(a)
     expected = {"Bench press", "Squat", "Barbell row", "Plank"}
-    assert names(a) == expected
-    assert names(b) == expected
+    expect_names(a, expected)
+    expect_names(b, expected)
 
     # Both go offline (server stopped); both edit the same exercise, B deletes another.
     own_server.stop()
@@ -101,8 +119,7 @@ def test_two_devices_converge_and_nothing_typed_is_lost(
 
     # The same field: the value that reached the server first won on both devices; the other
     # is kept as a conflict on the device that lost, and Restore brings it back everywhere.
-    assert names(a) == names(b)
-    squat = (names(a) - {"Barbell row", "Plank"}).pop()
+    squat = (agreed_names(a, b, 3) - {"Barbell row", "Plank"}).pop()
     assert squat in ("Back squat", "Low-bar squat")
     loser, lost_value = (b, "Low-bar squat") if squat == "Back squat" else (a, "Back squat")
     loser.get_by_role("link", name="Settings").click()
@@ -113,8 +130,8 @@ def test_two_devices_converge_and_nothing_typed_is_lost(
     for page in (loser, a, b):
         sync_now(page)
     final = {lost_value, "Barbell row", "Plank"}
-    assert names(a) == final
-    assert names(b) == final  # nothing typed was lost; the deleted exercise stayed deleted
+    expect_names(a, final)
+    expect_names(b, final)  # nothing typed was lost; the deleted exercise stayed deleted
 
 
 def test_the_app_keeps_working_with_the_server_down(
@@ -141,6 +158,6 @@ def test_the_app_keeps_working_with_the_server_down(
     )
     expect(a.locator("#sync-status")).to_have_text("Not signed in")
     add_exercise(a, "Sled push")
-    assert {"Farmer carry", "Sled push"} <= names(a)
+    expect_names(a, {"Farmer carry", "Sled push"})
     a.get_by_role("link", name="Settings").click()
     expect(a.locator("#pending-count")).to_have_text("1")  # kept for the next sign-in
