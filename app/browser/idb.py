@@ -9,6 +9,7 @@ that function line for line: Python cannot hold a Dexie transaction open across 
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 from pyodide.ffi import JsException  # type: ignore[import-not-found]
@@ -51,7 +52,7 @@ class IndexedDBStore:
 
     async def rows(self, table: str) -> list[dict[str, Any]]:
         """Every record of ``table``, tombstones included."""
-        return to_py_data(await db.getAll(get_table(table).name)) or []
+        return json.loads(str(await db.getAllJson(get_table(table).name)))  # type: ignore[no-any-return]
 
     async def all(self, table: str) -> list[dict[str, Any]]:
         return [r for r in await self.rows(table) if not r.get("deleted")]

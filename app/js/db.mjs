@@ -41,6 +41,11 @@ export async function getAll(table) {
   return db.table(table).toArray();
 }
 
+// A whole table as one JSON string: one string crosses into Python instead of 10,000 objects.
+export async function getAllJson(table) {
+  return JSON.stringify(await db.table(table).toArray());
+}
+
 export async function get(table, id) {
   return (await db.table(table).get(id)) ?? null;
 }
