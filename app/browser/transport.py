@@ -12,7 +12,7 @@ from typing import Any, overload
 
 import js  # type: ignore[import-not-found]
 
-from app.browser.interop import to_js_data, to_py_data
+from app.browser.interop import to_js_object, to_py_data
 from app.core import protocol
 from app.core.schema import SCHEMA_VERSION
 from app.core.transport import AuthRequired, OfflineError, ServerError, UpgradeRequired
@@ -37,7 +37,7 @@ async def _fetch(method: str, path: str, body: Any = None) -> Any:
         headers["Content-Type"] = "application/json"
         options["body"] = json.dumps(body, separators=(",", ":"))
     try:
-        response = await js.fetch(path, to_js_data(options))
+        response = await js.fetch(path, to_js_object(options))
     except Exception as err:  # fetch rejects only when nothing came back
         raise OfflineError("The server cannot be reached.") from err
     if 502 <= int(response.status) <= 504:

@@ -10,11 +10,11 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import wait_ready
 from tests.e2e.live_server import LiveServer
-from tests.e2e.test_tracker import add_exercise, log_set
+from tests.e2e.test_tracker import add_exercise, go, log_set
 
 
 def export_file(page: Page, folder: Path) -> Path:
-    page.get_by_role("link", name="Settings").click()
+    go(page, "Settings")
     with page.expect_download() as info:
         page.get_by_role("button", name="Export data").click()
     download = info.value
@@ -24,7 +24,7 @@ def export_file(page: Page, folder: Path) -> Path:
 
 
 def import_file(page: Page, path: Path) -> None:
-    page.get_by_role("link", name="Settings").click()
+    go(page, "Settings")
     page.get_by_label("Import data").set_input_files(str(path))
 
 
@@ -79,9 +79,9 @@ def test_export_on_a_import_on_b(device_a: Page, device_b: Page, tmp_path: Path)
     expect(device_b.get_by_role("status").filter(has_text="Imported")).to_contain_text(
         "2 exercises"
     )
-    device_b.get_by_role("link", name="Exercises").click()
+    go(device_b, "Exercises")
     expect(device_b.get_by_role("list", name="Your exercises")).to_contain_text("Front squat")
-    device_b.get_by_role("link", name="History").click()
+    go(device_b, "History")
     expect(device_b.get_by_role("list", name="Past workouts")).to_contain_text("Dip")
     a, b = table_dump(device_a), table_dump(device_b)
     for table in ("exercises", "workoutLogs", "workoutSets"):
@@ -118,5 +118,5 @@ def test_a_bad_file_is_refused_and_changes_nothing(
     import_file(device_b, path)
     expect(device_b.get_by_role("alert")).to_contain_text(expected, ignore_case=True)
     assert table_dump(device_b) == before
-    device_b.get_by_role("link", name="Exercises").click()
+    go(device_b, "Exercises")
     expect(device_b.get_by_role("list", name="Your exercises")).to_contain_text("Curl")

@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from tests.e2e.conftest import wait_for_service_worker, wait_ready
 from tests.e2e.live_server import LiveServer
 from tests.e2e.test_files import export_file, import_file
-from tests.e2e.test_tracker import add_exercise
+from tests.e2e.test_tracker import add_exercise, go
 
 PASSWORD = "correct horse battery"
 
@@ -23,7 +23,7 @@ def device(browser: Browser, url: str) -> Page:
 
 
 def sign_in(page: Page, email: str, create: bool) -> None:
-    page.get_by_role("link", name="Settings").click()
+    go(page, "Settings")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Create account" if create else "Sign in").click()
@@ -31,21 +31,22 @@ def sign_in(page: Page, email: str, create: bool) -> None:
 
 
 def sync_now(page: Page) -> None:
-    page.get_by_role("link", name="Settings").click()
+    go(page, "Settings")
     page.get_by_role("button", name="Sync now").click()
     expect(page.locator("#sync-status")).to_have_text("Synced", timeout=20_000)
 
 
 def rename(page: Page, old: str, new: str) -> None:
-    page.get_by_role("link", name="Exercises").click()
+    go(page, "Exercises")
     page.get_by_role("button", name=f"Rename {old}", exact=True).click()
+    expect(page.get_by_label(f"New name for {old}")).to_be_visible()
     page.get_by_label(f"New name for {old}").fill(new)
     page.get_by_role("button", name="Save").click()
     expect(exercise_list(page).get_by_text(new, exact=True)).to_be_visible()
 
 
 def exercise_list(page: Page) -> Locator:
-    page.get_by_role("link", name="Exercises").click()
+    go(page, "Exercises")
     return page.get_by_role("list", name="Your exercises")
 
 
@@ -103,10 +104,10 @@ def test_two_devices_converge_and_nothing_typed_is_lost(
     rename(b, "Squat", "Low-bar squat")
     b.get_by_role("button", name="Delete Bench press").click()
     expect(exercise_list(b).get_by_text("Bench press", exact=True)).to_have_count(0)
-    b.get_by_role("link", name="Settings").click()
+    go(b, "Settings")
     b.get_by_role("button", name="Sync now").click()
     expect(b.locator("#sync-status")).to_have_text("Offline")
-    a.get_by_role("link", name="Settings").click()
+    go(a, "Settings")
     a.get_by_role("button", name="Sync now").click()
     expect(a.locator("#sync-status")).to_have_text("Offline")
 
@@ -122,7 +123,7 @@ def test_two_devices_converge_and_nothing_typed_is_lost(
     squat = (agreed_names(a, b, 3) - {"Barbell row", "Plank"}).pop()
     assert squat in ("Back squat", "Low-bar squat")
     loser, lost_value = (b, "Low-bar squat") if squat == "Back squat" else (a, "Back squat")
-    loser.get_by_role("link", name="Settings").click()
+    go(loser, "Settings")
     conflicts = loser.get_by_role("list", name="Conflicts")
     expect(conflicts).to_contain_text(lost_value)
     conflicts.get_by_role("button", name="Restore").first.click()
@@ -144,7 +145,7 @@ def test_the_app_keeps_working_with_the_server_down(
     a.reload()
     wait_ready(a)
     add_exercise(a, "Farmer carry")
-    a.get_by_role("link", name="Settings").click()
+    go(a, "Settings")
     expect(a.locator("#sync-status")).to_have_text("Offline", timeout=20_000)
     expect(a.locator("#pending-count")).not_to_have_text("0")
     own_server.start()
@@ -159,5 +160,5 @@ def test_the_app_keeps_working_with_the_server_down(
     expect(a.locator("#sync-status")).to_have_text("Not signed in")
     add_exercise(a, "Sled push")
     expect_names(a, {"Farmer carry", "Sled push"})
-    a.get_by_role("link", name="Settings").click()
+    go(a, "Settings")
     expect(a.locator("#pending-count")).to_have_text("1")  # kept for the next sign-in

@@ -13,8 +13,14 @@ def open_app(page: Page, url: str, view: str = "log") -> None:
     wait_ready(page)
 
 
+def go(page: Page, view: str) -> None:
+    """Tap a tab and wait until its screen shows (the app renders after the hash changes)."""
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=view).click()
+    expect(page.get_by_role("heading", name=view, level=2, exact=True)).to_be_visible()
+
+
 def add_exercise(page: Page, name: str, group: str = "") -> None:
-    page.get_by_role("link", name="Exercises").click()
+    go(page, "Exercises")
     page.get_by_label("Exercise name").fill(name)
     if group:
         page.get_by_label("Muscle group (optional)").fill(group)
@@ -25,8 +31,8 @@ def add_exercise(page: Page, name: str, group: str = "") -> None:
 
 
 def log_set(page: Page, exercise: str, reps: int, weight: float) -> None:
-    page.get_by_role("link", name="Log").click()
-    page.get_by_label("Exercise").select_option(label=exercise)
+    go(page, "Log")
+    page.get_by_label("Exercise", exact=True).select_option(label=exercise)
     page.get_by_label("Reps").fill(str(reps))
     page.get_by_label("Weight").fill(str(weight))
     page.get_by_role("button", name="Add set").click()
@@ -42,6 +48,7 @@ def test_add_rename_delete_an_exercise(
     expect(exercises.get_by_role("listitem")).to_have_count(2)
 
     page.get_by_role("button", name="Rename Bench press").click()
+    expect(page.get_by_label("New name for Bench press")).to_be_visible()
     page.get_by_label("New name for Bench press").fill("Incline bench press")
     page.get_by_role("button", name="Save").click()
     expect(exercises.get_by_text("Incline bench press", exact=True)).to_be_visible()
@@ -62,7 +69,7 @@ def test_log_sets_edit_delete_and_see_history_and_chart(
 ) -> None:
     open_app(page, server.url, "exercises")
     add_exercise(page, "Deadlift", "Back")
-    page.get_by_role("link", name="Log").click()
+    go(page, "Log")
 
     page.get_by_label("Date").fill("2026-11-01")
     page.get_by_label("Date").dispatch_event("change")
@@ -73,6 +80,7 @@ def test_log_sets_edit_delete_and_see_history_and_chart(
     expect(sets).to_contain_text("5 × 150 kg")
 
     page.get_by_role("button", name="Edit set 2").click()
+    expect(page.get_by_role("button", name="Save")).to_be_visible()
     page.get_by_label("Weight").last.fill("152.5")
     page.get_by_role("button", name="Save").click()
     expect(sets).to_contain_text("5 × 152.5 kg")
@@ -86,7 +94,7 @@ def test_log_sets_edit_delete_and_see_history_and_chart(
         1
     )
 
-    page.get_by_role("link", name="History").click()
+    go(page, "History")
     workouts = page.get_by_role("list", name="Past workouts").get_by_role("listitem")
     expect(workouts).to_have_count(2)
     expect(workouts.first).to_contain_text("2026-11-08")  # newest first
@@ -131,7 +139,7 @@ def test_programs_drive_the_log(page: Page, server: LiveServer) -> None:
     open_app(page, server.url, "exercises")
     add_exercise(page, "Row", "Back")
     add_exercise(page, "Lunge", "Legs")
-    page.get_by_role("link", name="Programs").click()
+    go(page, "Programs")
     page.get_by_label("Program name").fill("Day A")
     page.get_by_role("button", name="Create program").click()
     program = page.get_by_role("article", name="Day A")
@@ -141,7 +149,7 @@ def test_programs_drive_the_log(page: Page, server: LiveServer) -> None:
     program.get_by_role("button", name="Add to Day A").click()
     expect(program.get_by_role("list", name="Exercises in Day A")).to_contain_text("Lunge 4 × 10")
 
-    page.get_by_role("link", name="Log").click()
+    go(page, "Log")
     page.get_by_label("Program").select_option(label="Day A")
     page.get_by_role("button", name="Start from program").click()
     expect(page.get_by_role("list", name="Program plan")).to_contain_text("Lunge 4 × 10")
