@@ -89,6 +89,10 @@ class IndexedDBStore:
         ]
         await db.acknowledge(to_js_data(seqs), to_js_data(rows))
 
+    async def refuse(self, mutation: Mutation, conflict: dict[str, Any]) -> None:
+        self._seqs.pop(mutation.mutation_id, None)
+        await db.refuse(mutation.mutation_id, to_js_data(conflict))
+
     async def cursor(self) -> int:
         value = to_py_data(await db.getMeta(CURSOR_KEY))
         return int(value or 0)

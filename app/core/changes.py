@@ -17,6 +17,7 @@ Why the rules below:
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -158,3 +159,31 @@ def restore(
             changes.append(change)
     changes.append(dismiss(conflict, device_id=device_id, now=now, new_id=new_id))
     return changes
+
+
+# Conflict records for refused changes get ids derived from the mutation, so a retry of the same
+# refusal never makes two.
+REFUSED_NAMESPACE = uuid.UUID("3f5c7a52-9a0e-4a53-8d77-6f1f2b1f0c11")
+REFUSED = "refused"
+
+
+def refused(mutation: Mutation, *, device_id: str, now: int) -> dict[str, Any]:
+    """A local conflict record keeping a change the server refused (422), for the person to see.
+
+    The change leaves the outbox (it would be refused again and again, holding up every later
+    change), but what it carried stays on the device, listed under Conflicts.
+    """
+    return {
+        "id": str(uuid.uuid5(REFUSED_NAMESPACE, mutation.mutation_id)),
+        "createdAt": now,
+        "updatedAt": now,
+        "deviceId": device_id,
+        "deleted": False,
+        "version": 0,
+        "recordTable": mutation.table,
+        "recordId": mutation.id,
+        "reason": REFUSED,
+        "fields": dict(mutation.fields),
+        "serverFields": {},
+        "lostBy": device_id,
+    }

@@ -30,7 +30,7 @@ class SyncResult:
     push_ok: bool
     pulled: int  # records received from the server
     pushed: int  # mutations the server acknowledged
-    conflicts: int  # of those, how many lost (fully or partly) and became conflict records
+    conflicts: int  # of those, how many lost (fully or partly) or were refused: conflict records
     error: str | None  # a sentence for a person, when something failed
     status: str  # one of app.core.status.STATUSES
 
@@ -97,6 +97,7 @@ class SyncEngine:
                 device_id,
                 batch_size=self.push_batch,
                 progress=pushed,
+                now=int(self.clock() * 1000),
             )
         except (SyncError, ProtocolError) as err:
             push_error = _readable(err)
@@ -111,7 +112,7 @@ class SyncEngine:
             push_ok=push_error is None,
             pulled=pulled.received,
             pushed=pushed.pushed,
-            conflicts=pushed.conflicts,
+            conflicts=pushed.conflicts + pushed.refused,
             error=" ".join(dict.fromkeys(errors)) or None,
             status=status,
         )

@@ -89,6 +89,10 @@ class MemoryStore:
             if take_pulled(rows.get(record["id"]), record, pending=pending):
                 rows[record["id"]] = copy.deepcopy(record)
 
+    async def refuse(self, mutation: Mutation, conflict: dict[str, Any]) -> None:
+        self._outbox = [m for m in self._outbox if m.mutation_id != mutation.mutation_id]
+        self._records["conflicts"][conflict["id"]] = copy.deepcopy(conflict)
+
     async def cursor(self) -> int:
         return self._cursor
 

@@ -60,6 +60,10 @@ class Store(Protocol):
         """Drop acknowledged outbox entries and take the server's records (rules 1-2), atomically."""
         ...
 
+    async def refuse(self, mutation: Mutation, conflict: dict[str, Any]) -> None:
+        """Take a refused mutation out of the outbox and keep it as ``conflict``, atomically."""
+        ...
+
     async def cursor(self) -> int:
         """The server version up to which this device has pulled (0 at first)."""
         ...

@@ -141,6 +141,14 @@ export async function acknowledge(seqs, rows) {
   });
 }
 
+// A change the server refused leaves the outbox and is kept as a conflict record, atomically.
+export async function refuse(mutationId, conflict) {
+  await db.transaction("rw", db.outbox, db.conflicts, async () => {
+    await db.outbox.where("mutationId").equals(mutationId).delete();
+    await db.conflicts.put(conflict);
+  });
+}
+
 export async function outbox(limit) {
   return db.outbox.orderBy("seq").limit(limit).toArray();
 }

@@ -13,6 +13,7 @@ REASONS = {
     "edited": "Another device changed the same field first; your value was kept here.",
     "deleted": "It was deleted on another device; your edit was kept here.",
     "edited-then-deleted": "It was deleted, and the edits made before that were kept here.",
+    "refused": "The server refused this change as invalid; what you entered is kept here.",
 }
 
 
