@@ -151,6 +151,17 @@ def test_the_app_keeps_working_with_the_server_down(
     own_server.start()
     expect(a.locator("#sync-status")).to_have_text("Synced", timeout=60_000)
     expect(a.locator("#pending-count")).to_have_text("0")
+    # The service worker cached the app, and never an answer of the API.
+    cached = a.evaluate(
+        """async () => {
+            const urls = [];
+            for (const name of await caches.keys())
+                for (const request of await (await caches.open(name)).keys()) urls.push(request.url);
+            return urls;
+        }"""
+    )
+    assert any(u.endswith("/vendor/pyodide/pyodide.asm.wasm") for u in cached)
+    assert [u for u in cached if "/api/" in u] == []
 
     # Signing out says the data stays, stops syncing, and keeps the data on the device.
     a.get_by_role("button", name="Sign out").click()
