@@ -18,7 +18,7 @@ import js  # type: ignore[import-not-found]
 from pyodide.ffi import create_once_callable, create_proxy  # type: ignore[import-not-found]
 from pyscript.js_modules import setflow_db as db  # type: ignore[import-not-found]
 
-from app.browser.interop import is_null, to_js_data
+from app.browser.interop import attr, is_null, to_js_data
 from app.browser.tasks import spawn
 from app.browser.transport import AccountError, FetchTransport, account_request
 from app.core import status
@@ -114,9 +114,18 @@ class SyncController:
         self._set_status(status.SYNCING)
         try:
             result = await self.engine.full_sync()
+        except Exception as err:  # a bug, not the network: say so quietly and try again later
+            js.console.error(f"Setflow sync: {type(err).__name__}: {err}")
+            self.busy = False
+            self._set_status(status.FAILED)
+            self.soon(self.backoff.failed())
+            return True
         finally:
             self.busy = False
         self.last_result = result
+        # How many syncs this tab has finished: lets a test or benchmark wait for the next one.
+        root = js.document.documentElement
+        root.setAttribute("data-syncs", str(int(attr(root, "data-syncs") or 0) + 1))
         if result.status == status.NOT_SIGNED_IN:  # the session ended on the server
             self.settings.pop(ACCOUNT_KEY, None)
         if result.status == status.UPDATE_NEEDED:

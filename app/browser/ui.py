@@ -66,6 +66,7 @@ class App:
         self._proxies: list[Any] = []
         self._html = ""
         self._refresh_waiting = False
+        self._refresh_again = False
         self.sync: SyncController | None = None  # set by boot once sync is wired
 
     # --- data and rendering -------------------------------------------------------------
@@ -134,12 +135,16 @@ class App:
             self._refresh_waiting = True
             return
         self._refresh_waiting = False
+        self._refresh_again = True
         if self._refresh_task is None or self._refresh_task.done():
             self._refresh_task = spawn(self._refresh_soon())
 
     async def _refresh_soon(self) -> None:
-        await asyncio.sleep(0.05)
-        await self.refresh()
+        # A change that lands while a refresh is reading the tables gets a refresh of its own.
+        while self._refresh_again:
+            self._refresh_again = False
+            await asyncio.sleep(0.05)
+            await self.refresh()
 
     def _route(self) -> str:
         name = str(js.location.hash).lstrip("#")

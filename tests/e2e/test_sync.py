@@ -30,10 +30,19 @@ def sign_in(page: Page, email: str, create: bool) -> None:
     expect(page.locator("#account-email")).to_have_text(email)
 
 
+def finished_syncs(page: Page) -> int:
+    return int(page.evaluate("document.documentElement.dataset.syncs || 0"))
+
+
 def sync_now(page: Page) -> None:
+    """Tap "Sync now" and wait for that sync (not an earlier one) to finish, then "Synced"."""
     go(page, "Settings")
+    before = finished_syncs(page)
     page.get_by_role("button", name="Sync now").click()
-    expect(page.locator("#sync-status")).to_have_text("Synced", timeout=20_000)
+    page.wait_for_function(
+        f"Number(document.documentElement.dataset.syncs || 0) > {before}", timeout=20_000
+    )
+    expect(page.locator("#sync-status")).to_have_text("Synced")
 
 
 def rename(page: Page, old: str, new: str) -> None:
@@ -173,3 +182,35 @@ def test_the_app_keeps_working_with_the_server_down(
     expect_names(a, {"Farmer carry", "Sled push"})
     go(a, "Settings")
     expect(a.locator("#pending-count")).to_have_text("1")  # kept for the next sign-in
+
+
+def test_one_tab_syncs_at_a_time_and_the_others_see_the_results(
+    browser: Browser, own_server: LiveServer
+) -> None:
+    """Tabs of one device share its data: a Web Lock lets only one of them sync at a time."""
+    tab1 = device(browser, own_server.url)
+    sign_in(tab1, "tabs@example.com", create=True)
+    sync_now(tab1)
+    tab2 = tab1.context.new_page()
+    tab2.goto(own_server.url + "/#exercises")
+    wait_ready(tab2)
+
+    other_device = device(browser, own_server.url)
+    sign_in(other_device, "tabs@example.com", create=False)
+    add_exercise(other_device, "Hip thrust")
+    sync_now(other_device)
+
+    # While tab 1 holds the sync lock, tab 2's sync steps aside instead of syncing twice.
+    tab1.evaluate(
+        """() => { navigator.locks.request("setflow-sync",
+               () => new Promise((release) => { window.releaseSyncLock = release; })); }"""
+    )
+    tab1.wait_for_function("typeof window.releaseSyncLock === 'function'")
+    assert tab2.evaluate("window.setflowSync()") is None
+    tab1.evaluate("window.releaseSyncLock()")
+    result = tab2.evaluate("window.setflowSync()")
+    assert result is not None and result["ok"]
+
+    # Both tabs show what came in (whichever of them pulled it: tabs also sync on their own).
+    for tab in (tab1, tab2):
+        expect(exercise_list(tab).get_by_text("Hip thrust", exact=True)).to_be_visible()
