@@ -33,14 +33,6 @@ export async function open(name = DB_NAME) {
   return true;
 }
 
-export function tables() {
-  return DATA_TABLES.slice();
-}
-
-export async function getAll(table) {
-  return db.table(table).toArray();
-}
-
 // A whole table as one JSON string: one string crosses into Python instead of 10,000 objects.
 export async function getAllJson(table) {
   return JSON.stringify(await db.table(table).toArray());
