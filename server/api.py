@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse
 
 from app.core import protocol
 from app.core.schema import SCHEMA_VERSION
+from server import answers
 from server import openapi as doc
 from server.accounts import SESSION_COOKIE, SESSION_SECONDS, Accounts, User, parse_credentials
 from server.config import Config
@@ -179,8 +180,10 @@ async def sync_pull(request: Request) -> JSONResponse:
         limit = protocol.parse_limit(request.query_params.get("limit"))
     except protocol.ProtocolError as err:
         raise ApiError(422, "invalid", str(err)) from None
-    answer = await run_in_threadpool(pull, _db(request), user.id, since, limit)
-    return _answer(answer.to_json())
+    config = _config(request)
+    limits = protocol.push_limits(config.max_body, config.max_mutations)
+    answer = await run_in_threadpool(pull, _db(request), user.id, since, limit, limits)
+    return answers.json_answer(answers.encode(answer.to_json()))
 
 
 @router.post(
@@ -204,5 +207,5 @@ async def sync_push(request: Request) -> JSONResponse:
     except protocol.ProtocolError as err:
         raise ApiError(422, "invalid", str(err)) from None
     _check_schema(push_request.schema_version)
-    answer = await run_in_threadpool(push, _db(request), user.id, push_request)
-    return _answer(answer.to_json())
+    encoded = await run_in_threadpool(push, _db(request), user.id, push_request)
+    return answers.json_answer(encoded)

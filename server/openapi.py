@@ -50,7 +50,7 @@ class Mutation(BaseModel):
     mutationId: str
     table: str
     id: str
-    kind: Literal["put", "delete", "restore"]
+    kind: Literal["put", "delete", "restore", "recover"]
     baseVersion: int
     fields: dict[str, Any] = {}
     clientTime: int = 0
@@ -72,6 +72,14 @@ class MutationResult(BaseModel):
 class PushResponse(BaseModel):
     schemaVersion: int
     results: list[MutationResult]
+    conflicts: list[Record] = Field(
+        default=[], description="The whole conflict records this push made, as a pull brings them."
+    )
+
+
+class PushLimits(BaseModel):
+    maxPushBytes: int = Field(description="Largest push body to send: the limit minus headroom.")
+    maxPushMutations: int
 
 
 class PullResponse(BaseModel):
@@ -79,6 +87,11 @@ class PullResponse(BaseModel):
     changes: list[Record]
     cursor: int
     hasMore: bool
+    epoch: str = Field(description="The server database's identity; it changes on a restore.")
+    accountVersion: int = Field(
+        description="The account's latest version; below `since`, the server lost changes."
+    )
+    limits: PushLimits
 
 
 def body(model: type[BaseModel]) -> dict[str, Any]:

@@ -3,19 +3,37 @@
 Gap-free by construction: versions are handed out under the user's push lock and a push commits
 before the lock passes on, so once a pull sees version ``v`` every version below ``v`` is already
 committed.  A cursor therefore never skips a change (see docs/sync-protocol.md).
+
+Every answer also says which database answered (``epoch``) and the account's latest version, read
+in the same transaction as the page: a device whose cursor is above that version, or that sees a
+new epoch, knows the server was restored and lost changes it holds (a recovery sync).
 """
 
 from __future__ import annotations
 
-from app.core.protocol import PullResponse
+from sqlalchemy import select
+
+from app.core.protocol import PullResponse, PushLimits
 from server import records
 from server.database import Database
+from server.tables import server_identity, users
 
 
-def pull(db: Database, user_id: int, since: int, limit: int) -> PullResponse:
+def pull(db: Database, user_id: int, since: int, limit: int, limits: PushLimits) -> PullResponse:
     with db.read() as conn:
         # One row more than asked tells whether another page follows.
         rows = records.changes_since(conn, user_id, since, limit + 1)
+        account_version = conn.execute(
+            select(users.c.version).where(users.c.id == user_id)
+        ).scalar_one()
+        epoch = conn.execute(select(server_identity.c.epoch)).scalar_one()
     page = rows[:limit]
     cursor = page[-1].version if page else since
-    return PullResponse([row.to_record() for row in page], cursor, len(rows) > limit)
+    return PullResponse(
+        [row.to_record() for row in page],
+        cursor,
+        len(rows) > limit,
+        epoch=epoch,
+        account_version=account_version,
+        limits=limits,
+    )

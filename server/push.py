@@ -7,8 +7,9 @@
 4. For each mutation, in order: a ``mutationId`` seen before is a retry, answered DUPLICATE;
    otherwise the merge rules (``app/core/merge.py``) decide, and each row written takes the next
    version.  Later mutations see the effect of earlier ones in the same push.
-5. Write the changed rows and the applied mutations in batches, store the new counter, commit:
-   all of the push or none of it.
+5. Write the changed rows and the applied mutations in batches, store the new counter.
+6. Encode the answer, then commit: all of the push or none of it, and an answer that cannot be
+   sent rolls the push back (a 500 means nothing changed).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sqlalchemy import Connection, insert, select, update
 from app.core import merge
 from app.core.protocol import DUPLICATE, Mutation, MutationResult, PushRequest, PushResponse
 from app.core.schema import CONFLICTS, ValidationError, check_record, get_table
-from server import records
+from server import answers, records
 from server.accounts import now_ms
 from server.database import Database
 from server.errors import ApiError
@@ -44,7 +45,8 @@ def check(request: PushRequest) -> None:
             )
 
 
-def push(db: Database, user_id: int, request: PushRequest) -> PushResponse:
+def push(db: Database, user_id: int, request: PushRequest) -> bytes:
+    """The encoded answer of a push (see ``server/answers.py``)."""
     check(request)
     with db.write() as conn:
         # Step 2: the lock.  SQLite already holds its write lock (BEGIN IMMEDIATE); PostgreSQL
@@ -59,7 +61,8 @@ def push(db: Database, user_id: int, request: PushRequest) -> PushResponse:
             results.append(result)
         work.write(conn)
         conn.execute(update(users).where(users.c.id == user_id).values(version=counter))
-    return PushResponse(results)
+        # Step 6: still inside the transaction.
+        return answers.encode(PushResponse(results, conflicts=work.conflicts).to_json())
 
 
 @dataclass
@@ -80,6 +83,7 @@ class _WorkingSet:
     seen: dict[str, _Seen]
     changed: dict[Key, merge.Row] = field(default_factory=dict)
     applied: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)  # the records made, in order
 
     @classmethod
     def read(cls, conn: Connection, user_id: int, mutations: list[Mutation]) -> _WorkingSet:
@@ -120,6 +124,7 @@ class _WorkingSet:
         lost = outcome.conflict
         if lost is not None and (lost.table, lost.id) not in self.rows:
             self._put((lost.table, lost.id), lost)
+            self.conflicts.append(lost.to_record())
         self.seen[mutation.mutation_id] = _Seen(mutation.table, mutation.id, outcome.row.version)
         self.applied.append(
             {

@@ -83,3 +83,14 @@ login_failures = Table(
     Column("failed_at", BigInteger, nullable=False),
     Index("ix_login_failures_email", "email", "failed_at"),
 )
+
+# One row: the identity of this database.  ``epoch`` is a UUID made when the database is made
+# and replaced by ``python -m server restore-mark`` after it is restored from a backup; devices
+# that see it change know the server may have lost changes they hold (a recovery sync).
+server_identity = Table(
+    "server_identity",
+    metadata,
+    Column("id", Integer, primary_key=True),  # always 1
+    Column("epoch", String(36), nullable=False),
+    Column("changed_at", BigInteger, nullable=False),
+)

@@ -16,8 +16,20 @@ Rules (the numbers are cited in the code):
 5. ``delete`` makes a tombstone (the data stays); a delete of an unknown id stores a tombstone so
    the record can never come back.  Values other devices wrote after the deleting device's base
    are kept in a conflict record: the delete wins but nothing is silently lost.
-6. ``restore`` (a person's explicit choice) undeletes and applies the given fields.
+6. ``restore`` (a person's explicit choice) undeletes the record and applies the given fields
+   field by field as rule 3 does: a field another device wrote after the restore's base keeps
+   its value and the restored one goes into a conflict record, so a late restore never silently
+   overwrites newer edits.
 7. A mutation that changes nothing writes nothing and takes no version.
+8. ``recover`` re-sends the device's whole copy of a record during a recovery sync (the server
+   was restored from a backup and may have lost it).  On an unknown id it creates the record
+   (rule 1); when its ``baseVersion`` is above the server's version of the record, the device's
+   copy is newer than anything the server holds, so it is taken whole (undeleting a tombstone),
+   with no conflict; otherwise the server holds the same or a newer state and it is a ``put``
+   (rules 2 to 4).  A device re-sending its own state thus never conflicts with itself.
+
+Every conflict record names both sides: ``lostBy`` (the device whose values lost) and ``wonBy``
+(the device whose write won).
 
 Device clocks (``clientTime``) only fill the display-only ``createdAt``/``updatedAt``; versions
 alone decide what happened after what.
@@ -109,7 +121,7 @@ def apply(
     stamp = mutation.client_time or now
     if mutation.kind == "delete":
         return _delete(row, mutation, device_id, next_version, stamp)
-    if row is None:  # rule 1 (and a restore of a record the server never had)
+    if row is None:  # rule 1 (and a restore or recover of a record the server never had)
         created = Row(
             table=mutation.table,
             id=mutation.id,
@@ -122,15 +134,42 @@ def apply(
             updated_at=stamp,
         )
         return Outcome(APPLIED, created, written=True)
-    if mutation.kind == "restore":  # rule 6
+    if mutation.kind == "recover" and mutation.base_version > row.version:  # rule 8
         return _write(row, mutation.fields, device_id, next_version, stamp, APPLIED, undelete=True)
+    if mutation.kind == "restore":  # rule 6
+        return _merge(row, mutation, device_id, next_version, stamp, undelete=True)
     if row.deleted:  # rule 4
-        lost = _conflict(row, mutation, device_id, next_version, DELETED, dict(mutation.fields), {})
+        lost = _conflict(
+            row,
+            mutation,
+            device_id,
+            row.device_id,
+            next_version,
+            DELETED,
+            dict(mutation.fields),
+            {},
+        )
         return Outcome(CONFLICT, row, written=False, conflict=lost)
+    return _merge(row, mutation, device_id, next_version, stamp)
+
+
+def _merge(
+    row: Row,
+    mutation: Mutation,
+    device_id: str,
+    next_version: int,
+    stamp: int,
+    *,
+    undelete: bool = False,
+) -> Outcome:
+    """Rules 2 and 3 (and 6, with ``undelete``): apply the fields of ``mutation`` to ``row``."""
     if mutation.base_version >= row.version:  # rule 2
-        return _write(row, mutation.fields, device_id, next_version, stamp, APPLIED)
+        return _write(
+            row, mutation.fields, device_id, next_version, stamp, APPLIED, undelete=undelete
+        )
     # Rule 3: the record moved on since the device's base; decide field by field.
     winners: dict[str, Any] = {}
+    won_at = (0, "")
     losers: dict[str, Any] = {}
     taken: dict[str, Any] = {}
     for name, value in mutation.fields.items():
@@ -140,15 +179,17 @@ def apply(
         if written_at > mutation.base_version and writer != device_id:
             winners[name] = row.fields.get(name)
             losers[name] = value
+            won_at = max(won_at, (written_at, writer))
         else:
             taken[name] = value
     if not losers:
-        return _write(row, taken, device_id, next_version, stamp, MERGED)
-    outcome = _write(row, taken, device_id, next_version, stamp, CONFLICT)
+        return _write(row, taken, device_id, next_version, stamp, MERGED, undelete=undelete)
+    outcome = _write(row, taken, device_id, next_version, stamp, CONFLICT, undelete=undelete)
     lost = _conflict(
         row,
         mutation,
         device_id,
+        won_at[1],
         next_version + int(outcome.written),
         EDITED,
         losers,
@@ -212,7 +253,9 @@ def _delete(
     if not newer or row.table == CONFLICTS.name:
         return Outcome(APPLIED, tombstone, written=True)
     last_writer = max((row.field_versions[name] for name in newer), key=lambda pair: pair[0])[1]
-    lost = _conflict(row, mutation, last_writer, version + 1, EDITED_THEN_DELETED, newer, {})
+    lost = _conflict(
+        row, mutation, last_writer, device_id, version + 1, EDITED_THEN_DELETED, newer, {}
+    )
     return Outcome(CONFLICT, tombstone, written=True, conflict=lost)
 
 
@@ -220,6 +263,7 @@ def _conflict(
     row: Row,
     mutation: Mutation,
     lost_by: str,
+    won_by: str,
     version: int,
     reason: str,
     lost: dict[str, Any],
@@ -232,6 +276,7 @@ def _conflict(
         "fields": lost,
         "serverFields": won,
         "lostBy": lost_by,
+        "wonBy": won_by,
     }
     stamp = mutation.client_time or row.updated_at
     return Row(

@@ -6,20 +6,30 @@ JSON-able data; ``parse_*`` functions turn untrusted JSON into dataclasses or ra
 ``ProtocolError`` with a sentence a person can read.
 
 Pull (``GET /api/sync?since=<cursor>&limit=<n>``)
-    answer: ``{"schemaVersion", "changes": [record...], "cursor": int, "hasMore": bool}``
+    answer: ``{"schemaVersion", "changes": [record...], "cursor": int, "hasMore": bool,
+    "epoch": str, "accountVersion": int, "limits": {"maxPushBytes": int,
+    "maxPushMutations": int}}``
     Each change is a whole record of the schema envelope plus ``"table"``.  ``cursor`` is the
     highest server version included; the client asks again with it until ``hasMore`` is false.
+    ``epoch`` names the server's database (it changes when the database is restored from a
+    backup); ``accountVersion`` is the account's latest version: a cursor above it means the
+    server lost changes this device saw.  Either one starts a recovery sync (see
+    docs/sync-protocol.md).  ``limits`` says how big a push the server takes.
 
 Push (``POST /api/sync``)
     body: ``{"schemaVersion", "deviceId", "mutations": [mutation...]}``
-    answer: ``{"schemaVersion", "results": [result...]}``, one result per mutation, in order.
+    answer: ``{"schemaVersion", "results": [result...], "conflicts": [record...]}``, one result
+    per mutation, in order, each with the server's resulting ``record``; ``conflicts`` are the
+    whole conflict records this push made, as a pull would bring them.
 
 A mutation is one local change: ``{"mutationId", "table", "id", "kind", "baseVersion",
 "fields", "clientTime"}`` with ``kind`` one of ``put`` (create or edit the named fields),
-``delete`` (tombstone) or ``restore`` (undelete with the given fields, a person's explicit choice
-from the Conflicts list).  ``baseVersion`` is the server version the device had when the edit was
-made (0 for a record the server has never seen): the server uses it to tell a clean edit from a
-conflicting one.  ``mutationId`` makes a retried push harmless.
+``delete`` (tombstone), ``restore`` (undelete with the given fields, a person's explicit choice
+from the Conflicts list) or ``recover`` (a recovery sync re-sending the device's whole copy of a
+record the server may have lost).  ``baseVersion`` is the server version the device had when the
+edit was made (0 for a record the server has never seen): the server uses it to tell a clean edit
+from a conflicting one.  ``mutationId`` makes a retried push harmless.  Old clients ignore the
+answer keys they do not know; old answers without them still parse (fields have defaults).
 
 Every request also carries the client's schema version in the ``X-Setflow-Schema`` header; a
 server that cannot serve it answers 426.
@@ -31,6 +41,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.schema import (
+    CONFLICTS,
     SCHEMA_VERSION,
     TABLES,
     ValidationError,
@@ -47,8 +58,12 @@ PULL_LIMIT = 5000
 PULL_LIMIT_MAX = 5000
 PUSH_BATCH = 1000
 PUSH_BATCH_MAX = 1000
+# The server's default body limit, and the room a client leaves under it: the pull answer's
+# ``maxPushBytes`` is the server's limit minus this headroom (see ``push_limits``).
+MAX_BODY_DEFAULT = 5 * 1024 * 1024
+PUSH_BYTES_HEADROOM = 64 * 1024
 
-MUTATION_KINDS = ("put", "delete", "restore")
+MUTATION_KINDS = ("put", "delete", "restore", "recover")
 
 # Result statuses of a pushed mutation.
 APPLIED = "applied"  # taken as is
@@ -120,12 +135,38 @@ class MutationResult:
 class PushResponse:
     results: list[MutationResult]
     schema_version: int = SCHEMA_VERSION
+    # The whole conflict records this push made ("table": "conflicts"), so the device shows
+    # what lost after this same sync instead of the next pull.
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "schemaVersion": self.schema_version,
             "results": [r.to_json() for r in self.results],
+            "conflicts": self.conflicts,
         }
+
+
+@dataclass(frozen=True)
+class PushLimits:
+    """How big a push the server takes: bytes of the JSON body, and mutations per push."""
+
+    max_push_bytes: int = MAX_BODY_DEFAULT - PUSH_BYTES_HEADROOM
+    max_push_mutations: int = PUSH_BATCH_MAX
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "maxPushBytes": self.max_push_bytes,
+            "maxPushMutations": self.max_push_mutations,
+        }
+
+
+def push_limits(max_body: int, max_mutations: int) -> PushLimits:
+    """The limits a server with body limit ``max_body`` advertises: the limit minus headroom
+    (never less than half of it), so a client that sizes a batch by its own count of bytes stays
+    under the limit however the server counts."""
+    headroom = min(PUSH_BYTES_HEADROOM, max_body // 2)
+    return PushLimits(max_body - headroom, max_mutations)
 
 
 @dataclass
@@ -134,14 +175,29 @@ class PullResponse:
     cursor: int
     has_more: bool
     schema_version: int = SCHEMA_VERSION
+    # The server database's identity; "" from a server that does not say.
+    epoch: str = ""
+    # The account's latest version; None from a server that does not say.  Below the ``since``
+    # a device asked with: the server lost changes that device saw (restored from a backup).
+    account_version: int | None = None
+    limits: PushLimits = field(default_factory=PushLimits)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        answer: dict[str, Any] = {
             "schemaVersion": self.schema_version,
             "changes": self.changes,
             "cursor": self.cursor,
             "hasMore": self.has_more,
+            "epoch": self.epoch,
+            "limits": self.limits.to_json(),
         }
+        if self.account_version is not None:
+            answer["accountVersion"] = self.account_version
+        return answer
+
+    def server_lost_changes(self, since: int) -> bool:
+        """True when this answer shows the server behind a device that pulled with ``since``."""
+        return self.account_version is not None and self.account_version < since
 
 
 def _require(obj: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
@@ -188,8 +244,10 @@ def parse_mutation(obj: Any, index: int = 0) -> Mutation:
         raise ProtocolError(f"{where}: clientTime must be a whole number.")
     try:
         table = get_table(obj["table"])
-        # A new record (put on base 0) must arrive whole; an edit may name some fields.
-        check_fields(table, fields, partial=not (kind == "put" and base_version == 0))
+        # A new record (put on base 0) and a recovered copy must arrive whole; an edit may
+        # name some fields.
+        whole = (kind == "put" and base_version == 0) or kind == "recover"
+        check_fields(table, fields, partial=not whole)
     except ValidationError as err:
         raise ProtocolError(f"{where}: {err}") from None
     return Mutation(mutation_id, table.name, record_id, kind, base_version, fields, client_time)
@@ -210,6 +268,19 @@ def parse_push_request(obj: Any, *, max_mutations: int = PUSH_BATCH_MAX) -> Push
     return PushRequest(device_id, mutations, schema_version)
 
 
+def _check_record_shape(record: Any, what: str) -> None:
+    """A record from the server: an object naming a known table, with an id and a version."""
+    if not isinstance(record, dict) or record.get("table") not in TABLES:
+        raise ProtocolError(f"{what} names no known table.")
+    version = record.get("version")
+    if not isinstance(record.get("id"), str) or not _is_count(version):
+        raise ProtocolError(f"{what} has no id or version.")
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 def parse_push_response(obj: Any) -> PushResponse:
     if not isinstance(obj, dict) or not isinstance(obj.get("results"), list):
         raise ProtocolError("The push answer must hold a list of results.")
@@ -217,15 +288,37 @@ def parse_push_response(obj: Any) -> PushResponse:
     for raw in obj["results"]:
         if not isinstance(raw, dict) or raw.get("status") not in STATUSES:
             raise ProtocolError("A push result is malformed.")
+        record = raw.get("record")
+        if record is not None:
+            _check_record_shape(record, "A push result's record")
         results.append(
             MutationResult(
                 _require(raw, "mutationId", str, "A push result"),
                 raw["status"],
                 _require(raw, "version", int, "A push result"),
-                raw.get("record"),
+                record,
             )
         )
-    return PushResponse(results, obj.get("schemaVersion", SCHEMA_VERSION))
+    conflicts = obj.get("conflicts", [])
+    if not isinstance(conflicts, list):
+        raise ProtocolError("The push answer's conflicts must be a list.")
+    for conflict in conflicts:
+        _check_record_shape(conflict, "A conflict in the push answer")
+        if conflict["table"] != CONFLICTS.name:
+            raise ProtocolError("A conflict in the push answer is not a conflict record.")
+    return PushResponse(results, obj.get("schemaVersion", SCHEMA_VERSION), conflicts)
+
+
+def _parse_limits(obj: Any) -> PushLimits:
+    if obj is None:
+        return PushLimits()
+    if not isinstance(obj, dict):
+        raise ProtocolError("The pull answer's limits must be an object.")
+    max_bytes = _require(obj, "maxPushBytes", int, "The pull answer's limits")
+    max_mutations = _require(obj, "maxPushMutations", int, "The pull answer's limits")
+    if max_bytes < 1 or max_mutations < 1:
+        raise ProtocolError("The pull answer's limits must be positive.")
+    return PushLimits(max_bytes, max_mutations)
 
 
 def parse_pull_response(obj: Any) -> PullResponse:
@@ -237,7 +330,21 @@ def parse_pull_response(obj: Any) -> PullResponse:
     for change in changes:
         if not isinstance(change, dict) or change.get("table") not in TABLES:
             raise ProtocolError("A pulled change names no known table.")
-    return PullResponse(changes, cursor, has_more, obj.get("schemaVersion", SCHEMA_VERSION))
+    epoch = obj.get("epoch", "")
+    if not isinstance(epoch, str):
+        raise ProtocolError("The pull answer's epoch must be text.")
+    account_version = obj.get("accountVersion")
+    if account_version is not None and not _is_count(account_version):
+        raise ProtocolError("The pull answer's accountVersion must be a whole number.")
+    return PullResponse(
+        changes,
+        cursor,
+        has_more,
+        obj.get("schemaVersion", SCHEMA_VERSION),
+        epoch,
+        account_version,
+        _parse_limits(obj.get("limits")),
+    )
 
 
 def parse_cursor(value: str | None) -> int:

@@ -113,6 +113,7 @@ CONFLICTS = Table(
         Field("fields", "json", label="Your values"),
         Field("serverFields", "json", label="Values that won"),
         Field("lostBy", "text", max_length=80, label="Device"),
+        Field("wonBy", "text", max_length=80, label="Winning device"),
     ),
 )
 

@@ -109,6 +109,7 @@ def test_same_field_edited_elsewhere_keeps_server_value_and_records_the_loss() -
         "fields": {"name": "Low-bar squat"},
         "serverFields": {"name": "Back squat"},
         "lostBy": "b",
+        "wonBy": "a",
     }
     check_record(CONFLICTS, local(lost))
 
@@ -198,7 +199,8 @@ def test_dismissing_a_conflict_record_is_a_plain_delete() -> None:
 def test_restore_undeletes_and_applies_fields() -> None:
     row = stored(5, deleted=True)
     out = merge.apply(row, mutation("restore", base=2, fields={"name": "Revived"}), "b", 6)
-    assert out.status == APPLIED and out.written and not out.row.deleted
+    # Merged field by field with the tombstone's data (nothing newer to lose here).
+    assert out.status == MERGED and out.written and not out.row.deleted
     assert out.row.fields == {"name": "Revived", "muscleGroup": "Legs"}
 
 
@@ -207,10 +209,89 @@ def test_restore_without_fields_brings_back_the_kept_data() -> None:
     assert out.written and not out.row.deleted and out.row.fields["name"] == "Squat"
 
 
-def test_restore_of_live_record_applies_fields_as_chosen() -> None:
+def test_restore_of_live_record_on_current_base_applies_fields_as_chosen() -> None:
     row = Row(**{**stored(3, name=(3, "a")).__dict__, "fields": {"name": "Back squat"}})
-    out = merge.apply(row, mutation("restore", base=1, fields={"name": "Mine"}), "b", 4)
+    out = merge.apply(row, mutation("restore", base=3, fields={"name": "Mine"}), "b", 4)
     assert out.status == APPLIED and out.row.fields["name"] == "Mine"
+
+
+def test_late_restore_never_overwrites_a_newer_edit_of_a_live_record() -> None:
+    """Rule 6: a restore based on version 1 meets a rename device a made at version 3."""
+    row = Row(**{**stored(3, name=(3, "a")).__dict__, "fields": {"name": "Back squat"}})
+    restore = mutation("restore", base=1, fields={"name": "Mine", "muscleGroup": "Glutes"})
+    out = merge.apply(row, restore, "b", 4)
+    assert out.status == CONFLICT
+    assert out.row.fields == {"name": "Back squat", "muscleGroup": "Glutes"}
+    assert out.conflict is not None and out.conflict.fields["fields"] == {"name": "Mine"}
+    assert out.conflict.fields["serverFields"] == {"name": "Back squat"}
+    assert out.conflict.fields["lostBy"] == "b" and out.conflict.fields["wonBy"] == "a"
+
+
+def test_late_restore_of_a_tombstone_undeletes_but_keeps_newer_edits() -> None:
+    row = Row(
+        **{**stored(5, deleted=True, name=(4, "a")).__dict__, "fields": {"name": "Back squat"}}
+    )
+    out = merge.apply(row, mutation("restore", base=2, fields={"name": "Old name"}), "b", 6)
+    assert out.written and not out.row.deleted and out.row.fields["name"] == "Back squat"
+    assert out.status == CONFLICT and out.conflict is not None
+    assert out.conflict.fields["fields"] == {"name": "Old name"}
+
+
+def test_conflict_on_a_tombstone_names_the_deleting_device_as_winner() -> None:
+    row = merge.apply(stored(3), mutation("delete", base=3), "laptop", 4).row
+    out = merge.apply(row, mutation(base=3, fields={"name": "Front squat"}), "phone", 5)
+    assert out.conflict is not None
+    assert out.conflict.fields["lostBy"] == "phone" and out.conflict.fields["wonBy"] == "laptop"
+
+
+def test_edited_then_deleted_names_the_deleting_device_as_winner() -> None:
+    row = stored(3, name=(3, "a"))
+    out = merge.apply(row, mutation("delete", base=1), "b", 4)
+    assert out.conflict is not None
+    assert out.conflict.fields["lostBy"] == "a" and out.conflict.fields["wonBy"] == "b"
+
+
+# --- rule 8: recovery re-sends ----------------------------------------------------------------
+
+WHOLE = {"name": "Squat", "muscleGroup": "Legs"}
+
+
+def test_recover_of_an_id_the_server_lacks_creates_it() -> None:
+    out = merge.apply(None, mutation("recover", base=40, fields=dict(WHOLE)), "a", 7)
+    assert out.status == APPLIED and out.written and out.conflict is None
+    assert out.row.version == 7 and out.row.fields == WHOLE
+
+
+def test_recover_newer_than_the_server_is_taken_whole_without_a_conflict() -> None:
+    """The server was restored to version 3; device b held the record at version 9."""
+    row = stored(3, name=(3, "a"))
+    fields = {"name": "Pause squat", "muscleGroup": "Quads"}
+    out = merge.apply(row, mutation("recover", base=9, fields=fields), "b", 4)
+    assert out.status == APPLIED and out.conflict is None and out.row.fields == fields
+
+
+def test_recover_newer_than_a_server_tombstone_brings_the_record_back() -> None:
+    fields = {"name": "Pause squat", "muscleGroup": "Quads"}
+    out = merge.apply(stored(3, deleted=True), mutation("recover", base=9, fields=fields), "b", 4)
+    assert out.written and not out.row.deleted and out.conflict is None
+
+
+def test_recover_of_a_state_the_server_already_holds_changes_nothing() -> None:
+    out = merge.apply(stored(3), mutation("recover", base=3, fields=dict(WHOLE)), "a", 4)
+    assert not out.written and out.conflict is None
+
+
+def test_recover_older_than_the_server_merges_like_a_put() -> None:
+    row = Row(**{**stored(5, name=(5, "a")).__dict__, "fields": {"name": "Back squat"}})
+    out = merge.apply(row, mutation("recover", base=2, fields=dict(WHOLE)), "b", 6)
+    assert out.status == CONFLICT and out.row.fields["name"] == "Back squat"
+    mine = merge.apply(row, mutation("recover", base=2, fields=dict(WHOLE)), "a", 6)
+    assert mine.conflict is None  # its own later edit: never a conflict with itself
+
+
+def test_recover_never_undeletes_a_newer_tombstone() -> None:
+    out = merge.apply(stored(5, deleted=True), mutation("recover", base=3, fields=WHOLE), "b", 6)
+    assert out.row.deleted and out.status == CONFLICT
 
 
 def test_conflict_ids_are_deterministic() -> None:

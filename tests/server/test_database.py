@@ -45,7 +45,14 @@ def test_migrations_build_exactly_the_tables_the_code_uses(fresh_database_url: s
             diff = compare_metadata(MigrationContext.configure(conn), metadata)
             assert diff == []
             names = set(inspect(conn).get_table_names())
-        assert {"users", "sessions", "records", "applied_mutations", "login_failures"} <= names
+        assert {
+            "users",
+            "sessions",
+            "records",
+            "applied_mutations",
+            "login_failures",
+            "server_identity",
+        } <= names
         upgrade(db.engine)  # again: a no-op at head
     finally:
         db.close()
@@ -69,7 +76,7 @@ def test_several_processes_may_migrate_at_once(fresh_database_url: str) -> None:
     try:
         with db.read() as conn:
             assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").all() == [
-                ("0001",)
+                ("0002",)
             ]
     finally:
         db.close()

@@ -61,13 +61,21 @@ def test_push_then_pull_round_trip(device: Device) -> None:
         "muscleGroup": "Legs",
     }
     page = device.pull_page()
-    assert page == {"schemaVersion": 1, "changes": [record], "cursor": 1, "hasMore": False}
+    server = {k: page[k] for k in ("epoch", "accountVersion", "limits")}
+    assert page == {
+        "schemaVersion": 1,
+        "changes": [record],
+        "cursor": 1,
+        "hasMore": False,
+        **server,
+    }
     # Nothing new after the cursor.
     assert device.pull_page(since=1) == {
         "schemaVersion": 1,
         "changes": [],
         "cursor": 1,
         "hasMore": False,
+        **server,
     }
     local = {k: v for k, v in record.items() if k != "table"}
     check_record(get_table("exercises"), local)

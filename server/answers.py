@@ -1,0 +1,27 @@
+"""JSON answers, encoded by the code that makes them rather than on the way out.
+
+A push encodes its answer inside its transaction: if the answer cannot be encoded, the push
+rolls back, so a 500 really means nothing changed.  Encoded exactly as Starlette's
+``JSONResponse`` would (UTF-8, no NaN), then sent as bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.responses import Response
+
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def encode(content: Any) -> bytes:
+    """``content`` as the bytes of a JSON answer; raises ``ValueError`` when it cannot be sent
+    (a lone surrogate cannot be UTF-8, NaN is not JSON)."""
+    return json.dumps(
+        content, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
+    ).encode("utf-8")
+
+
+def json_answer(body: bytes, status: int = 200) -> Response:
+    return Response(body, status_code=status, media_type="application/json", headers=NO_STORE)
