@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import BrowserContext, Page
 
+from tests.e2e.engines.drivers import Devices, Xvfb
 from tests.e2e.live_server import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -97,3 +98,28 @@ def wait_for_service_worker(page: Page) -> None:
     """Wait until the service worker is active (its precache complete) and controls the page."""
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=60_000)
+
+
+@pytest.fixture(scope="session")
+def display() -> Iterator[Callable[[], str]]:
+    """The Xvfb display WebKit draws on, started the first time a test asks for it."""
+    started: list[Xvfb] = []
+
+    def get() -> str:
+        if not started:
+            started.append(Xvfb())
+        return started[0].display
+
+    yield get
+    for xvfb in started:
+        xvfb.close()
+
+
+@pytest.fixture
+def devices(
+    request: pytest.FixtureRequest, tmp_path: Path, display: Callable[[], str]
+) -> Iterator[Devices]:
+    """Devices in any engine for this test (``devices.open("webkit")``), all closed afterwards."""
+    opened = Devices(lambda: request.getfixturevalue("browser"), tmp_path, display)
+    yield opened
+    opened.close()

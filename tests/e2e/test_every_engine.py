@@ -1,0 +1,47 @@
+"""The same lifter's day in Chromium, Firefox and WebKit (Safari's engine), each from Debian.
+
+One test, parametrised per engine, driven through ``tests/e2e/engines/screen.py``: first visit,
+an exercise and a set, a reload, a start with the server process stopped, then export and import.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.engines.drivers import ENGINES, Devices
+from tests.e2e.engines.screen import Screen
+from tests.e2e.live_server import LiveServer
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_lifters_day_in_every_engine(
+    engine: str, devices: Devices, own_server: LiveServer, tmp_path: Path
+) -> None:
+    app = Screen(devices.open(engine), own_server.url).open("exercises")
+    app.wait_for_service_worker()
+    app.add_exercise("Bench press")
+    app.log_set("Bench press", 5, 80)
+    assert "5 × 80 kg" in app.sets_of("Bench press", 1)[0]
+
+    app.reload()
+    assert "5 × 80 kg" in app.sets_of("Bench press", 1)[0]
+
+    # No server at all: the service worker starts the app and the data is on the device.
+    own_server.stop()
+    app.reload()
+    assert app.exercise_names() == ["Bench press"]
+    app.log_set("Bench press", 3, 90)
+    shown = app.sets_of("Bench press", 2)
+    assert "5 × 80 kg" in shown[0] and "3 × 90 kg" in shown[1]
+
+    # Export, then import that file: it holds both sets, and importing it duplicates nothing.
+    exported = json.loads(app.export(tmp_path).read_text())
+    sets = exported["tables"]["workoutSets"]
+    assert sorted((s["reps"], s["weight"]) for s in sets) == [(3, 90), (5, 80)]
+    message = app.import_file(tmp_path / f"setflow-export-{engine}.json")
+    assert "1 exercise" in message and "2 sets" in message
+    assert app.exercise_names() == ["Bench press"]
+    assert len(app.sets_of("Bench press", 2)) == 2
