@@ -7,7 +7,9 @@ stored through the ``Store``.  This module only reads the DOM, calls those, and 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
@@ -21,13 +23,18 @@ from app.browser.interop import attr, is_null, to_py_data
 from app.browser.sync import SyncController
 from app.browser.tasks import spawn
 from app.browser.transport import AccountError
-from app.core import changes, exchange
+from app.core import changes, csv_export, csv_import, exchange, formats
 from app.core.changes import Change
+from app.core.formats.base import Parsed
 from app.core.schema import USER_TABLES, ValidationError
 from app.views import log, render
 from app.views.state import VIEWS, Account, Data, Screen
 
 Handler = Callable[[Any, dict[str, str]], Awaitable[None]]
+
+# The last CSV import, kept in the device database's meta table for "Undo last import".
+LAST_IMPORT_IDS = "lastImportIds"
+LAST_IMPORT_SUMMARY = "lastImportSummary"
 
 
 def _today() -> str:
@@ -68,12 +75,14 @@ class App:
         self._refresh_waiting = False
         self._refresh_again = False
         self.sync: SyncController | None = None  # set by boot once sync is wired
+        self._import: ImportInProgress | None = None
 
     # --- data and rendering -------------------------------------------------------------
     async def load(self) -> None:
         tables = await asyncio.gather(*(self.store.all(t) for t in (*USER_TABLES, "conflicts")))
         self.data = Data(*tables)
         self.account.pending = await self.store.outbox_count()
+        self.screen.last_import = to_py_data(await db.getMeta(LAST_IMPORT_SUMMARY))
         self._account_facts()
 
     def _account_facts(self) -> None:
@@ -246,6 +255,12 @@ class App:
             files = target.files
             if files.length:
                 self._run(self.import_file(files.item(0), target))
+        elif action == "import-unit" and self._import is not None:
+            self._import.unit = str(target.value)
+            self._run(self.preview_import())
+        elif action == "import-map" and self._import is not None:
+            self._import.mapping[attr(target, "data-id")] = str(target.value)
+            self._run(self.preview_import())
 
     # --- writing ------------------------------------------------------------------------
     async def save(self, *made: Change | None, message: str | None = None) -> None:
@@ -409,14 +424,89 @@ class App:
         self.screen.say(f"Exported {live} records to {filename}.")
         self.render()
 
+    async def export_csv(self, button: Any, values: dict[str, str]) -> None:
+        layout = values["id"] if values["id"] in ("strong", "hevy") else "strong"
+        tables = await self.store.dump()
+        write = csv_export.hevy_csv if layout == "hevy" else csv_export.strong_csv
+        filename = f"setflow-{layout}-{_today()}.csv"
+        db.download(filename, write(tables, _utc_offset_minutes()), "text/csv")
+        self.screen.say(f"Exported your workouts to {filename}.")
+        self.render()
+
     async def import_file(self, file: Any, input_el: Any) -> None:
         text = str(await file.text())
         input_el.value = ""
+        self._import = None
+        self.screen.import_preview = None
+        if formats.detect(text) != formats.SETFLOW:
+            # Another app's file: read it, then show what it holds; nothing is written yet.
+            self._import = ImportInProgress(formats.parse(text))
+            await self.preview_import()
+            return
         plan = exchange.parse_import(text)
         await self.store.import_records(plan.tables)
         self._changed()
         self.screen.say(plan.summary())
         await self.refresh()
+
+    def _plan_import(self) -> csv_import.Plan:
+        assert self._import is not None
+        return csv_import.plan(
+            self._import.parsed,
+            exercises=self.data.exercises,
+            workouts=self.data.workoutLogs,
+            sets=self.data.workoutSets,
+            unit=self._import.unit,
+            mapping=self._import.mapping,
+            device_id=self.screen.device_id,
+            now=now_ms(),
+            new_id=new_id,
+            utc_offset_minutes=_utc_offset_minutes(),
+        )
+
+    async def preview_import(self) -> None:
+        if self._import is None:
+            return
+        try:
+            self._import.plan = self._plan_import()
+        except exchange.ImportRefused:
+            self._import = None
+            self.screen.import_preview = None
+            raise
+        self.screen.import_preview = self._import.plan.preview
+        self.screen.message = None
+        self.render()
+
+    async def confirm_import(self, button: Any, values: dict[str, str]) -> None:
+        if self._import is None or self._import.plan is None:
+            return
+        made = self._import.plan
+        if not made.preview.ready:
+            raise ValidationError("Choose kg or lb for the weights in this file first.")
+        summary = made.preview.summary()
+        if made.record_count:  # a file with nothing new leaves the last import undoable
+            await self.store.import_records(made.tables)
+            await db.setMeta(LAST_IMPORT_IDS, json.dumps(made.ids()))
+            await db.setMeta(LAST_IMPORT_SUMMARY, summary)
+            self._changed()
+        self._import = None
+        self.screen.import_preview = None
+        self.screen.say(summary)
+        await self.refresh()
+
+    async def cancel_import(self, button: Any, values: dict[str, str]) -> None:
+        self._import = None
+        self.screen.import_preview = None
+        self.screen.say("Import cancelled; nothing was written.")
+        self.render()
+
+    async def undo_import(self, button: Any, values: dict[str, str]) -> None:
+        ids = json.loads(to_py_data(await db.getMeta(LAST_IMPORT_IDS)) or "{}")
+        undone = csv_import.undo(ids, await self.store.dump(), **self._stamp())
+        await db.setMeta(LAST_IMPORT_IDS, None)
+        await db.setMeta(LAST_IMPORT_SUMMARY, None)
+        workouts = sum(1 for c in undone if c.table == "workoutLogs")
+        await self.save(*undone, message=f"Undid the import: removed {workouts:,} workouts.")
 
     # Account, sync and conflicts
     async def account(self, form: Any, values: dict[str, str]) -> None:
@@ -477,11 +567,30 @@ class App:
         "pick-exercise": pick_exercise,
         "open-day": open_day,
         "export": export,
+        "export-csv": export_csv,
+        "confirm-import": confirm_import,
+        "cancel-import": cancel_import,
+        "undo-import": undo_import,
         "sign-out": sign_out,
         "sync-now": sync_now,
         "restore-conflict": restore_conflict,
         "dismiss-conflict": dismiss_conflict,
     }
+
+
+def _utc_offset_minutes() -> int:
+    """The person's offset from UTC now (JS counts it the other way round)."""
+    return -int(js.Date.new().getTimezoneOffset())
+
+
+@dataclass
+class ImportInProgress:
+    """A file from another app, read and previewed, waiting for the person's answers."""
+
+    parsed: Parsed
+    unit: str | None = None
+    mapping: dict[str, str] = field(default_factory=dict)
+    plan: csv_import.Plan | None = None
 
 
 def _utc(moment: Any) -> datetime:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.core.schema import TABLES
+from app.views import importing
 from app.views.html import esc, notice, number
 from app.views.state import Account, Data, Record, Screen
 
@@ -106,10 +107,16 @@ def render(screen: Screen, data: Data, account: Account) -> str:
         f'<dt>Storage used</dt><dd id="storage-used">{_bytes(storage.get("usage"))}</dd>'
         f'<dt>Persistent storage</dt><dd id="storage-persisted">{persisted_text}</dd></dl></div>'
         '<div class="card"><h3>Your data</h3>'
-        '<p class="muted">Export everything to a file, and import it on another device.</p>'
-        '<p><button type="button" data-action="export">Export data</button></p>'
+        '<p class="muted">Export everything to a file, and import it on another device. '
+        "Import also reads CSV exports from Strong, Hevy and FitNotes.</p>"
+        '<div class="row"><button type="button" data-action="export">Export data</button>'
+        '<button type="button" class="secondary" data-action="export-csv" data-id="strong">'
+        "Export as Strong CSV</button>"
+        '<button type="button" class="secondary" data-action="export-csv" data-id="hevy">'
+        "Export as Hevy CSV</button></div>"
         '<label for="import-file">Import data</label>'
-        '<input id="import-file" type="file" accept="application/json,.json" data-action="import"></div>'
+        '<input id="import-file" type="file" accept="application/json,.json,text/csv,.csv" '
+        f'data-action="import">{importing.card(screen, data)}</div>'
         f'<div class="card"><h3>Account and sync</h3>{_account(account)}</div>'
         f'<div class="card"><h3 id="conflicts-title">Conflicts</h3>{conflict_section}</div>'
         "</section>"

@@ -57,6 +57,8 @@ class Screen:
     message_ok: bool = True
     device_id: str = ""
     storage: dict[str, Any] = field(default_factory=dict)
+    import_preview: Any = None  # app.core.csv_import.Preview of a file waiting for "Import"
+    last_import: str | None = None  # summary of the import that "Undo last import" removes
 
     def say(self, message: str, ok: bool = True) -> None:
         self.message, self.message_ok = message, ok

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.core.csv_import import ExerciseMatch, Preview
 from app.views import render
 from app.views.state import Account, Data, Screen
 
@@ -69,3 +70,51 @@ def test_conflicts_offer_restore_and_dismiss() -> None:
     assert ">Restore</button>" in html and ">Dismiss</button>" in html
     assert "Mine" in html and "Theirs" in html
     assert "changed the same field first" in html
+
+
+def _preview(**changes: object) -> Preview:
+    fields: dict[str, object] = {
+        "format": "Strong",
+        "first_day": "2024-03-04",
+        "last_day": "2024-03-06",
+        "workouts": 2,
+        "new_workouts": 2,
+        "already_here": 0,
+        "sets": 8,
+        "exercises": [
+            ExerciseMatch("Bench <press>", 4, EX["id"]),
+            ExerciseMatch("Pull Up", 2, None),
+        ],
+        "skipped": ["1 rest-timer rows (rests, not sets)"],
+        "needs_unit": True,
+        "unit": None,
+    }
+    return Preview(**{**fields, **changes})  # type: ignore[arg-type]
+
+
+def test_import_preview_asks_the_unit_before_the_import_button_works() -> None:
+    html = page("settings", Data(exercises=[EX]), import_preview=_preview())
+    assert "This file does not say its unit." in html
+    assert '<button type="button" data-action="confirm-import" disabled>Import</button>' in html
+    assert "Choose the unit first" in html
+    assert "<li>1 rest-timer rows (rests, not sets)</li>" in html
+    assert "Bench &lt;press&gt;" in html and "Bench <press>" not in html
+    assert "2 exercises: 1 already here, 1 new" in html
+
+
+def test_import_preview_with_a_unit_shows_what_is_new() -> None:
+    html = page(
+        "settings",
+        Data(exercises=[EX]),
+        import_preview=_preview(unit="lb", already_here=1, new_workouts=1),
+    )
+    assert '<dd id="import-workouts">2 (1 new, 1 already here)</dd>' in html
+    assert 'value="lb" data-action="import-unit" checked' in html
+    assert ">Import 1 workout</button>" in html
+
+
+def test_the_last_import_can_be_undone_from_settings() -> None:
+    html = page("settings", Data(), last_import="Imported from Hevy: 2 new workouts")
+    assert "Last import: Imported from Hevy: 2 new workouts" in html
+    assert 'data-action="undo-import"' in html
+    assert 'data-action="undo-import"' not in page("settings", Data())

@@ -1,0 +1,346 @@
+"""From a parsed file to records: preview, units, matching, idempotence, undo and CSV round trips."""
+
+from __future__ import annotations
+
+import asyncio
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.core import changes, csv_export, csv_import, formats, schema
+from app.core.csv_import import Plan, plan
+from app.core.exchange import ImportRefused
+from app.core.memory_store import MemoryStore
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+NOW = 1_767_000_000_000
+_ids = count(1)
+
+
+def new_id() -> str:
+    return f"00000000-0000-4000-8000-{next(_ids):012d}"
+
+
+def fixture(name: str) -> str:
+    return (FIXTURES / name).read_bytes().decode("utf-8")
+
+
+Tables = dict[str, list[dict[str, Any]]]
+
+
+def empty() -> Tables:
+    return {name: [] for name in schema.TABLES}
+
+
+def make_plan(text: str, tables: Tables, **kwargs: Any) -> Plan:
+    return plan(
+        formats.parse(text),
+        exercises=tables["exercises"],
+        workouts=tables["workoutLogs"],
+        sets=tables["workoutSets"],
+        device_id="device-a",
+        now=kwargs.pop("now", NOW),
+        new_id=new_id,
+        **kwargs,
+    )
+
+
+def merged(tables: Tables, made: Plan) -> Tables:
+    out = {name: list(rows) for name, rows in tables.items()}
+    for name, rows in made.tables.items():
+        out[name].extend(rows)
+    return out
+
+
+def content(tables: Tables) -> list[tuple[Any, ...]]:
+    """What a person sees of their workouts, independent of ids."""
+    names = {e["id"]: e["name"] for e in tables["exercises"]}
+    result = []
+    for w in tables["workoutLogs"]:
+        if w.get("deleted"):
+            continue
+        sets = sorted(
+            (
+                s
+                for s in tables["workoutSets"]
+                if s["workoutId"] == w["id"] and not s.get("deleted")
+            ),
+            key=lambda s: s["position"],
+        )
+        result.append(
+            (
+                w["date"],
+                w.get("name"),
+                w.get("notes"),
+                w.get("startedAt"),
+                w.get("finishedAt"),
+                tuple(
+                    (
+                        names[s["exerciseId"]],
+                        s["position"],
+                        s["reps"],
+                        s["weight"],
+                        s.get("setType"),
+                        s.get("rpe"),
+                        s.get("notes"),
+                    )
+                    for s in sets
+                ),
+            )
+        )
+    return sorted(result, key=lambda r: (r[0], r[3] or 0))
+
+
+# --- preview --------------------------------------------------------------------------------
+
+
+def test_a_file_without_units_asks_before_anything_can_be_written() -> None:
+    made = make_plan(fixture("strong_classic.csv"), empty())
+    preview = made.preview
+    assert preview.needs_unit and not preview.ready
+    assert made.tables == {}
+    assert (preview.format, preview.first_day, preview.last_day) == (
+        "Strong",
+        "2024-03-04",
+        "2024-03-06",
+    )
+    assert preview.workouts == 2
+    assert preview.sets == 8
+    assert preview.skipped == [
+        "1 cardio or timed rows with a distance or time but no reps",
+        "1 rest-timer rows (rests, not sets)",
+    ]
+
+
+def test_pounds_become_kilograms_and_new_exercises_are_made_once() -> None:
+    made = make_plan(fixture("strong_classic.csv"), empty(), unit="lb")
+    assert made.preview.ready and made.preview.new_workouts == 2
+    sets = made.tables["workoutSets"]
+    assert [s["weight"] for s in sets[:4]] == pytest.approx(
+        [40 * 0.45359237, 80 * 0.45359237, 82.5 * 0.45359237, 60 * 0.45359237]
+    )
+    assert sorted(e["name"] for e in made.tables["exercises"]) == [
+        "Bench Press (Barbell)",
+        "Pull Up",
+        "Squat (Barbell)",
+    ]
+    # Body-weight sets: weight 0, reps kept.
+    pull_ups = [s for s in sets if s["exerciseId"] == made.tables["exercises"][1]["id"]]
+    assert [(s["weight"], s["reps"]) for s in pull_ups] == [(0, 8), (0, 6)]
+    # Every record is new to the server and fits the schema.
+    for name, rows in made.tables.items():
+        for record in rows:
+            schema.check_record(schema.TABLES[name], record)
+            assert record["version"] == 0 and record["deviceId"] == "device-a"
+    assert made.tables["workoutLogs"][0]["date"] == "2024-03-04"
+    assert made.tables["workoutLogs"][0]["notes"] == "Felt good, slept 8h"
+
+
+def test_units_named_in_the_file_need_no_question() -> None:
+    made = make_plan(fixture("strong_units_semicolon.csv"), empty())
+    assert made.preview.ready and not made.preview.needs_unit
+    weights = [s["weight"] for s in made.tables["workoutSets"]]
+    assert weights == pytest.approx([20, 42.5, 70 * 0.45359237, 1202.5])
+
+
+def test_names_match_existing_exercises_and_can_be_mapped_onto_one() -> None:
+    tables = empty()
+    bench = changes.create(
+        "exercises", {"name": "bench press (barbell)"}, device_id="d", now=1, new_id=new_id
+    ).record
+    mine = changes.create(
+        "exercises", {"name": "Chin-up"}, device_id="d", now=1, new_id=new_id
+    ).record
+    tables["exercises"] += [bench, mine]
+    made = make_plan(fixture("strong_classic.csv"), tables, unit="kg")
+    matches = {m.name: m.exercise_id for m in made.preview.exercises}
+    assert matches == {
+        "Bench Press (Barbell)": bench["id"],
+        "Pull Up": None,
+        "Running": None,
+        "Squat (Barbell)": None,
+    }
+    remapped = make_plan(
+        fixture("strong_classic.csv"),
+        tables,
+        unit="kg",
+        mapping={csv_import.name_key("Pull Up"): mine["id"]},
+    )
+    assert {m.name: m.exercise_id for m in remapped.preview.exercises}["Pull Up"] == mine["id"]
+    assert [e["name"] for e in remapped.tables["exercises"]] == ["Squat (Barbell)"]
+    assert {m.name: m.sets for m in remapped.preview.exercises} == {
+        "Bench Press (Barbell)": 4,
+        "Pull Up": 2,
+        "Running": 0,
+        "Squat (Barbell)": 2,
+    }
+
+
+def test_a_second_import_adds_nothing_and_says_so() -> None:
+    first = make_plan(fixture("hevy_kg.csv"), empty())
+    assert (
+        first.preview.summary() == "Imported from Hevy: 2 new workouts with 6 sets, 0 already here."
+    )
+    tables = merged(empty(), first)
+    second = make_plan(fixture("hevy_kg.csv"), tables)
+    assert (second.preview.new_workouts, second.preview.already_here) == (0, 2)
+    assert second.record_count == 0
+    assert (
+        second.preview.summary()
+        == "Imported from Hevy: 0 new workouts with 0 sets, 2 already here."
+    )
+
+
+def test_the_cardio_only_workout_is_skipped_and_counted() -> None:
+    made = make_plan(fixture("hevy_kg.csv"), empty())
+    assert made.preview.workouts == 3 and made.preview.new_workouts == 2
+    assert made.preview.skipped == ["1 cardio or timed rows with a distance or time but no reps"]
+
+
+def test_a_weight_beyond_what_anyone_lifts_is_refused_naming_the_set() -> None:
+    text = "Date,Workout Name,Exercise Name,Set Order,Weight (lbs),Reps\n2024-01-01 10:00:00,A,Leg Press,1,4500,5\n"
+    with pytest.raises(
+        ImportRefused, match="Leg Press set on 2024-01-01 weighs more than 2,000 kg"
+    ):
+        make_plan(text, empty())
+
+
+# --- export and round trips -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("source", ["hevy_kg.csv", "strong_units_semicolon.csv", "fitnotes.csv"])
+@pytest.mark.parametrize("layout", ["strong", "hevy"])
+def test_setflow_to_csv_to_setflow_loses_nothing_the_columns_hold(source: str, layout: str) -> None:
+    original = merged(empty(), make_plan(fixture(source), empty(), unit="kg"))
+    exported = getattr(csv_export, f"{layout}_csv")(original)
+    assert formats.detect(exported) == layout.capitalize()
+    back = make_plan(exported, empty(), unit="kg")
+    again = merged(empty(), back)
+    assert content(again) == content(original)
+    # And into the device it came from: everything is already here.
+    same = make_plan(exported, original, unit="kg")
+    assert (same.preview.new_workouts, same.preview.already_here) == (
+        0,
+        len(original["workoutLogs"]),
+    )
+
+
+def test_strong_export_layout() -> None:
+    original = merged(empty(), make_plan(fixture("strong_units_semicolon.csv"), empty()))
+    lines = csv_export.strong_csv(original).splitlines()
+    assert lines[0] == ",".join(csv_export.STRONG_HEADER)
+    assert lines[2] == "2025-01-10 00:00:00,,,Overhead Press (Barbell),2,42.5,6,0,0,,Shoulder; ok,"
+    assert lines[3].split(",")[3:7] == ["Dumbbell Row", "1", repr(70 * 0.45359237), "10"]
+
+
+def test_hevy_export_layout() -> None:
+    original = merged(empty(), make_plan(fixture("hevy_kg.csv"), empty()))
+    lines = csv_export.hevy_csv(original).splitlines()
+    assert lines[0] == ",".join(csv_export.HEVY_HEADER)
+    assert lines[3] == (
+        ',"22 Dec 2025, 00:00",,"Gym was busy, short rests",'
+        "Bench Press (Barbell),,,2,normal,60,12,,,"
+    )
+
+
+def test_two_workouts_on_a_day_without_start_times_stay_two() -> None:
+    tables = empty()
+    stamp = {"device_id": "d", "now": 1, "new_id": new_id}
+    squat = changes.create("exercises", {"name": "Squat"}, **stamp).record
+    tables["exercises"].append(squat)
+    for weight in (100, 110):
+        log = changes.create("workoutLogs", {"date": "2026-01-05"}, **stamp).record
+        one = {
+            "workoutId": log["id"],
+            "exerciseId": squat["id"],
+            "position": 0,
+            "reps": 5,
+            "weight": weight,
+        }
+        tables["workoutLogs"].append(log)
+        tables["workoutSets"].append(changes.create("workoutSets", one, **stamp).record)
+    for layout in (csv_export.strong_csv, csv_export.hevy_csv):
+        back = make_plan(layout(tables), empty(), unit="kg")
+        assert back.preview.new_workouts == 2
+        assert sorted(s["weight"] for s in back.tables["workoutSets"]) == [100, 110]
+        assert make_plan(layout(tables), tables, unit="kg").preview.already_here == 2
+
+
+# --- writing and undo -----------------------------------------------------------------------
+
+
+def test_import_then_undo_through_the_store() -> None:
+    asyncio.run(_import_then_undo())
+
+
+async def _import_then_undo() -> None:
+    store = MemoryStore()
+    made = make_plan(fixture("hevy_kg.csv"), empty())
+    await store.import_records(made.tables)
+    assert await store.outbox_count() == made.record_count
+    tables = await store.dump()
+    undone = csv_import.undo(made.ids(), tables, device_id="device-a", now=NOW + 5, new_id=new_id)
+    assert len(undone) == made.record_count
+    await store.write(undone)
+    assert await store.all("workoutLogs") == []
+    assert await store.all("workoutSets") == []
+    assert await store.all("exercises") == []
+    outbox = await store.outbox(100_000)
+    assert sum(1 for m in outbox if m.kind == "delete") == made.record_count
+
+
+def test_undo_is_refused_once_the_import_was_edited() -> None:
+    made = make_plan(fixture("hevy_kg.csv"), empty())
+    tables = merged(empty(), made)
+    stamp = {"device_id": "device-a", "now": NOW + 10, "new_id": new_id}
+    edited = changes.edit("workoutSets", tables["workoutSets"][0], {"reps": 11}, **stamp)
+    assert edited is not None
+    tables["workoutSets"][0] = edited.record
+    with pytest.raises(ImportRefused, match="changed since"):
+        csv_import.undo(made.ids(), tables, **stamp)
+
+
+def test_undo_is_refused_when_a_set_was_added_to_an_imported_workout() -> None:
+    made = make_plan(fixture("hevy_kg.csv"), empty())
+    tables = merged(empty(), made)
+    stamp = {"device_id": "device-a", "now": NOW + 10, "new_id": new_id}
+    first = tables["workoutSets"][0]
+    fields = {
+        "workoutId": first["workoutId"],
+        "exerciseId": first["exerciseId"],
+        "position": 9,
+        "reps": 1,
+        "weight": 1,
+    }
+    tables["workoutSets"].append(changes.create("workoutSets", fields, **stamp).record)
+    with pytest.raises(ImportRefused, match="changed since"):
+        csv_import.undo(made.ids(), tables, **stamp)
+
+
+def test_undo_keeps_an_imported_exercise_the_person_has_used_since() -> None:
+    made = make_plan(fixture("hevy_kg.csv"), empty())
+    tables = merged(empty(), made)
+    stamp = {"device_id": "device-a", "now": NOW + 10, "new_id": new_id}
+    mine = changes.create("workoutLogs", {"date": "2026-02-01"}, **stamp).record
+    squat = next(e for e in tables["exercises"] if e["name"] == "Squat (Barbell)")
+    fields = {
+        "workoutId": mine["id"],
+        "exerciseId": squat["id"],
+        "position": 0,
+        "reps": 1,
+        "weight": 1,
+    }
+    tables["workoutLogs"].append(mine)
+    tables["workoutSets"].append(changes.create("workoutSets", fields, **stamp).record)
+    undone = csv_import.undo(made.ids(), tables, **stamp)
+    deleted = {c.record["id"] for c in undone}
+    assert squat["id"] not in deleted
+    assert mine["id"] not in deleted
+    assert len(undone) == made.record_count - 1
+
+
+def test_nothing_left_to_undo() -> None:
+    with pytest.raises(ImportRefused, match="nothing left"):
+        csv_import.undo({"workoutLogs": [new_id()]}, empty(), device_id="d", now=1, new_id=new_id)
