@@ -16,11 +16,20 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 
 def encode(content: Any) -> bytes:
-    """``content`` as the bytes of a JSON answer; raises ``ValueError`` when it cannot be sent
-    (a lone surrogate cannot be UTF-8, NaN is not JSON)."""
-    return json.dumps(
+    """``content`` as the bytes of a JSON answer; raises ``ValueError`` for what JSON cannot say
+    (NaN, infinities), which the schema never lets in.
+
+    The schema refuses lone surrogates too, but a database written before it did may still hold
+    one: UTF-8 cannot carry it, so such an answer is sent with ASCII escapes (``\ud83d``), which
+    is still valid JSON, rather than failing for every device of the account forever.
+    """
+    text = json.dumps(
         content, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
-    ).encode("utf-8")
+    )
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(content, allow_nan=False, separators=(",", ":")).encode("ascii")
 
 
 def json_answer(body: bytes, status: int = 200) -> Response:

@@ -46,6 +46,8 @@ class ApiError(Exception):
 def error_response(
     status: int, code: str, message: str, headers: dict[str, str] | None = None
 ) -> JSONResponse:
+    # A message may quote what was sent; a lone surrogate in it must not make the answer fail.
+    message = message.encode("utf-8", "backslashreplace").decode("utf-8")
     return JSONResponse(
         {"error": code, "message": message},
         status_code=status,

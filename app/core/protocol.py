@@ -45,8 +45,10 @@ from app.core.schema import (
     SCHEMA_VERSION,
     TABLES,
     ValidationError,
+    check_device_id,
     check_fields,
     get_table,
+    is_count,
     is_uuid,
 )
 
@@ -234,16 +236,18 @@ def parse_mutation(obj: Any, index: int = 0) -> Mutation:
     if kind not in MUTATION_KINDS:
         raise ProtocolError(f"{where}: kind must be one of {', '.join(MUTATION_KINDS)}.")
     base_version = _require(obj, "baseVersion", int, where)
-    if base_version < 0:
-        raise ProtocolError(f"{where}: baseVersion must not be negative.")
+    if not is_count(base_version):
+        raise ProtocolError(f"{where}: baseVersion must be a whole number from 0 below 2**53.")
     fields = obj.get("fields", {})
     if not isinstance(fields, dict):
         raise ProtocolError(f"{where}: fields must be an object.")
     client_time = obj.get("clientTime", 0)
-    if isinstance(client_time, bool) or not isinstance(client_time, int):
-        raise ProtocolError(f"{where}: clientTime must be a whole number.")
+    if not is_count(client_time):
+        raise ProtocolError(
+            f"{where}: clientTime must be a whole number of milliseconds from 0 below 2**53."
+        )
     try:
-        table = get_table(obj["table"])
+        table = get_table(_require(obj, "table", str, where))
         # A new record (put on base 0) and a recovered copy must arrive whole; an edit may
         # name some fields.
         whole = (kind == "put" and base_version == 0) or kind == "recover"
@@ -259,8 +263,10 @@ def parse_push_request(obj: Any, *, max_mutations: int = PUSH_BATCH_MAX) -> Push
     _check_keys(obj, {"schemaVersion", "deviceId", "mutations"}, "The push body")
     schema_version = _require(obj, "schemaVersion", int, "The push body")
     device_id = _require(obj, "deviceId", str, "The push body")
-    if not device_id or len(device_id) > 80:
-        raise ProtocolError("The push body: deviceId must be 1 to 80 characters.")
+    try:
+        check_device_id(device_id)
+    except ValidationError as err:
+        raise ProtocolError(f"The push body: {err}") from None
     raw = _require(obj, "mutations", list, "The push body")
     if len(raw) > max_mutations:
         raise ProtocolError(f"A push may hold at most {max_mutations} mutations.")
@@ -273,12 +279,8 @@ def _check_record_shape(record: Any, what: str) -> None:
     if not isinstance(record, dict) or record.get("table") not in TABLES:
         raise ProtocolError(f"{what} names no known table.")
     version = record.get("version")
-    if not isinstance(record.get("id"), str) or not _is_count(version):
+    if not isinstance(record.get("id"), str) or not is_count(version):
         raise ProtocolError(f"{what} has no id or version.")
-
-
-def _is_count(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def parse_push_response(obj: Any) -> PushResponse:
@@ -334,7 +336,7 @@ def parse_pull_response(obj: Any) -> PullResponse:
     if not isinstance(epoch, str):
         raise ProtocolError("The pull answer's epoch must be text.")
     account_version = obj.get("accountVersion")
-    if account_version is not None and not _is_count(account_version):
+    if account_version is not None and not is_count(account_version):
         raise ProtocolError("The pull answer's accountVersion must be a whole number.")
     return PullResponse(
         changes,

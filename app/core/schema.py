@@ -16,9 +16,9 @@ alone; device clocks never decide anything.
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +27,20 @@ SCHEMA_VERSION = 1
 
 ENVELOPE_FIELDS = ("id", "createdAt", "updatedAt", "deviceId", "deleted", "version")
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Every whole number that travels (timestamps, versions, clientTime) stays below 2**53: the
+# largest a JavaScript number, IndexedDB and JSON parsers everywhere hold exactly.
+MAX_SAFE_INT = 2**53 - 1
+DEVICE_ID_MAX = 80
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+# Text every part can carry: no lone UTF-16 surrogate (it cannot be written as UTF-8, so an
+# answer holding it could never be sent), no NUL (PostgreSQL text refuses it) and no other
+# control character but tab and line breaks.
+_BAD_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# Conflict records keep values as JSON objects: how deep and how big they may be.
+_JSON_DEPTH = 4
+_JSON_ITEMS = 200
 
 
 class ValidationError(ValueError):
@@ -132,13 +145,34 @@ def get_table(name: object) -> Table:
 
 
 def is_uuid(value: object) -> bool:
-    if not isinstance(value, str) or len(value) != 36:
-        return False
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
+    """A UUID in its usual written form (8-4-4-4-12 hex digits)."""
+    return isinstance(value, str) and _UUID.fullmatch(value) is not None
+
+
+def is_clean_text(value: str) -> bool:
+    """True when ``value`` holds no lone surrogate and no control character but tab and line
+    breaks (see ``_BAD_CHARACTER``)."""
+    return _BAD_CHARACTER.search(value) is None
+
+
+def check_text(value: str, label: str) -> None:
+    if not is_clean_text(value):
+        raise ValidationError(
+            f"{label} holds a character that cannot be stored (a broken emoji or a control "
+            "character); retype it."
+        )
+
+
+def is_count(value: object) -> bool:
+    """A whole number a timestamp or version may be: 0 <= value < 2**53."""
+    return _is_int(value) and 0 <= value <= MAX_SAFE_INT  # type: ignore[operator]
+
+
+def check_device_id(value: object) -> None:
+    if not isinstance(value, str) or not 1 <= len(value) <= DEVICE_ID_MAX:
+        raise ValidationError(f"deviceId must be 1 to {DEVICE_ID_MAX} characters.")
+    if not is_clean_text(value) or "\n" in value or "\t" in value or "\r" in value:
+        raise ValidationError("deviceId holds a character that cannot be stored.")
 
 
 def _is_int(value: object) -> bool:
@@ -168,6 +202,7 @@ def check_field(spec: Field, value: Any) -> None:
     if spec.kind == "text":
         if not isinstance(value, str):
             raise ValidationError(f"{label} must be text.")
+        check_text(value, label)
         if spec.required and not value.strip():
             raise ValidationError(f"{label} is required.")
         if len(value) > spec.max_length:
@@ -181,7 +216,7 @@ def check_field(spec: Field, value: Any) -> None:
             raise ValidationError(f"{label} must be a number.")
         _check_range(spec, value)
     elif spec.kind == "date":
-        if not isinstance(value, str) or not _DATE.match(value):
+        if not isinstance(value, str) or not _is_date(value):
             raise ValidationError(f"{label} must be a date like 2026-01-31.")
     elif spec.kind == "uuid":
         if not is_uuid(value):
@@ -191,8 +226,46 @@ def check_field(spec: Field, value: Any) -> None:
     elif spec.kind == "json":
         if not isinstance(value, dict):
             raise ValidationError(f"{label} must be an object.")
+        _check_json(value, label, _JSON_DEPTH)
     else:  # pragma: no cover - a schema bug, not bad input
         raise AssertionError(f"unknown field kind {spec.kind}")
+
+
+def _is_date(value: str) -> bool:
+    if _DATE.fullmatch(value) is None:
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_json(value: Any, label: str, depth: int) -> None:
+    """A value kept inside a conflict record: plain JSON of clean text and finite numbers."""
+    if value is None or isinstance(value, bool):
+        return
+    if isinstance(value, str):
+        if len(value) > 10_000:
+            raise ValidationError(f"{label} holds text that is too long.")
+        check_text(value, label)
+    elif isinstance(value, int):
+        if abs(value) > MAX_SAFE_INT:
+            raise ValidationError(f"{label} holds a number that is too large.")
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValidationError(f"{label} holds a number that is not finite.")
+    elif isinstance(value, (list, dict)):
+        if depth == 0 or len(value) > _JSON_ITEMS:
+            raise ValidationError(f"{label} is nested too deeply or holds too much.")
+        for key in value if isinstance(value, dict) else ():
+            if not isinstance(key, str):
+                raise ValidationError(f"{label} must have text keys.")
+            check_text(key, label)
+        for item in value.values() if isinstance(value, dict) else value:
+            _check_json(item, label, depth - 1)
+    else:
+        raise ValidationError(f"{label} holds a value that is not JSON.")
 
 
 _ITEM_FIELDS = (
@@ -220,7 +293,7 @@ def check_fields(table: Table, fields: dict[str, Any], *, partial: bool) -> None
         raise ValidationError("Fields must be an object.")
     for name in fields:
         if name not in table.field_map:
-            raise ValidationError(f"Unknown field {name!r} in {table.name}.")
+            raise ValidationError(f"Unknown field {name!r} in {table.name}.")  # repr: safe
     for spec in table.fields:
         if spec.name in fields:
             check_field(spec, fields[spec.name])
@@ -235,10 +308,12 @@ def check_record(table: Table, record: Any) -> None:
     if not is_uuid(record.get("id")):
         raise ValidationError(f"A record in {table.name} has a missing or malformed id.")
     for name in ("createdAt", "updatedAt", "version"):
-        if not _is_int(record.get(name)) or record[name] < 0:
+        if not is_count(record.get(name)):
             raise ValidationError(f"Record {record['id']} in {table.name}: bad {name}.")
-    if not isinstance(record.get("deviceId"), str) or not record["deviceId"]:
-        raise ValidationError(f"Record {record['id']} in {table.name}: missing deviceId.")
+    try:
+        check_device_id(record.get("deviceId"))
+    except ValidationError as err:
+        raise ValidationError(f"Record {record['id']} in {table.name}: {err}") from None
     if not isinstance(record.get("deleted"), bool):
         raise ValidationError(
             f"Record {record['id']} in {table.name}: deleted must be true or false."
