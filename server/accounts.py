@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -22,18 +21,21 @@ import argon2.profiles
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.core.credentials import (
+    CredentialsError,
+    check_new_password,
+    check_password_text,
+    legacy_email,
+    normalise_email,
+)
 from server.database import Database
 from server.errors import ApiError
 from server.tables import login_failures, sessions, users
 
 SESSION_COOKIE = "setflow_session"
 SESSION_SECONDS = 30 * 24 * 3600
-MIN_PASSWORD = 8
-MAX_PASSWORD = 1024  # hashing a megabyte of "password" is a denial of service, not a password
 MAX_FAILURES = 5
 FAILURE_WINDOW_MS = 15 * 60 * 1000
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 WRONG_CREDENTIALS = "Wrong email or password."
 
 
@@ -63,6 +65,12 @@ class User:
 class Credentials:
     email: str
     password: str
+    # The email as accounts made before normalisation stored it (see ``Accounts.login``).
+    legacy_email: str = ""
+
+
+def invalid(err: CredentialsError) -> ApiError:
+    return ApiError(422, f"invalid_{err.field}", str(err))
 
 
 def parse_credentials(body: Any) -> Credentials:
@@ -72,12 +80,12 @@ def parse_credentials(body: Any) -> Credentials:
     email, password = body["email"], body["password"]
     if not isinstance(email, str) or not isinstance(password, str):
         raise ApiError(422, "invalid", "Email and password must be text.")
-    email = email.strip().lower()
-    if len(email) > 254 or not _EMAIL.match(email):
-        raise ApiError(422, "invalid_email", "That does not look like an email address.")
-    if len(password) > MAX_PASSWORD:
-        raise ApiError(422, "invalid_password", "That password is too long.")
-    return Credentials(email, password)
+    try:
+        normal = normalise_email(email)
+        check_password_text(password)
+    except CredentialsError as err:
+        raise invalid(err) from None
+    return Credentials(normal, password, legacy_email(email))
 
 
 class Accounts:
@@ -87,12 +95,10 @@ class Accounts:
         self._dummy_hash: str | None = None
 
     def signup(self, creds: Credentials) -> tuple[User, str]:
-        if len(creds.password) < MIN_PASSWORD:
-            raise ApiError(
-                422,
-                "invalid_password",
-                f"Choose a password of at least {MIN_PASSWORD} characters.",
-            )
+        try:
+            check_new_password(creds.password)
+        except CredentialsError as err:
+            raise invalid(err) from None
         password_hash = self.hasher.hash(creds.password)
         try:
             with self.db.write() as conn:
@@ -129,9 +135,7 @@ class Accounts:
                 .scalars()
                 .all()
             )
-            row = conn.execute(
-                select(users.c.id, users.c.password_hash).where(users.c.email == creds.email)
-            ).first()
+            row = self._find(conn, creds)
         if len(recent) >= MAX_FAILURES:
             # Throttled until the oldest of the last MAX_FAILURES failures leaves the window.
             wait = math.ceil((recent[-1] + FAILURE_WINDOW_MS - now) / 1000)
@@ -156,8 +160,31 @@ class Accounts:
                     .where(users.c.id == row.id)
                     .values(password_hash=self.hasher.hash(creds.password))
                 )
+            self._rename_legacy(conn, row, creds.email)
             token = self._new_session(conn, row.id)
         return User(row.id, creds.email), token
+
+    @staticmethod
+    def _find(conn: Any, creds: Credentials) -> Any:
+        """The account of these credentials: by the normalised email, or else by the form
+        accounts made before normalisation stored (renamed to the normal form at login)."""
+        emails = [creds.email]
+        if creds.legacy_email and creds.legacy_email != creds.email:
+            emails.append(creds.legacy_email)
+        rows = conn.execute(
+            select(users.c.id, users.c.email, users.c.password_hash).where(
+                users.c.email.in_(emails)
+            )
+        ).all()
+        rows.sort(key=lambda r: r.email != creds.email)
+        return rows[0] if rows else None
+
+    def _rename_legacy(self, conn: Any, row: Any, email: str) -> None:
+        if row.email == email:
+            return
+        taken = conn.execute(select(users.c.id).where(users.c.email == email)).first()
+        if taken is None:
+            conn.execute(update(users).where(users.c.id == row.id).values(email=email))
 
     def logout(self, token: str) -> None:
         with self.db.write() as conn:

@@ -71,10 +71,10 @@ async def _user(request: Request) -> User:
 def _check_schema(value: str | int | None) -> None:
     """The schema handshake: 400 when missing or not a number, 426 when not served here."""
     if isinstance(value, str):
-        value = value.strip()
-        if not value.isdigit() or len(value) > 9:
-            raise ApiError(400, "bad_request", f"{protocol.SCHEMA_HEADER} must be a number.")
-        value = int(value)
+        try:
+            value = protocol.parse_schema_header(value)
+        except protocol.ProtocolError as err:
+            raise ApiError(400, "bad_request", str(err)) from None
     if value is None:
         raise ApiError(400, "bad_request", f"Send the {protocol.SCHEMA_HEADER} header.")
     if value not in SUPPORTED_SCHEMAS:

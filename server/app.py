@@ -6,15 +6,18 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Match
 
 from server import api, errors, openapi, static
 from server.accounts import Accounts, make_hasher
 from server.config import Config
 from server.database import Database
 from server.guards import SameOriginGuard
+from server.headers import SecurityHeaders
 
 # The page and scripts are revalidated on every load; the service worker does the offline caching.
 NO_CACHE = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
@@ -64,11 +67,14 @@ def create_app(config: Config | None = None) -> FastAPI:
     errors.install(app)
     openapi.install(app)
     app.add_middleware(SameOriginGuard)
+    app.add_middleware(SecurityHeaders)
     assets = static.Assets(config.static_root)
 
     @app.get("/api/health", tags=["meta"], summary="The server is up.")
     async def health() -> dict[str, str]:
         return {"status": "ok"}
+
+    health_route = app.router.routes[-1]
 
     # The API before the catch-all route for public files.
     app.include_router(api.router)
@@ -91,6 +97,20 @@ def create_app(config: Config | None = None) -> FastAPI:
         return FileResponse(path, media_type=static.media_type(path), headers=headers)
 
     async def api_not_found(request: Request) -> Response:
+        # A declared path asked with another method: 405 naming the methods it takes.
+        allowed = sorted(
+            method
+            for route in (*api.router.routes, health_route)
+            if isinstance(route, APIRoute) and route.matches(request.scope)[0] == Match.PARTIAL
+            for method in route.methods
+        )
+        if allowed:
+            return errors.error_response(
+                405,
+                "method_not_allowed",
+                "This endpoint does not take that method.",
+                {"Allow": ", ".join(allowed)},
+            )
         return errors.error_response(404, "not_found", "No such API endpoint.")
 
     app.router.add_route(

@@ -51,10 +51,11 @@ def make_engine(url: str) -> Engine:
             poolclass=StaticPool if in_memory else None,
             # Enough connections for the server's worker threads to read side by side (WAL).
             **({} if in_memory else {"pool_size": 20, "max_overflow": 20}),
+            hide_parameters=True,  # an error's log line must not hold emails, hashes or records
         )
         _sqlite_transactions(engine)
         return engine
-    return create_engine(parsed, pool_pre_ping=True)
+    return create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
 
 
 def _sqlite_transactions(engine: Engine) -> None:

@@ -12,17 +12,21 @@ Every error a client sees is ``{"error": code, "message": sentence}`` with a fit
     422 invalid           the JSON does not follow the protocol or the schema
     426 update_required   the client's schema version is one the server cannot serve
     429 too_many_attempts too many failed logins; see Retry-After
-    500 internal          a bug; nothing was changed (the transaction rolled back)
+    500 internal          a bug; nothing was changed (the transaction rolled back).  The answer
+                          carries an ``X-Request-Id`` that the server's log line names too.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 
 from fastapi import FastAPI
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("setflow.server")
 
@@ -65,10 +69,58 @@ def install(app: FastAPI) -> None:
         code = _HTTP_CODES.get(exc.status_code, "error")
         return error_response(exc.status_code, code, str(exc.detail), dict(exc.headers or {}))
 
-    async def internal_error(_request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error", exc_info=exc)
-        return error_response(500, "internal", "Something went wrong on the server.")
-
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(HTTPException, http_error)
-    app.add_exception_handler(Exception, internal_error)
+    app.add_middleware(InternalErrors)
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    return " ".join(text.split())[:limit]
+
+
+def _describe(exc: Exception) -> str:
+    """The error in a few words.  A database error's text is left out: PostgreSQL's names the
+    row it refused (an email, a password hash), which must not reach a log."""
+    orig = getattr(exc, "orig", None)
+    if isinstance(exc, SQLAlchemyError):
+        return f"{type(exc).__name__} ({type(orig).__name__ if orig else 'database'})"
+    return _one_line(f"{type(exc).__name__}: {exc}")
+
+
+class InternalErrors:
+    """A bug answers 500 with a request id and logs one line naming it, never a traceback.
+
+    Anyone can send requests, so a bug they can trigger must not let them flood the log: the
+    exception stops here instead of reaching the server, which would print it whole.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            request_id = secrets.token_hex(6)
+            where = _one_line(f"{scope['method']} {scope['path']}", 120)
+            what = _describe(exc)
+            log.error("500 request %s %s: %s", request_id, where, what)
+            if started:
+                return  # the answer is on its way; the client sees it cut short
+            response = error_response(
+                500,
+                "internal",
+                f"Something went wrong on the server (reference {request_id}).",
+                {"X-Request-Id": request_id},
+            )
+            await response(scope, receive, send)

@@ -14,6 +14,7 @@ from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.core.protocol import whole_number
 from server.errors import ApiError, error_response
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -72,9 +73,10 @@ async def read_json(request: Request, limit: int) -> Any:
     """
     declared = request.headers.get("content-length")
     if declared is not None:
-        if not declared.isdigit():
+        length = whole_number(declared, 18)
+        if length is None:
             raise ApiError(400, "bad_request", "Content-Length must be a number.")
-        if int(declared) > limit:
+        if length > limit:
             raise _too_large(limit)
     body = bytearray()
     async for chunk in request.stream():

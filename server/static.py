@@ -54,11 +54,23 @@ def is_public(rel: str) -> bool:
 
 
 def resolve(root: Path, rel: str) -> Path | None:
-    """The file to serve for a URL path, or None when it is not public or does not exist."""
+    """The file to serve for a URL path, or None when it is not public or does not exist.
+
+    The real path (symlinks followed) must itself be a public file of the real root, so a link
+    under ``app/`` can serve neither server code nor files outside the tree.  A name the OS
+    refuses (too long, a NUL byte) is simply not there.
+    """
     if not is_public(rel):
         return None
-    path = root / rel
-    return path if path.is_file() else None
+    try:
+        real_root = root.resolve()
+        path = (root / rel).resolve(strict=True)
+        if not path.is_file():
+            return None
+        inside = path.relative_to(real_root).as_posix()
+    except (OSError, ValueError, RuntimeError):  # ENAMETOOLONG, ELOOP, NUL, outside the root
+        return None
+    return path if is_public(inside) else None
 
 
 @dataclass(frozen=True)
@@ -87,7 +99,8 @@ class Assets:
             base = self.root / folder
             if base.is_dir():
                 files.extend(p for p in base.rglob("*") if p.is_file())
-        return sorted(p for p in files if p.is_file() and is_public(self._rel(p)))
+        # Precached only when it would be served: the same check as a request's.
+        return sorted(p for p in files if resolve(self.root, self._rel(p)) is not None)
 
     def _rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()

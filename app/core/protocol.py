@@ -349,18 +349,41 @@ def parse_pull_response(obj: Any) -> PullResponse:
     )
 
 
+def whole_number(value: str, max_digits: int) -> int | None:
+    """``value`` as a non-negative whole number written in ASCII digits only, else None.
+
+    ``str.isdigit`` also accepts "²", "①" or "١" (and ``int()`` reads some of those), so a
+    header or query parameter is checked digit by digit here, in one place for both ends.
+    """
+    if not value or len(value) > max_digits or not value.isascii() or not value.isdigit():
+        return None
+    return int(value)
+
+
+def parse_schema_header(value: str | None) -> int | None:
+    """The ``X-Setflow-Schema`` header: None when absent; ProtocolError when not a number."""
+    if value is None:
+        return None
+    number = whole_number(value.strip(), 9)
+    if number is None:
+        raise ProtocolError(f"{SCHEMA_HEADER} must be a number.")
+    return number
+
+
 def parse_cursor(value: str | None) -> int:
     """The ``since`` query parameter: a non-negative whole number, 0 when absent."""
     if value is None or value == "":
         return 0
-    if not value.isdigit() or len(value) > 18:
+    number = whole_number(value, 18)
+    if number is None:
         raise ProtocolError("since must be a non-negative whole number.")
-    return int(value)
+    return number
 
 
 def parse_limit(value: str | None) -> int:
     if value is None or value == "":
         return PULL_LIMIT
-    if not value.isdigit() or len(value) > 6:
+    number = whole_number(value, 6)
+    if number is None:
         raise ProtocolError("limit must be a positive whole number.")
-    return max(1, min(int(value), PULL_LIMIT_MAX))
+    return max(1, min(number, PULL_LIMIT_MAX))

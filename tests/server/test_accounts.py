@@ -167,3 +167,31 @@ def test_expired_session_is_refused(client: TestClient) -> None:
     with db.write() as conn:
         conn.execute(accounts.sessions.update().values(expires_at=0))
     assert client.get("/api/auth/me").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["ａｄａ@example.org", "ADA@example.org", "ada@example.org\u200b", "\u0430da@example.org"],
+)
+def test_a_look_alike_email_makes_no_second_account(make_client: MakeClient, spelling: str) -> None:
+    owner = Device(make_client())
+    assert owner.signup("ada@example.org").status_code == 201
+    response = Device(make_client()).signup(spelling)
+    assert response.status_code in (409, 422)
+    db = owner.client.app.state.db  # type: ignore[attr-defined]
+    with db.read() as conn:
+        assert len(conn.execute(accounts.users.select()).all()) == 1
+
+
+def test_an_account_made_before_normalisation_still_signs_in(make_client: MakeClient) -> None:
+    """Older servers stored the email only lower-cased; its owner signs in as before."""
+    first = Device(make_client())
+    assert first.signup("strasse@example.org").status_code == 201
+    db = first.client.app.state.db  # type: ignore[attr-defined]
+    with db.write() as conn:  # what an older server stored for "Straße@example.org"
+        conn.execute(accounts.users.update().values(email="straße@example.org"))
+    response = Device(make_client()).login("Straße@example.org")
+    assert response.status_code == 200 and response.json()["email"] == "strasse@example.org"
+    with db.read() as conn:
+        assert conn.execute(accounts.users.select()).one().email == "strasse@example.org"
+    assert Device(make_client()).login("STRASSE@example.org").status_code == 200

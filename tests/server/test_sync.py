@@ -457,9 +457,10 @@ def test_a_push_that_fails_midway_changes_nothing(
     monkeypatch.setattr(merge, "apply", failing_apply)
     response = device.push_raw([mutation(fields={"name": "A"}), mutation(fields={"name": "B"})])
     assert response.status_code == 500
+    reference = response.headers["x-request-id"]
     assert response.json() == {
         "error": "internal",
-        "message": "Something went wrong on the server.",
+        "message": f"Something went wrong on the server (reference {reference}).",
     }
     assert row_count(quiet) == 0 and counter(quiet) == 0
     app.state.db.close()
