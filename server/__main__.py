@@ -1,15 +1,23 @@
-"""``python -m server``: serve Setflow (the app and its sync API) with uvicorn."""
+"""``python -m server``: serve Setflow (the app and its sync API) with uvicorn.
+
+``python -m server restore-mark [--database URL]``: run after restoring the database from a
+backup (with the server stopped or not): gives the database a new epoch, so every device
+re-sends what the restore lost (see docs/sync-protocol.md, "Recovery after a server restore").
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Sequence
 
 import uvicorn
 
+from server import identity
 from server.app import create_app
 from server.config import DEFAULT_DATABASE, Config
+from server.database import Database
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -26,7 +34,30 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def restore_mark(argv: Sequence[str]) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m server restore-mark",
+        description="Mark the database as restored from a backup: devices will re-send what "
+        "it lost.",
+    )
+    parser.add_argument(
+        "--database",
+        default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE),
+        help="the database that was restored; env DATABASE_URL",
+    )
+    args = parser.parse_args(argv)
+    db = Database(args.database)
+    try:
+        print(f"New epoch {identity.mark_restored(db)}: devices will re-send what was lost.")
+    finally:
+        db.close()
+
+
 def main(argv: Sequence[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["restore-mark"]:
+        restore_mark(argv[1:])
+        return
     args = parse_args(argv)
     if bool(args.certfile) != bool(args.keyfile):
         raise SystemExit("--certfile and --keyfile go together.")

@@ -14,9 +14,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.core.protocol import PullResponse, PushLimits
-from server import records
+from server import identity, records
 from server.database import Database
-from server.tables import server_identity, users
+from server.tables import users
 
 
 def pull(db: Database, user_id: int, since: int, limit: int, limits: PushLimits) -> PullResponse:
@@ -26,7 +26,7 @@ def pull(db: Database, user_id: int, since: int, limit: int, limits: PushLimits)
         account_version = conn.execute(
             select(users.c.version).where(users.c.id == user_id)
         ).scalar_one()
-        epoch = conn.execute(select(server_identity.c.epoch)).scalar_one()
+        epoch = identity.epoch(conn)
     page = rows[:limit]
     cursor = page[-1].version if page else since
     return PullResponse(
