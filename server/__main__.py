@@ -71,6 +71,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         log_level="info",
         access_log=False,  # a line per sync request costs more than the request itself
         proxy_headers=False,
+        # Live streams are closed as the server stops (server/events.py); this bounds the rest.
+        timeout_graceful_shutdown=5,
     )
 
 

@@ -207,5 +207,6 @@ async def sync_push(request: Request) -> JSONResponse:
     except protocol.ProtocolError as err:
         raise ApiError(422, "invalid", str(err)) from None
     _check_schema(push_request.schema_version)
-    encoded = await run_in_threadpool(push, _db(request), user.id, push_request)
+    committed = request.app.state.live.committed(user.id, push_request.device_id)
+    encoded = await run_in_threadpool(push, _db(request), user.id, push_request, committed)
     return answers.json_answer(encoded)

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Match
 
-from server import api, errors, openapi, static
+from server import api, errors, live, openapi, static
 from server.accounts import Accounts, make_hasher
 from server.config import Config
 from server.database import Database
@@ -44,12 +44,15 @@ PAGE_HEADERS = {**NO_CACHE, "Content-Security-Policy": CONTENT_SECURITY_POLICY}
 def create_app(config: Config | None = None) -> FastAPI:
     config = config or Config.from_env()
     db = Database(config.database)
+    streams = live.Live(db, heartbeat=config.heartbeat)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # Migrate at startup so a bad --database fails now, not at the first sync.
         await run_in_threadpool(lambda: db.engine)
+        await streams.start()
         yield
+        await streams.stop()
         db.close()
 
     app = FastAPI(
@@ -63,6 +66,7 @@ def create_app(config: Config | None = None) -> FastAPI:
     app.state.config = config
     # The database opens (and migrates) on first use too, for servers run without lifespan.
     app.state.db = db
+    app.state.live = streams
     app.state.accounts = Accounts(db, make_hasher(config.password_profile))
     errors.install(app)
     openapi.install(app)
@@ -78,6 +82,7 @@ def create_app(config: Config | None = None) -> FastAPI:
 
     # The API before the catch-all route for public files.
     app.include_router(api.router)
+    app.include_router(live.router)
 
     async def sw_assets(request: Request) -> Response:
         return Response(

@@ -18,6 +18,9 @@ DEFAULT_MAX_MUTATIONS = PUSH_BATCH_MAX
 # argon2id parameters, by name from ``argon2.profiles``: RFC 9106's recommendation for servers
 # without gigabytes to spare.  Tests pass "CHEAPEST"; production never should.
 DEFAULT_PASSWORD_PROFILE = "RFC_9106_LOW_MEMORY"
+# Live streams: a heartbeat often enough that proxies keep the connection and a device notices a
+# dead one within about two of them.
+DEFAULT_HEARTBEAT = 15.0
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,8 @@ class Config:
     secure_cookies: bool = False
     max_mutations: int = DEFAULT_MAX_MUTATIONS
     password_profile: str = DEFAULT_PASSWORD_PROFILE
+    # Seconds between heartbeats on live streams (tests shorten it).
+    heartbeat: float = DEFAULT_HEARTBEAT
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ, **overrides: object) -> Config:
@@ -38,6 +43,7 @@ class Config:
             "static_root": Path(environ.get("SETFLOW_STATIC_ROOT", str(ROOT))),
             "max_body": int(environ.get("SETFLOW_MAX_BODY", DEFAULT_MAX_BODY)),
             "password_profile": environ.get("SETFLOW_PASSWORD_PROFILE", DEFAULT_PASSWORD_PROFILE),
+            "heartbeat": float(environ.get("SETFLOW_HEARTBEAT", DEFAULT_HEARTBEAT)),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +23,7 @@ from sqlalchemy import Connection, insert, select, update
 from app.core import merge
 from app.core.protocol import DUPLICATE, Mutation, MutationResult, PushRequest, PushResponse
 from app.core.schema import CONFLICTS, ValidationError, check_record, get_table
-from server import answers, records
+from server import answers, fanout, records
 from server.accounts import now_ms
 from server.database import Database
 from server.errors import ApiError
@@ -45,8 +46,14 @@ def check(request: PushRequest) -> None:
             )
 
 
-def push(db: Database, user_id: int, request: PushRequest) -> bytes:
-    """The encoded answer of a push (see ``server/answers.py``)."""
+def push(
+    db: Database,
+    user_id: int,
+    request: PushRequest,
+    committed: Callable[[int], None] | None = None,
+) -> bytes:
+    """The encoded answer of a push (see ``server/answers.py``).  ``committed(version)`` is
+    called after a commit that changed something (live pokes)."""
     check(request)
     with db.write() as conn:
         # Step 2: the lock.  SQLite already holds its write lock (BEGIN IMMEDIATE); PostgreSQL
@@ -54,6 +61,7 @@ def push(db: Database, user_id: int, request: PushRequest) -> bytes:
         counter: int = conn.execute(
             select(users.c.version).where(users.c.id == user_id).with_for_update()
         ).scalar_one()
+        start = counter
         work = _WorkingSet.read(conn, user_id, request.mutations)
         results = []
         for mutation in request.mutations:
@@ -61,8 +69,13 @@ def push(db: Database, user_id: int, request: PushRequest) -> bytes:
             results.append(result)
         work.write(conn)
         conn.execute(update(users).where(users.c.id == user_id).values(version=counter))
+        if counter > start:
+            fanout.notify(conn, user_id, counter, request.device_id)
         # Step 6: still inside the transaction.
-        return answers.encode(PushResponse(results, conflicts=work.conflicts).to_json())
+        encoded = answers.encode(PushResponse(results, conflicts=work.conflicts).to_json())
+    if committed is not None and counter > start:
+        committed(counter)
+    return encoded
 
 
 @dataclass
