@@ -11,6 +11,7 @@ from pyscript.js_modules import setflow_db as db  # type: ignore[import-not-foun
 from app.browser.clock import new_id
 from app.browser.idb import IndexedDBStore
 from app.browser.interop import to_py_data
+from app.browser.live import LiveLink
 from app.browser.settings import LocalStorage
 from app.browser.sync import SyncController, expose
 from app.browser.tasks import spawn
@@ -33,6 +34,21 @@ async def _storage_facts(app: App) -> None:
         js.console.warn(f"Setflow: storage facts unavailable: {err}")
 
 
+def _start_live(app: App) -> None:
+    """Live sync: pokes from the server trigger pulls (``app/browser/live.py``)."""
+    assert app.sync is not None
+    link = LiveLink(app.sync)
+    update = app.sync.on_update
+
+    def updated() -> None:
+        update()
+        link.paint()
+
+    app.sync.on_update = updated
+    js.window.setflowLive = link  # keeps it alive; for the console
+    link.start()
+
+
 async def start() -> App:
     try:
         settings = LocalStorage()
@@ -53,4 +69,5 @@ async def start() -> App:
     spawn(_storage_facts(app))
     app.sync.start()  # in the background, after ready: never delays the first render
     expose(app.sync)
+    _start_live(app)
     return app
