@@ -68,11 +68,18 @@ class Sizes:
     load_reps: int
     devices: tuple[int, ...] = (1, 10, 50)
     fresh_load_server: bool = True
+    csv_workouts: int = 1_000  # a Strong CSV of 5 years' training, 25 sets a workout
 
 
 FULL = Sizes(records=10_000, changes=1_000, reps=5, load_seconds=5.0, load_reps=3)
 SMOKE = Sizes(
-    records=200, changes=20, reps=1, load_seconds=0.5, load_reps=1, fresh_load_server=False
+    records=200,
+    changes=20,
+    reps=1,
+    load_seconds=0.5,
+    load_reps=1,
+    fresh_load_server=False,
+    csv_workouts=20,
 )
 
 
@@ -389,6 +396,101 @@ def bench_import(browser: Browser, server_url: str, res: Results, n: int, path: 
             h["usedSize"] / 2**20,
             "heap_bare",
         )
+    finally:
+        context.close()
+
+
+STRONG_EXERCISES = [
+    f"{lift} ({kit})"
+    for lift in ("Squat", "Bench Press", "Deadlift", "Overhead Press", "Row", "Lunge", "Curl")
+    for kit in ("Barbell", "Dumbbell", "Machine", "Cable", "Smith Machine", "Band")
+]
+
+
+def strong_history_csv(workouts: int) -> str:
+    """A classic Strong export: ``workouts`` workouts over 5 years, 5 exercises x 5 sets each."""
+    lines = [
+        "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,"
+        "Workout Notes,RPE"
+    ]
+    start = datetime(2021, 1, 4, 18, 0)
+    for w in range(workouts):
+        day = start + (datetime(2026, 1, 4) - start) * w / max(workouts, 1)
+        stamp = day.strftime("%Y-%m-%d %H:%M:%S")
+        for e in range(5):
+            name = STRONG_EXERCISES[(w * 5 + e) % len(STRONG_EXERCISES)]
+            for s in range(5):
+                order = "W" if s == 0 else str(s)
+                weight = 40 + (w % 60) + 2.5 * s
+                lines.append(
+                    f'{stamp},"Day {w % 4 + 1}, strength",1h 12m,{name},{order},{weight},'
+                    f'{5 + s % 3},0,0,"Note {s}, fine",,{8 if s == 4 else ""}'
+                )
+    return "\r\n".join(lines) + "\r\n"
+
+
+JS_COUNT_SETS = """
+async () => {
+  const req = indexedDB.open("setflow");
+  const db = await new Promise((ok, bad) => { req.onsuccess = () => ok(req.result); req.onerror = bad; });
+  const count = db.transaction("workoutSets").objectStore("workoutSets").count();
+  const n = await new Promise((ok) => { count.onsuccess = () => ok(count.result); });
+  db.close();
+  return n;
+}
+"""
+
+
+def bench_csv_import(browser: Browser, server_url: str, res: Results, sizes: Sizes, work: Path):
+    """A Strong CSV of years of training into a fresh device: preview, unit answer, write."""
+    workouts = sizes.csv_workouts
+    path = work / f"strong-{workouts}.csv"
+    if not path.exists():
+        path.write_text(strong_history_csv(workouts), encoding="utf-8")
+    sets = workouts * 25
+    context = new_context(browser)
+    try:
+        page = context.new_page()
+        page.goto(server_url + "/#settings")
+        wait_ready(page)
+        page.wait_for_selector("#import-file")
+        t0 = time.perf_counter()
+        page.set_input_files("#import-file", str(path))
+        page.wait_for_selector("#import-preview", timeout=120_000)
+        preview_ms = (time.perf_counter() - t0) * 1000
+        res.add(
+            "csv_preview", f"Strong CSV preview, {workouts} workouts, {sets} sets", "ms", preview_ms
+        )
+        t0 = time.perf_counter()
+        page.check("input[name=import-unit][value=kg]")
+        page.wait_for_function(
+            "document.getElementById('import-workouts').textContent.includes('new')",
+            timeout=120_000,
+        )
+        res.add(
+            "csv_preview_unit",
+            "Strong CSV preview again after choosing kg",
+            "ms",
+            (time.perf_counter() - t0) * 1000,
+        )
+        t0 = time.perf_counter()
+        page.click("button[data-action=confirm-import]")
+        page.wait_for_function(
+            "document.getElementById('view').textContent.includes('Imported from Strong')",
+            timeout=120_000,
+        )
+        write_ms = (time.perf_counter() - t0) * 1000
+        records = workouts + sets + len(STRONG_EXERCISES)
+        res.add("csv_write", f"Strong CSV write, {records} records, fresh device", "ms", write_ms)
+        res.add(
+            "csv_write_rate",
+            "Strong CSV write rate",
+            "records/s",
+            records / (write_ms / 1000),
+            "import_rate",
+        )
+        stored = page.evaluate(JS_COUNT_SETS)
+        assert stored == sets, f"stored {stored} sets of {sets}"
     finally:
         context.close()
 
@@ -735,6 +837,8 @@ def main(argv: list[str] | None = None) -> int:
                                     browser, server.url, res, rep, sizes.records, work
                                 )
                                 bench_import(browser, server.url, res, sizes.records, path)
+                                log("Strong CSV import: preview and write")
+                                bench_csv_import(browser, server.url, res, sizes, work)
                             if "sync" not in args.skip:
                                 log("sync: app, floor, PouchDB")
                                 bench_sync(

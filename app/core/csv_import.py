@@ -191,6 +191,9 @@ def plan(
     days: list[str] = []
     offset = timedelta(minutes=utc_offset_minutes)
     has_kinds = "setType" in schema.WORKOUT_SETS.field_map  # else every set is a normal one
+    categories = {
+        name_key(e.name): e.category for w in parsed.workouts for e in w.exercises if e.category
+    }
     for workout in parsed.workouts:
         day = workout.start.date().isoformat()
         days.append(day)
@@ -249,7 +252,7 @@ def plan(
             if exercise_id is None:
                 made = new_exercises.get(key)
                 if made is None:
-                    category = _find_category(parsed, key)
+                    category = categories.get(key, "")
                     made = {
                         **stamp,
                         "id": new_id(),
@@ -313,14 +316,6 @@ def plan(
 
 def _oldest(exercise: Record) -> tuple[int, str]:
     return (int(exercise.get("createdAt") or 0), exercise["id"])
-
-
-def _find_category(parsed: Parsed, key: str) -> str:
-    for workout in parsed.workouts:
-        for exercise in workout.exercises:
-            if exercise.category and name_key(exercise.name) == key:
-                return exercise.category
-    return ""
 
 
 _EPOCH = datetime(1970, 1, 1)

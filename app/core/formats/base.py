@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -96,7 +97,10 @@ class Format:
 
 
 class Table:
-    """A CSV file's rows by column name, with the row's line number for messages."""
+    """A CSV file's header and rows, with the row's line number for messages.
+
+    Readers look their columns up once (``index``) and read each row's cells by position.
+    """
 
     def __init__(
         self, text: str, delimiter: str, layout_of: Callable[[list[str]], str | None]
@@ -106,6 +110,7 @@ class Table:
         self._reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
         self.header = [h.strip() for h in next(self._reader)]
         self.columns = {name.casefold(): i for i, name in enumerate(self.header)}
+        self.at = Columns(self)  # at["Exercise Name"]: that column's position, or None
         self.line = 1
 
     def column(self, *names: str) -> str | None:
@@ -115,13 +120,23 @@ class Table:
                 return name
         return None
 
+    def index(self, *names: str | None) -> int | None:
+        """The column of the first of ``names`` the header has (any case), else ``None``."""
+        for name in names:
+            if name is not None and name.casefold() in self.columns:
+                return self.columns[name.casefold()]
+        return None
+
     def rows(self) -> Iterator[Row]:
         width = len(self.header)
         for values in self._reader:
             self.line = self._reader.line_num
-            if not any(v.strip() for v in values):
+            joined = "".join(values)
+            if not joined.strip():
                 continue
-            layout = self._layout_of(values)
+            # Every data row holds a digit (a date, a number); only a row without one is looked
+            # at as a possible header (the whole check per row would cost more than the parse).
+            layout = None if _DIGIT.search(joined) else self._layout_of(values)
             if layout is not None:
                 if [v.strip() for v in values] == self.header:
                     continue  # two exports of the same app pasted together: the header again
@@ -137,7 +152,24 @@ class Table:
             yield Row(self, values)
 
 
+class Columns(dict[str | None, int | None]):
+    """Column positions by name (any case), worked out once per name and then a dict lookup."""
+
+    def __init__(self, table: Table) -> None:
+        super().__init__()
+        self._table = table
+
+    def __missing__(self, name: str | None) -> int | None:
+        found = self[name] = self._table.index(name)
+        return found
+
+
+_DIGIT = re.compile(r"\d")
+
+
 class Row:
+    __slots__ = ("table", "values")
+
     def __init__(self, table: Table, values: list[str]) -> None:
         self.table = table
         self.values = values
@@ -146,39 +178,44 @@ class Row:
     def line(self) -> int:
         return self.table.line
 
-    def text(self, name: str | None) -> str:
-        if name is None:
-            return ""
-        i = self.table.columns.get(name.casefold())
-        return "" if i is None else self.values[i].strip()
+    def text(self, column: int | None) -> str:
+        return "" if column is None else self.values[column].strip()
 
-    def number(self, name: str | None, label: str) -> float | None:
-        raw = self.text(name)
+    def number(self, column: int | None, label: str) -> float | None:
+        raw = "" if column is None else self.values[column].strip()
         if not raw:
             return None
-        value = raw.replace(" ", "")
-        if self.table.delimiter == ";" and "," in value:
-            value = value.replace(".", "").replace(",", ".")  # 1.234,5 in a decimal-comma file
         try:
-            number = float(value)
+            if "_" in raw:  # float() reads 1_000; a person's file means something else
+                raise ValueError(raw)
+            number = float(raw)
         except ValueError:
-            raise ImportRefused(f'Row {self.line}: the {label} "{raw}" is not a number.') from None
+            number = self._localized(raw, label)
         if number != number or number in (float("inf"), float("-inf")) or number < 0:
             raise ImportRefused(f'Row {self.line}: the {label} "{raw}" is not a number we can use.')
         return number
 
-    def whole(self, name: str | None, label: str) -> int | None:
-        number = self.number(name, label)
+    def _localized(self, raw: str, label: str) -> float:
+        value = raw.replace(" ", "")
+        if self.table.delimiter == ";" and "," in value:
+            value = value.replace(".", "").replace(",", ".")  # 1.234,5 in a decimal-comma file
+        try:
+            return float(value)
+        except ValueError:
+            raise ImportRefused(f'Row {self.line}: the {label} "{raw}" is not a number.') from None
+
+    def whole(self, column: int | None, label: str) -> int | None:
+        number = self.number(column, label)
         if number is None:
             return None
         if number != int(number):
             raise ImportRefused(
-                f'Row {self.line}: the {label} "{self.text(name)}" is not a whole number.'
+                f'Row {self.line}: the {label} "{self.text(column)}" is not a whole number.'
             )
         return int(number)
 
-    def moment(self, name: str | None, formats: Sequence[str], label: str = "date") -> datetime:
-        raw = self.text(name)
+    def moment(self, column: int | None, formats: Sequence[str], label: str = "date") -> datetime:
+        raw = self.text(column)
         if not raw:
             raise ImportRefused(f"Row {self.line} has no {label}.")
         looks_right = False

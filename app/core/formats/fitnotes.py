@@ -38,35 +38,36 @@ def parse(table: Table) -> Parsed:
     )
     header_unit = unit_of(weight_col or "")
     unit_col = table.column("Weight Unit")
+    at = table.at
     parsed = Parsed(NAME, [])
     workouts: dict[str, ParsedWorkout] = {}
     for row in table.rows():
-        name = row.text("Exercise")
+        name = row.text(at["Exercise"])
         if not name:
             raise ImportRefused(f"Row {row.line} has no exercise name.")
-        day = row.text("Date")
+        day = row.text(at["Date"])
         workout = workouts.get(day)
         if workout is None:
-            workout = ParsedWorkout(row.moment("Date", DATE_FORMATS))
+            workout = ParsedWorkout(row.moment(at["Date"], DATE_FORMATS))
             workouts[day] = workout
             parsed.workouts.append(workout)
         exercise = workout.exercise(name)
-        exercise.category = row.text("Category")
-        weight = row.number(weight_col, "weight")
+        exercise.category = row.text(at["Category"])
+        weight = row.number(at[weight_col], "weight")
         distance, distance_unit = metres(
-            row.number("Distance", "distance"), row.text("Distance Unit")
+            row.number(at["Distance"], "distance"), row.text(at["Distance Unit"])
         )
         exercise.sets.append(
             ParsedSet(
                 weight=weight,
-                unit=(unit_of(row.text(unit_col)) if unit_col else header_unit)
+                unit=(unit_of(row.text(at[unit_col])) if unit_col else header_unit)
                 if weight is not None
                 else None,
-                reps=row.whole("Reps", "reps"),
+                reps=row.whole(at["Reps"], "reps"),
                 distance=distance,
                 distance_unit=distance_unit,
-                seconds=duration_seconds(row.text("Time"), row.line),
-                notes=row.text("Comment"),
+                seconds=duration_seconds(row.text(at["Time"]), row.line),
+                notes=row.text(at["Comment"]),
             )
         )
     return parsed

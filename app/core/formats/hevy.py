@@ -60,24 +60,25 @@ def parse(table: Table) -> Parsed:
     distance_factor = {"distance_km": 1000.0, "distance_miles": METRES_PER_MILE}.get(
         distance_col or "", 1.0
     )
+    at = table.at
     parsed = Parsed(NAME, [])
     workouts: dict[tuple[str, str], ParsedWorkout] = {}
     for row in table.rows():
-        name = row.text("exercise_title")
+        name = row.text(at["exercise_title"])
         if not name:
             raise ImportRefused(f"Row {row.line} has no exercise title.")
-        kind_text = row.text("set_type").casefold()
+        kind_text = row.text(at["set_type"]).casefold()
         if kind_text not in KINDS:
             raise ImportRefused(
-                f'Row {row.line}: the set type "{row.text("set_type")}" is unknown.'
+                f'Row {row.line}: the set type "{row.text(at["set_type"])}" is unknown.'
             )
-        key = (row.text("start_time"), row.text("title"))
+        key = (row.text(at["start_time"]), row.text(at["title"]))
         workout = workouts.get(key)
         if workout is None:
-            start = row.moment("start_time", TIME_FORMATS, "start time")
-            workout = ParsedWorkout(start, title=key[1], notes=row.text("description"))
-            if row.text("end_time"):
-                end = row.moment("end_time", TIME_FORMATS, "end time")
+            start = row.moment(at["start_time"], TIME_FORMATS, "start time")
+            workout = ParsedWorkout(start, title=key[1], notes=row.text(at["description"]))
+            if row.text(at["end_time"]):
+                end = row.moment(at["end_time"], TIME_FORMATS, "end time")
                 start_naive, end_naive = start.replace(tzinfo=None), end.replace(tzinfo=None)
                 if end_naive >= start_naive:
                     workout.seconds = int((end_naive - start_naive).total_seconds())
@@ -85,20 +86,20 @@ def parse(table: Table) -> Parsed:
             workouts[key] = workout
             parsed.workouts.append(workout)
         exercise = workout.exercise(name)
-        exercise.notes = exercise.notes or row.text("exercise_notes")
-        exercise.superset = row.text("superset_id")
-        distance = row.number(distance_col, "distance")
-        weight = row.number(weight_col, "weight")
+        exercise.notes = exercise.notes or row.text(at["exercise_notes"])
+        exercise.superset = row.text(at["superset_id"])
+        distance = row.number(at[distance_col], "distance")
+        weight = row.number(at[weight_col], "weight")
         exercise.sets.append(
             ParsedSet(
                 kind=KINDS[kind_text],
                 weight=weight,
                 unit=unit if weight is not None else None,
-                reps=row.whole("reps", "reps"),
-                rpe=row.number("rpe", "RPE"),
+                reps=row.whole(at["reps"], "reps"),
+                rpe=row.number(at["rpe"], "RPE"),
                 distance=None if distance is None else distance * distance_factor,
                 distance_unit=None if distance is None else "m",
-                seconds=row.number("duration_seconds", "duration"),
+                seconds=row.number(at["duration_seconds"], "duration"),
             )
         )
     return parsed

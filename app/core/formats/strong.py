@@ -57,11 +57,12 @@ def parse(table: Table) -> Parsed:
         header_distance_unit = distance_col.split("(", 1)[1].rstrip(")")
     distance_unit_col = col("Distance Unit")
     duration_col = col("Duration", "Workout Duration", "Duration (sec)", "Duration (seconds)")
+    at = table.at
     parsed = Parsed(NAME, [])
     workouts: dict[tuple[str, str], ParsedWorkout] = {}
     for row in table.rows():
-        name = row.text("Exercise Name")
-        order = row.text("Set Order").casefold()
+        name = row.text(at["Exercise Name"])
+        order = row.text(at["Set Order"]).casefold()
         if order.replace(" ", "") == "resttimer":
             parsed.skipped[REST_TIMER] += 1
             continue
@@ -73,34 +74,34 @@ def parse(table: Table) -> Parsed:
             kind = KINDS[order]
         else:
             raise ImportRefused(
-                f'Row {row.line}: the set order "{row.text("Set Order")}" is not a set number '
+                f'Row {row.line}: the set order "{row.text(at["Set Order"])}" is not a set number '
                 "or W, D, F."
             )
-        start_text = row.text("Date")
-        title = row.text("Workout Name")
+        start_text = row.text(at["Date"])
+        title = row.text(at["Workout Name"])
         key = (start_text, title)
         workout = workouts.get(key)
         if workout is None:
-            start = row.moment("Date", DATE_FORMATS)
-            workout = ParsedWorkout(start, title=title, notes=row.text("Workout Notes"))
-            workout.seconds = duration_seconds(row.text(duration_col), row.line)
+            start = row.moment(at["Date"], DATE_FORMATS)
+            workout = ParsedWorkout(start, title=title, notes=row.text(at["Workout Notes"]))
+            workout.seconds = duration_seconds(row.text(at[duration_col]), row.line)
             workouts[key] = workout
             parsed.workouts.append(workout)
-        unit = header_unit if unit_col is None else unit_of(row.text(unit_col))
+        unit = header_unit if unit_col is None else unit_of(row.text(at[unit_col]))
         # Strong writes 0 for "no distance" and "no time" on every strength set.
         distance, distance_unit = metres(
-            row.number(distance_col, "distance") or None,
-            row.text(distance_unit_col) if distance_unit_col else header_distance_unit,
+            row.number(at[distance_col], "distance") or None,
+            row.text(at[distance_unit_col]) if distance_unit_col else header_distance_unit,
         )
         one = ParsedSet(
             kind=kind,
-            weight=row.number(weight_col, "weight"),
-            reps=row.whole("Reps", "reps"),
-            rpe=row.number("RPE", "RPE"),
+            weight=row.number(at[weight_col], "weight"),
+            reps=row.whole(at["Reps"], "reps"),
+            rpe=row.number(at["RPE"], "RPE"),
             distance=distance,
             distance_unit=distance_unit,
-            seconds=row.number("Seconds", "time in seconds") or None,
-            notes=row.text("Notes"),
+            seconds=row.number(at["Seconds"], "time in seconds") or None,
+            notes=row.text(at["Notes"]),
         )
         if one.weight is not None:
             one.unit = unit
