@@ -21,6 +21,7 @@ Rules:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -39,9 +40,14 @@ EMPTY = "rows with no reps, weight, distance or time"
 MAX_WEIGHT_KG = 2000
 
 
+# Characters no part of Setflow stores (control characters but tab and line breaks; lone
+# surrogates): a file from another app may hold them; they are dropped, not refused.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def name_key(name: str) -> str:
     """How exercise names are compared: case and spacing do not matter."""
-    return " ".join(name.split()).casefold()
+    return " ".join(_UNSTORABLE.sub("", name).split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,7 @@ def _fit(table: schema.Table, fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _clip(text: str, table: schema.Table, name: str) -> str:
+    text = _UNSTORABLE.sub("", text).strip()
     spec = table.field_map.get(name)
     if spec is None or len(text) <= spec.max_length:
         return text

@@ -344,3 +344,15 @@ def test_undo_keeps_an_imported_exercise_the_person_has_used_since() -> None:
 def test_nothing_left_to_undo() -> None:
     with pytest.raises(ImportRefused, match="nothing left"):
         csv_import.undo({"workoutLogs": [new_id()]}, empty(), device_id="d", now=1, new_id=new_id)
+
+
+def test_characters_nothing_can_store_are_dropped_from_names_and_notes() -> None:
+    text = "Date,Workout Name,Exercise Name,Set Order,Weight (kg),Reps,Notes\n"
+    text += '2024-01-01 10:00:00,A,Squat\x07,1,100,5,"deep\x00\nslow"\n'
+    made = make_plan(text, empty())
+    assert made.tables["exercises"][0]["name"] == "Squat"
+    again = make_plan(text, merged(empty(), made))
+    assert (again.preview.already_here, again.record_count) == (1, 0)
+    for name, rows in made.tables.items():
+        for record in rows:
+            schema.check_record(schema.TABLES[name], record)
