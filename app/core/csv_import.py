@@ -216,6 +216,10 @@ def plan(
                 rows.append((key, one))
         if not rows:
             continue
+        if not ready:  # only counts until the person says kg or lb
+            for key, _ in rows:
+                counts[key] += 1
+            continue
         weight_unit = unit or KG
         keyed = []
         for key, one in rows:

@@ -230,6 +230,14 @@ HEVY_HEADER = (
             'Row 2: the weight "heavy" is not a number.',
         ),
         (
+            STRONG_HEADER + "2024-02-03 10:00:00,A,1h,Squat,1,1_000,5,0,0,,,\n",
+            'Row 2: the weight "1_000" is not a number.',
+        ),
+        (
+            STRONG_HEADER + "2024-02-03 10:00:00,A,1h,Squat,1,nan,5,0,0,,,\n",
+            'Row 2: the weight "nan" is not a number we can use.',
+        ),
+        (
             STRONG_HEADER + "2024-02-03 10:00:00,A,1h,Squat,1,100,5.5,0,0,,,\n",
             'Row 2: the reps "5.5" is not a whole number.',
         ),

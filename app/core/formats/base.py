@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from math import isfinite
 
 from app.core.exchange import ImportRefused
 
@@ -182,21 +183,26 @@ class Row:
         return "" if column is None else self.values[column].strip()
 
     def number(self, column: int | None, label: str) -> float | None:
-        raw = "" if column is None else self.values[column].strip()
+        if column is None:
+            return None
+        raw = self.values[column].strip()
         if not raw:
             return None
         try:
-            if "_" in raw:  # float() reads 1_000; a person's file means something else
-                raise ValueError(raw)
             number = float(raw)
         except ValueError:
             number = self._localized(raw, label)
-        if number != number or number in (float("inf"), float("-inf")) or number < 0:
+        else:
+            if "_" in raw:  # float() reads 1_000; a person's file means something else
+                number = self._localized(raw, label)
+        if number < 0 or not isfinite(number):
             raise ImportRefused(f'Row {self.line}: the {label} "{raw}" is not a number we can use.')
         return number
 
     def _localized(self, raw: str, label: str) -> float:
         value = raw.replace(" ", "")
+        if "_" in value:
+            raise ImportRefused(f'Row {self.line}: the {label} "{raw}" is not a number.')
         if self.table.delimiter == ";" and "," in value:
             value = value.replace(".", "").replace(",", ".")  # 1.234,5 in a decimal-comma file
         try:

@@ -58,53 +58,62 @@ def parse(table: Table) -> Parsed:
     distance_unit_col = col("Distance Unit")
     duration_col = col("Duration", "Workout Duration", "Duration (sec)", "Duration (seconds)")
     at = table.at
+    # Looked up once: Date, Exercise Name and Set Order are there (``accepts``), others may not be.
+    date_i, name_i, order_i = at["Date"], at["Exercise Name"], at["Set Order"]
+    assert date_i is not None and name_i is not None and order_i is not None
+    title_i, notes_i, workout_notes_i = at["Workout Name"], at["Notes"], at["Workout Notes"]
+    weight_i, reps_i, rpe_i, seconds_i = at[weight_col], at["Reps"], at["RPE"], at["Seconds"]
+    distance_i, distance_unit_i, unit_i = at[distance_col], at[distance_unit_col], at[unit_col]
     parsed = Parsed(NAME, [])
     workouts: dict[tuple[str, str], ParsedWorkout] = {}
     for row in table.rows():
-        name = row.text(at["Exercise Name"])
-        order = row.text(at["Set Order"]).casefold()
-        if order.replace(" ", "") == "resttimer":
-            parsed.skipped[REST_TIMER] += 1
-            continue
-        if not name:
-            raise ImportRefused(f"Row {row.line} has no exercise name.")
+        values = row.values
+        name = values[name_i].strip()
+        order = values[order_i].strip().casefold()
         if order.isdigit():
             kind = NORMAL
         elif order in KINDS:
             kind = KINDS[order]
+        elif order.replace(" ", "") == "resttimer":
+            parsed.skipped[REST_TIMER] += 1
+            continue
         else:
             raise ImportRefused(
-                f'Row {row.line}: the set order "{row.text(at["Set Order"])}" is not a set number '
+                f'Row {row.line}: the set order "{values[order_i].strip()}" is not a set number '
                 "or W, D, F."
             )
-        start_text = row.text(at["Date"])
-        title = row.text(at["Workout Name"])
-        key = (start_text, title)
+        if not name:
+            raise ImportRefused(f"Row {row.line} has no exercise name.")
+        key = (values[date_i], row.text(title_i))
         workout = workouts.get(key)
         if workout is None:
-            start = row.moment(at["Date"], DATE_FORMATS)
-            workout = ParsedWorkout(start, title=title, notes=row.text(at["Workout Notes"]))
+            start = row.moment(date_i, DATE_FORMATS)
+            workout = ParsedWorkout(start, title=key[1], notes=row.text(workout_notes_i))
             workout.seconds = duration_seconds(row.text(at[duration_col]), row.line)
             workouts[key] = workout
             parsed.workouts.append(workout)
-        unit = header_unit if unit_col is None else unit_of(row.text(at[unit_col]))
         # Strong writes 0 for "no distance" and "no time" on every strength set.
-        distance, distance_unit = metres(
-            row.number(at[distance_col], "distance") or None,
-            row.text(at[distance_unit_col]) if distance_unit_col else header_distance_unit,
-        )
+        distance = row.number(distance_i, "distance") or None
+        distance_unit = None
+        if distance is not None:
+            distance, distance_unit = metres(
+                distance,
+                row.text(distance_unit_i) if distance_unit_i is not None else header_distance_unit,
+            )
+        weight = row.number(weight_i, "weight")
         one = ParsedSet(
-            kind=kind,
-            weight=row.number(at[weight_col], "weight"),
-            reps=row.whole(at["Reps"], "reps"),
-            rpe=row.number(at["RPE"], "RPE"),
-            distance=distance,
-            distance_unit=distance_unit,
-            seconds=row.number(at["Seconds"], "time in seconds") or None,
-            notes=row.text(at["Notes"]),
+            kind,
+            weight,
+            None
+            if weight is None
+            else (header_unit if unit_i is None else unit_of(values[unit_i])),
+            row.whole(reps_i, "reps"),
+            row.number(rpe_i, "RPE"),
+            distance,
+            distance_unit,
+            row.number(seconds_i, "time in seconds") or None,
+            row.text(notes_i),
         )
-        if one.weight is not None:
-            one.unit = unit
         workout.exercise(name).sets.append(one)
     return parsed
 
