@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import os
+from typing import Any
 
 from sqlalchemy import Connection, func, select
 
@@ -139,14 +140,21 @@ class SqliteWatcher:
         self.known[user_id] = max(version, self.known.get(user_id, 0))
 
     async def _run(self) -> None:
-        raw = await asyncio.to_thread(self.db.engine.raw_connection)
+        # A connection is held only while this process has streams: none would keep the
+        # database's WAL open for a backup or a restore to trip over.
+        raw: Any = None
+        last = None
         try:
-            last = None
             while True:
                 await asyncio.sleep(self.interval)
                 ids = self.hub.users()
                 if not ids:
+                    if raw is not None:
+                        raw.close()
+                        raw, last = None, None
                     continue
+                if raw is None:
+                    raw = await asyncio.to_thread(self.db.engine.raw_connection)
                 current = raw.cursor().execute("PRAGMA data_version").fetchone()[0]
                 if current == last:
                     continue
@@ -162,4 +170,5 @@ class SqliteWatcher:
                         self.known[user_id] = version
                         self.hub.publish(user_id, version, None)
         finally:
-            raw.close()
+            if raw is not None:
+                raw.close()
