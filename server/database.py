@@ -8,6 +8,8 @@ push itself locks the user's row (see ``server/push.py``).
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -86,16 +88,53 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+class _WriterTurn:
+    """SQLite: one writer at a time, across threads and processes, waiting in line.
+
+    SQLite allows one writer anyway; taking turns here, on a thread lock and then an ``flock``
+    of a file beside the database, instead of in SQLite's busy handler (which sleeps in growing
+    steps) keeps the latency of concurrent pushes flat, with one process or several.
+    """
+
+    def __init__(self, database_path: str | None) -> None:
+        self._thread = threading.Lock()
+        self._path = f"{database_path}.write-lock" if database_path else None
+        self._fd: int | None = None
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._thread:
+            if self._path is None:  # in memory: one process by definition
+                yield
+                return
+            if self._fd is None:
+                self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
 class Database:
-    """Opens (and migrates) the database on first use, then hands out transactions."""
+    """Opens (and migrates) the database on first use, then hands out transactions.
+
+    A transaction asked for inside another one on the same thread is that same transaction
+    (a read inside a write, or a write inside a write): a request resolves its session and does
+    its work in one transaction, while each step still says what it needs on its own.
+    """
 
     def __init__(self, url: str) -> None:
         self.url = url
         self._engine: Engine | None = None
         self._lock = threading.Lock()
-        # SQLite has one writer at a time anyway; taking turns here instead of in SQLite's busy
-        # handler (which sleeps in growing steps) keeps the latency of concurrent pushes flat.
-        self._sqlite_writer = threading.Lock()
+        self._sqlite_writer: _WriterTurn | None = None
+        self._current = threading.local()
 
     @property
     def engine(self) -> Engine:
@@ -104,6 +143,10 @@ class Database:
                 if self._engine is None:
                     engine = make_engine(self.url)
                     upgrade(engine)
+                    if engine.dialect.name == "sqlite":
+                        path = engine.url.database
+                        in_memory = path in (None, "", ":memory:")
+                        self._sqlite_writer = _WriterTurn(None if in_memory else path)
                     self._engine = engine
         return self._engine
 
@@ -113,26 +156,48 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn, conn.begin():
+        outer: tuple[Connection, bool] | None = getattr(self._current, "tx", None)
+        if outer is not None:
+            yield outer[0]
+            return
+        with self.engine.connect() as conn, conn.begin(), self._entered(conn, writing=False):
             yield conn
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        if self.dialect == "sqlite":
-            with self._sqlite_writer, self._write() as conn:
+        outer: tuple[Connection, bool] | None = getattr(self._current, "tx", None)
+        if outer is not None:
+            if not outer[1]:
+                raise RuntimeError("A write cannot nest inside a read transaction.")
+            yield outer[0]
+            return
+        engine = self.engine
+        if self._sqlite_writer is not None:
+            with self._sqlite_writer(), self._write(engine) as conn:
                 yield conn
         else:
-            with self._write() as conn:
+            with self._write(engine) as conn:
                 yield conn
 
     @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
+    def _write(self, engine: Engine) -> Iterator[Connection]:
+        with engine.connect() as conn:
             conn.execution_options(**{_WRITE: True})
-            with conn.begin():
+            with conn.begin(), self._entered(conn, writing=True):
                 yield conn
+
+    @contextmanager
+    def _entered(self, conn: Connection, *, writing: bool) -> Iterator[None]:
+        self._current.tx = (conn, writing)
+        try:
+            yield
+        finally:
+            self._current.tx = None
 
     def close(self) -> None:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+        if self._sqlite_writer is not None:
+            self._sqlite_writer.close()
+            self._sqlite_writer = None
