@@ -9,6 +9,8 @@ importScripts("/sw-assets.js");
 
 const PREFIX = "setflow-";
 const CACHE = PREFIX + self.SETFLOW_VERSION;
+// The start-up snapshot of this version (app/js/snapshot.mjs); older versions' are dropped below.
+const SNAPSHOT = PREFIX + "snapshot-" + self.SETFLOW_VERSION;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(precache());
@@ -18,7 +20,9 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
       for (const name of await caches.keys()) {
-        if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
+        if (name.startsWith(PREFIX) && name !== CACHE && name !== SNAPSHOT) {
+          await caches.delete(name);
+        }
       }
       await self.clients.claim();
     })(),
@@ -41,8 +45,9 @@ self.addEventListener("fetch", (event) => {
 
 async function precache() {
   const cache = await caches.open(CACHE);
-  // cache: "reload" skips the HTTP cache, so the new version's files are what gets stored.
-  await cache.addAll(self.SETFLOW_ASSETS.map((u) => new Request(u, { cache: "reload" })));
+  // cache: "no-cache" asks the server whether each file changed (ETag): what the page has
+  // just downloaded comes from the HTTP cache (304), a changed file is downloaded.
+  await cache.addAll(self.SETFLOW_ASSETS.map((u) => new Request(u, { cache: "no-cache" })));
 }
 
 // Strategy: the versioned cache first (navigations get the app shell), the network as fallback.

@@ -9,10 +9,10 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Match
 
-from server import api, errors, live, openapi, static
+from server import api, delivery, errors, live, openapi, static
 from server.accounts import Accounts, make_hasher
 from server.config import Config
 from server.database import Database
@@ -73,6 +73,7 @@ def create_app(config: Config | None = None) -> FastAPI:
     app.add_middleware(SameOriginGuard)
     app.add_middleware(SecurityHeaders)
     assets = static.Assets(config.static_root)
+    files = delivery.Delivery()
 
     @app.get("/api/health", tags=["meta"], summary="The server is up.")
     async def health() -> dict[str, str]:
@@ -99,7 +100,8 @@ def create_app(config: Config | None = None) -> FastAPI:
         if path is None:
             return Response("Not found", status_code=404, media_type="text/plain")
         headers = PAGE_HEADERS if path.suffix in (".html", ".js") else NO_CACHE
-        return FileResponse(path, media_type=static.media_type(path), headers=headers)
+        version = assets.current().version if path.suffix == ".html" else ""
+        return files.response(request, path, static.media_type(path), headers, version)
 
     async def api_not_found(request: Request) -> Response:
         # A declared path asked with another method: 405 naming the methods it takes.

@@ -2,13 +2,22 @@
 
 Only the files the app loads are copied: Pyodide's runtime, PyScript's dist bundle without source
 maps, and Dexie's ES module.  Nothing is fetched: npm has already installed the pinned versions.
+
+Each file is also compressed once, here, beside itself (``.br`` and ``.gz``), for the server to
+send as is (``server/delivery.py``).  Pyodide's standard library zip is rewritten with its
+members stored rather than deflated (the same files): the whole archive then compresses as one
+stream, about 1.8 MB in brotli instead of 2.5 MB, and Python reads it without inflating.
 """
 
 from __future__ import annotations
 
-import shutil
+import gzip
+import io
 import sys
+import zipfile
 from pathlib import Path
+
+import brotli
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULES = ROOT / "node_modules"
@@ -23,12 +32,43 @@ PYODIDE_FILES = (
 )
 
 
+COMPRESSED = (".br", ".gz")
+# Brotli's quality 9: within 10% of the best (11) on the wasm, in seconds instead of minutes.
+BROTLI_QUALITY = 9
+
+
 def copy(src: Path, dest: Path) -> None:
     if not src.is_file():
         raise SystemExit(f"vendor: {src} is missing; run `npm ci` first.")
     dest.parent.mkdir(parents=True, exist_ok=True)
-    if not dest.exists() or dest.read_bytes() != src.read_bytes():
-        shutil.copyfile(src, dest)
+    data = stored_zip(src.read_bytes()) if dest.name == "python_stdlib.zip" else src.read_bytes()
+    if not dest.exists() or dest.read_bytes() != data:
+        dest.write_bytes(data)
+
+
+def stored_zip(data: bytes) -> bytes:
+    """The same archive with every member stored (uncompressed), in the same order."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dest:
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, info.date_time)
+            member.external_attr = info.external_attr
+            dest.writestr(member, src.read(info), compress_type=zipfile.ZIP_STORED)
+    return out.getvalue()
+
+
+def compress(path: Path) -> list[Path]:
+    """Write ``path.br`` and ``path.gz`` unless they are already newer than ``path``."""
+    made = []
+    for suffix, pack in (
+        (".br", lambda d: brotli.compress(d, quality=BROTLI_QUALITY)),
+        (".gz", lambda d: gzip.compress(d, compresslevel=9, mtime=0)),
+    ):
+        out = path.with_name(path.name + suffix)
+        if not out.exists() or out.stat().st_mtime_ns < path.stat().st_mtime_ns:
+            out.write_bytes(pack(path.read_bytes()))
+        made.append(out)
+    return made
 
 
 def main() -> int:
@@ -42,9 +82,11 @@ def main() -> int:
     wanted[VENDOR / "dexie" / "dexie.mjs"] = MODULES / "dexie" / "dist" / "modern" / "dexie.min.mjs"
     for dest, src in wanted.items():
         copy(src, dest)
+    compressed = [out for dest in wanted for out in compress(dest)]
+    keep = set(wanted) | set(compressed)
     # Drop files a previous version left behind, so the service worker never caches stale ones.
     for path in VENDOR.rglob("*"):
-        if path.is_file() and path not in wanted:
+        if path.is_file() and path not in keep:
             path.unlink()
     print(f"vendor: {len(wanted)} files in {VENDOR.relative_to(ROOT)}/")
     return 0

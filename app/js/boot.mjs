@@ -78,4 +78,18 @@ async function registerWorker() {
   setInterval(window.setflowCheckForUpdate, 30 * 60 * 1000);
 }
 
-registerWorker().catch((err) => console.warn("Service worker not registered:", err));
+// Registered once the app has started: the worker's precache then finds every file the page
+// downloaded in the HTTP cache (304), so a first visit downloads each file once.
+function whenStarted(callback) {
+  const started = () => root.dataset.appState !== "loading";
+  if (started()) return callback();
+  const observer = new MutationObserver(() => {
+    if (!started()) return;
+    observer.disconnect();
+    callback();
+  });
+  observer.observe(root, { attributes: true, attributeFilter: ["data-app-state"] });
+}
+whenStarted(() =>
+  registerWorker().catch((err) => console.warn("Service worker not registered:", err)),
+);

@@ -31,7 +31,11 @@ def test_pyscript_lists_every_python_module_the_browser_imports() -> None:
 
 def test_pyscript_uses_the_vendored_runtime() -> None:
     config = tomllib.loads((ROOT / "pyscript.toml").read_text())
-    assert config["interpreter"] == "/vendor/pyodide/pyodide.mjs"
+    # The interpreter module is the app's own wrapper (start-up snapshots) around the vendored one.
+    assert config["interpreter"] == "/app/js/pyodide.mjs"
+    wrapper = (ROOT / "app" / "js" / "pyodide.mjs").read_text()
+    assert 'from "/vendor/pyodide/pyodide.mjs"' in wrapper
+    assert 'INDEX_URL = "/vendor/pyodide/"' in (ROOT / "app" / "js" / "snapshot.mjs").read_text()
     assert "packages" not in config  # no micropip, no wheels from elsewhere
 
 

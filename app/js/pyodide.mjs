@@ -1,0 +1,112 @@
+// The interpreter PyScript loads (pyscript.toml `interpreter`): Pyodide, booted from a memory
+// snapshot when this app version has one (app/js/snapshot.mjs).
+//
+// 1. A start looks for the snapshot; with one, Pyodide restores its memory instead of starting
+//    Python and importing the standard library and the app's core (about 4x faster).
+// 2. A missing, stale or damaged snapshot means a normal start, silently; a damaged one is
+//    dropped first.
+// 3. Once the app is ready, a start without a snapshot asks a worker to make one, in the
+//    background (app/js/snapshot-worker.mjs).
+import { loadPyodide as loadRuntime, version } from "/vendor/pyodide/pyodide.mjs";
+import * as snapshot from "./snapshot.mjs";
+
+export { version };
+
+// After `ready`, the page is left alone this long before the worker starts compiling a second
+// runtime: the first seconds are the person's.
+const MAKE_DELAY_MS = 2_000;
+
+// What this start did, for the console, the tests and the benchmark.
+const start = (globalThis.setflowStart = { snapshot: "none", made: null });
+
+export async function loadPyodide(options) {
+  const settings = { ...options, indexURL: snapshot.INDEX_URL };
+  const appVersion = snapshot.appVersion();
+  performance.mark("setflow-runtime-start");
+  try {
+    const bytes = await snapshot.read(appVersion, version);
+    performance.mark("setflow-snapshot-read");
+    if (bytes) {
+      const pyodide = await loadRuntime({ ...settings, _loadSnapshot: bytes });
+      performance.mark("setflow-runtime-ready");
+      start.snapshot = "used";
+      return pyodide;
+    }
+  } catch (err) {
+    console.warn("Setflow: the start-up snapshot could not be used; starting normally.", err);
+    start.snapshot = "failed";
+    await snapshot.drop(appVersion).catch(() => {});
+  }
+  const pyodide = await loadRuntime(settings);
+  performance.mark("setflow-runtime-ready");
+  if (appVersion && globalThis.caches && globalThis.Worker) {
+    start.made = whenReady()
+      .then(() => makeSnapshot(pyodide, appVersion))
+      .catch((err) => {
+        console.warn("Setflow: no start-up snapshot this time.", err);
+        return { ok: false, error: String(err) };
+      });
+  }
+  return pyodide;
+}
+
+function whenReady() {
+  const root = document.documentElement;
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (root.dataset.appState === "ready") {
+        observer.disconnect();
+        setTimeout(resolve, MAKE_DELAY_MS);
+      } else if (root.dataset.appState === "error") {
+        observer.disconnect();
+        reject(new Error("the app did not start"));
+      }
+    };
+    const observer = new MutationObserver(check);
+    observer.observe(root, { attributes: true, attributeFilter: ["data-app-state"] });
+    check();
+  });
+}
+
+// The modules this start imported (standard library, the pure core and views): the snapshot
+// holds them already imported. The browser adapters touch JS objects at import, so not those.
+const MODULES_IMPORTED = `
+import json, sys
+def _wanted(name, module):
+    if name.startswith(("app.core", "app.views")) or name in ("app", "app.core", "app.views"):
+        return True
+    top = name.split(".")[0]
+    if top in ("js", "pyscript", "polyscript", "_pyscript", "pyodide", "_pyodide", "app"):
+        return False
+    return str(getattr(module, "__file__", None) or "").startswith("/lib/")
+json.dumps(sorted(n for n, m in list(sys.modules.items()) if _wanted(n, m)))
+`;
+
+async function appFiles() {
+  const toml = await (await fetch("/pyscript.toml")).text();
+  const section = toml.split(/^\[files\]\s*$/m)[1] || "";
+  const files = [];
+  for (const line of section.split("\n")) {
+    if (line.startsWith("[")) break;
+    const m = line.match(/^"([^"]+)"\s*=\s*"([^"]+)"/);
+    if (m) files.push([m[1], m[2]]);
+  }
+  return files;
+}
+
+async function makeSnapshot(pyodide, appVersion) {
+  const modules = JSON.parse(pyodide.runPython(MODULES_IMPORTED));
+  const files = await appFiles();
+  const worker = new Worker(new URL("./snapshot-worker.mjs", import.meta.url), { type: "module" });
+  try {
+    const answer = await new Promise((resolve) => {
+      worker.onmessage = (event) => resolve(event.data);
+      worker.onerror = (event) => resolve({ ok: false, error: event.message });
+      worker.postMessage({ version: appVersion, runtime: version, files, modules });
+    });
+    if (!answer.ok) throw new Error(answer.error);
+    return answer;
+  } finally {
+    worker.terminate();
+  }
+}

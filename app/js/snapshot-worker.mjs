@@ -1,0 +1,33 @@
+// A throwaway Pyodide that makes the memory snapshot later starts boot from (app/js/pyodide.mjs).
+// It runs in a worker, so the page never waits for it, and it is a separate instance because
+// one made with `_makeSnapshot` cannot run the app. It imports what the app imported (the
+// standard library modules and the pure core and views) and nothing that touches JS objects.
+import { loadPyodide } from "/vendor/pyodide/pyodide.mjs";
+import { INDEX_URL, write } from "./snapshot.mjs";
+
+self.onmessage = async (event) => {
+  const { version, runtime, files, modules } = event.data;
+  try {
+    const pyodide = await loadPyodide({ indexURL: INDEX_URL, _makeSnapshot: true });
+    // The app's files, where PyScript writes them (its working directory).
+    for (const [url, path] of files) {
+      const text = await (await fetch(url)).text();
+      const dir = path.slice(0, path.lastIndexOf("/"));
+      if (dir) pyodide.FS.mkdirTree(dir);
+      pyodide.FS.writeFile(path, text);
+    }
+    // The names travel as Python source, not as a JS object (which would block the snapshot).
+    pyodide.runPython(
+      `import importlib, json, sys\n` +
+        `if "" not in sys.path: sys.path.insert(0, "")\n` +
+        `for _name in json.loads(${JSON.stringify(JSON.stringify(modules))}):\n` +
+        `    try:\n        importlib.import_module(_name)\n` +
+        `    except Exception:\n        pass\n`,
+    );
+    const bytes = pyodide.makeMemorySnapshot();
+    const stored = await write(version, runtime, bytes);
+    self.postMessage({ ok: true, size: bytes.length, stored });
+  } catch (err) {
+    self.postMessage({ ok: false, error: String(err && err.stack ? err.stack : err) });
+  }
+};

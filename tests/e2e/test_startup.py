@@ -1,0 +1,160 @@
+"""Instant start: a reopen boots Python from a memory snapshot that the first start made.
+
+The snapshot lives in Cache Storage under the app version the page names; whatever is wrong
+with it, the app still starts (normally) and makes a new one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import BrowserContext, Page, Request, expect
+
+from tests.e2e.conftest import RequestLog, wait_for_service_worker, wait_ready
+from tests.e2e.live_server import LiveServer, copy_public_files
+from tests.e2e.test_tracker import add_exercise
+
+SNAPSHOT_TIMEOUT_MS = 180_000
+SNAPSHOT_CACHES = (
+    "async () => (await caches.keys()).filter((n) => n.startsWith('setflow-snapshot-')).sort()"
+)
+VERSION = "document.querySelector('meta[name=setflow-version]').content"
+
+# Replaces the stored snapshot: with bytes that are not a snapshot at all, or with the real one
+# altered in its build id (a snapshot of another runtime build), compressed as the app stores it.
+DAMAGE = """
+async (kind) => {
+  const [name] = (await caches.keys()).filter((n) => n.startsWith('setflow-snapshot-'));
+  const cache = await caches.open(name);
+  const [request] = await cache.keys();
+  const stored = await cache.match(request);
+  let body;
+  if (kind === "garbage") {
+    body = new Uint8Array(4096).fill(7);
+  } else {
+    const plain = stored.body.pipeThrough(new DecompressionStream("gzip"));
+    const bytes = new Uint8Array(await new Response(plain).arrayBuffer());
+    bytes[20] ^= 0xff;  // inside the build id Pyodide checks
+    body = await new Response(
+      new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"))).blob();
+  }
+  await cache.put(request, new Response(body, { headers: stored.headers }));
+}
+"""
+
+
+def wait_for_snapshot(page: Page) -> dict:
+    """Wait until the snapshot this start asked for has been made and stored."""
+    page.evaluate(
+        "window.setflowStart.made && window.setflowStart.made.then((r) => { window.__made = r; })"
+    )
+    page.wait_for_function("window.__made !== undefined", timeout=SNAPSHOT_TIMEOUT_MS)
+    made = page.evaluate("window.__made")
+    assert made["ok"], made
+    return made
+
+
+def start_kind(page: Page) -> str:
+    return str(page.evaluate("window.setflowStart.snapshot"))
+
+
+def test_a_reopen_boots_from_the_snapshot_and_the_app_works(
+    page: Page, server: LiveServer, request_log: RequestLog
+) -> None:
+    """The first start makes a snapshot in the background; the next start uses it."""
+    page.goto(server.url + "/#exercises")
+    wait_ready(page)
+    assert start_kind(page) == "none"
+    made = wait_for_snapshot(page)
+    assert made["stored"] < made["size"] / 3  # compressed: it pays
+    version = page.evaluate(VERSION)
+    assert page.evaluate(SNAPSHOT_CACHES) == [f"setflow-snapshot-{version}"]
+
+    page.reload()
+    wait_ready(page)
+    assert start_kind(page) == "used"
+    add_exercise(page, "Front squat", "Legs")
+    page.reload()
+    wait_ready(page)
+    assert start_kind(page) == "used"
+    expect(page.get_by_text("Front squat", exact=True)).to_be_visible()
+    assert request_log.foreign(server.url) == []
+
+
+def test_a_damaged_or_foreign_snapshot_still_starts_and_is_made_again(
+    page: Page, server: LiveServer
+) -> None:
+    """Garbage bytes, or a snapshot of another runtime build: a normal start, then a new one."""
+    page.goto(server.url + "/#exercises")
+    wait_ready(page)
+    wait_for_snapshot(page)
+    for kind in ("garbage", "other-build"):
+        page.evaluate(DAMAGE, kind)
+        page.reload()
+        wait_ready(page)
+        assert start_kind(page) == "failed", kind
+        expect(page.get_by_role("heading", name="Exercises", level=2)).to_be_visible()
+        wait_for_snapshot(page)
+        page.reload()
+        wait_ready(page)
+        assert start_kind(page) == "used", kind
+
+
+def test_an_update_drops_the_old_versions_snapshot(page: Page, tmp_path: Path) -> None:
+    """After "Update available — Reload", the old version's snapshot is gone; a new one is made."""
+    root = copy_public_files(tmp_path / "public")
+    live = LiveServer(f"sqlite:///{tmp_path / 'db.sqlite3'}", static_root=root).start()
+    try:
+        page.goto(live.url)
+        wait_ready(page)
+        wait_for_service_worker(page)
+        wait_for_snapshot(page)
+        old = page.evaluate(VERSION)
+        assert page.evaluate(SNAPSHOT_CACHES) == [f"setflow-snapshot-{old}"]
+
+        main = root / "app" / "main.py"
+        main.write_text(main.read_text() + "\n# build two\n")
+        page.evaluate("window.setflowCheckForUpdate()")
+        page.get_by_role("button", name="Reload").click(timeout=60_000)
+        page.wait_for_function(f"{VERSION} !== {old!r}", timeout=60_000)
+        wait_ready(page)
+        assert start_kind(page) == "none"  # the old snapshot is not used for new code
+        new = page.evaluate(VERSION)
+        assert f"setflow-snapshot-{old}" not in page.evaluate(SNAPSHOT_CACHES)
+        wait_for_snapshot(page)
+        assert page.evaluate(SNAPSHOT_CACHES) == [f"setflow-snapshot-{new}"]
+    finally:
+        live.stop()
+
+
+FIRST_VISIT_BUDGET = 6_000_000  # bytes over the network, headers included
+
+
+def test_a_first_visit_downloads_each_file_once_within_budget(
+    context: BrowserContext, page: Page, server: LiveServer
+) -> None:
+    """Compressed runtime, and the service worker's precache reuses what the page fetched."""
+    sent: list[tuple[str, int, bool]] = []  # url, bytes over the network, from the worker
+
+    def finished(request: Request) -> None:
+        sizes = request.sizes()
+        body = max(0, sizes["responseBodySize"])  # <= 0: answered by a cache, nothing sent
+        sent.append((request.url, body + max(0, sizes["responseHeadersSize"]), body > 0))
+        if request.service_worker is not None:
+            worker_urls.add(request.url)
+
+    worker_urls: set[str] = set()
+    context.on("requestfinished", finished)
+    page.goto(server.url)
+    wait_ready(page)
+    wait_for_service_worker(page)
+    wait_for_snapshot(page)
+
+    wasm = server.url + "/vendor/pyodide/pyodide.asm.wasm"
+    assert wasm in worker_urls  # the precache's own requests are in the log, and counted
+    downloads = [url for url, _, had_body in sent if had_body]
+    assert downloads.count(wasm) == 1
+    twice = {url for url in downloads if downloads.count(url) > 1}
+    assert twice == set(), twice
+    total = sum(size for _, size, _ in sent)
+    assert total <= FIRST_VISIT_BUDGET, f"{total:,} bytes"
