@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DATABASE ?= sqlite:///data/setflow.sqlite3
 
-.PHONY: setup system python node vendor run test lint bench clean
+.PHONY: setup system python node vendor run test check e2e lint coverage bench clean
 
 setup: system python node vendor
 
@@ -36,8 +36,24 @@ lint: python
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
+# The whole suite, with coverage of app/ and server/ printed and a floor for the pure core.
 test: setup lint
-	$(PY) -m pytest
+	$(PY) -m pytest --cov --cov-report=
+	$(MAKE) --no-print-directory coverage
+
+# The fast loop: lint, the pure core, the views and the server on SQLite (no browser, no PostgreSQL).
+check: python lint
+	$(PY) -m pytest -q -m "not e2e and not postgres" tests/core tests/unit tests/server
+
+# Only the end-to-end tests in real browsers.
+e2e: setup
+	$(PY) -m pytest -q -m e2e
+
+# The pure core (app/core, app/views) must stay covered by unit tests; the figure is printed.
+CORE_COVERAGE_FLOOR ?= 90
+coverage: python
+	$(VENV)/bin/coverage report
+	$(VENV)/bin/coverage report --include='app/core/*,app/views/*' --fail-under=$(CORE_COVERAGE_FLOOR) | tail -1
 
 # Every measurement on this machine (real Chromium, real servers on loopback); see docs/performance.md.
 bench: setup

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from app.core.transport import AuthRequired, OfflineError, UpgradeRequired
-
-if TYPE_CHECKING:
-    from app.core.engine import SyncResult
 
 NOT_SIGNED_IN = "Not signed in"
 OFFLINE = "Offline"
@@ -42,10 +38,3 @@ _PRIORITY = (UPDATE_NEEDED, NOT_SIGNED_IN, FAILED, OFFLINE, SYNCED)
 def status_for_errors(errors: Iterable[BaseException | None]) -> str:
     statuses = {status_for_error(e) for e in errors} or {SYNCED}
     return min(statuses, key=_PRIORITY.index)
-
-
-def status_for(outcome: SyncResult | BaseException | None) -> str:
-    """The text for a finished sync (its ``SyncResult``) or for an exception raised outside one."""
-    if outcome is None or isinstance(outcome, BaseException):
-        return status_for_error(outcome)
-    return outcome.status

@@ -8,13 +8,6 @@ from typing import Any
 Record = dict[str, Any]
 
 VIEWS = ("log", "history", "exercises", "programs", "settings")
-VIEW_TITLES = {
-    "log": "Log",
-    "history": "History",
-    "exercises": "Exercises",
-    "programs": "Programs",
-    "settings": "Settings",
-}
 
 
 @dataclass

@@ -260,12 +260,12 @@ def test_status_texts_and_mapping() -> None:
         "Sync failed — will retry",
         "Update needed",
     )
-    assert status.status_for(None) == status.SYNCED
-    assert status.status_for(AuthRequired("x")) == status.NOT_SIGNED_IN
-    assert status.status_for(UpgradeRequired("x")) == status.UPDATE_NEEDED
-    assert status.status_for(OfflineError("x")) == status.OFFLINE
-    assert status.status_for(ServerError("x", 500)) == status.FAILED
-    assert status.status_for(RuntimeError("x")) == status.FAILED
+    assert status.status_for_error(None) == status.SYNCED
+    assert status.status_for_error(AuthRequired("x")) == status.NOT_SIGNED_IN
+    assert status.status_for_error(UpgradeRequired("x")) == status.UPDATE_NEEDED
+    assert status.status_for_error(OfflineError("x")) == status.OFFLINE
+    assert status.status_for_error(ServerError("x", 500)) == status.FAILED
+    assert status.status_for_error(RuntimeError("x")) == status.FAILED
 
 
 def test_a_device_id_is_made_when_missing() -> None:
