@@ -1,6 +1,14 @@
-"""Test-session ordering shared by every suite."""
+"""Test-session ordering and the machine-wide browser slots, shared by every suite."""
 
 from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -20,3 +28,41 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return any(suite in path for suite in BROWSER_SUITES)
 
     items.sort(key=in_browser)  # stable: each group keeps its own order
+
+
+# At most this many browser tests run at once on the machine, across every pytest process (two
+# checkouts, or pytest-xdist workers): a Pyodide start is CPU-bound, and a dozen at once on two
+# cores only make every one of them time out.
+BROWSER_SLOTS = int(os.environ.get("SETFLOW_BROWSER_SLOTS", "2"))
+SLOT_DIR = Path(tempfile.gettempdir())
+
+
+@contextlib.contextmanager
+def browser_slot() -> Iterator[None]:
+    files = [open(SLOT_DIR / f"setflow-browser-slot-{i}.lock", "a+") for i in range(BROWSER_SLOTS)]  # noqa: SIM115
+    try:
+        while True:
+            for f in files:
+                try:
+                    fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue
+                try:
+                    yield
+                finally:
+                    fcntl.flock(f, fcntl.LOCK_UN)
+                return
+            time.sleep(0.2)
+    finally:
+        for f in files:
+            f.close()
+
+
+@pytest.fixture(autouse=True)
+def _one_of_few_browser_tests(request: pytest.FixtureRequest) -> Iterator[None]:
+    path = str(request.node.path).replace("\\", "/")
+    if not any(suite in path for suite in BROWSER_SUITES):
+        yield
+        return
+    with browser_slot():
+        yield

@@ -7,9 +7,11 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBLIC = ("index.html", "manifest.json", "sw.js", "pyscript.toml", "app", "icons", "vendor")
@@ -45,6 +47,7 @@ class LiveServer:
         self.static_root = static_root
         self.port = port or free_port()
         self.process: subprocess.Popen[bytes] | None = None
+        self.log: IO[bytes] | None = None
 
     @property
     def url(self) -> str:
@@ -55,17 +58,21 @@ class LiveServer:
         if self.static_root is not None:
             env["SETFLOW_STATIC_ROOT"] = str(self.static_root)
         cmd = [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", str(self.port)]
+        # The server's stderr goes to a file, not a pipe: a pipe nobody reads fills up and
+        # blocks the server, and an unclosed one leaks.
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop())
         self.process = subprocess.Popen(
             [*cmd, "--database", self.database],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self.log,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                err = self.process.stderr.read().decode() if self.process.stderr else ""
+                self.log.seek(0)
+                err = self.log.read().decode(errors="replace")
                 raise RuntimeError(f"server exited with {self.process.returncode}:\n{err}")
             try:
                 with urllib.request.urlopen(self.url + "/api/health", timeout=1) as resp:
@@ -86,6 +93,9 @@ class LiveServer:
             self.process.kill()
             self.process.wait(timeout=10)
         self.process = None
+        if self.log is not None:
+            self.log.close()
+            self.log = None
         deadline = time.monotonic() + 10
         while not port_is_closed(self.port):
             if time.monotonic() > deadline:
