@@ -14,7 +14,7 @@ import uuid
 from sqlalchemy import Connection, select, update
 
 from server.database import Database
-from server.tables import server_identity
+from server.tables import server_identity, users
 
 
 def epoch(conn: Connection) -> str:
@@ -22,11 +22,20 @@ def epoch(conn: Connection) -> str:
     return found
 
 
+# After a restore every account's counter jumps this far ahead.  Versions devices hold from
+# before the restore (the lost ones included) are then all below every version written after
+# it, so a device's recovery re-send (merge rule 8) can tell an edit made after the restore,
+# which it must not overwrite, from the older state the restore brought back.
+RESTORE_GAP = 2**32
+
+
 def mark_restored(db: Database) -> str:
-    """Give the database a new epoch; returns it."""
+    """Give the database a new epoch and move every account's counter past the restore gap;
+    returns the new epoch."""
     fresh = str(uuid.uuid4())
     with db.write() as conn:
         conn.execute(
             update(server_identity).values(epoch=fresh, changed_at=int(time.time() * 1000))
         )
+        conn.execute(update(users).values(version=users.c.version + RESTORE_GAP))
     return fresh

@@ -143,7 +143,9 @@ def test_a_server_restored_from_a_file_copy_is_noticed_and_recovered(tmp_path: P
         assert phone.login("ada@example.org").status_code == 200
         page = phone.pull_page(since=3)
         assert page["epoch"] != first["epoch"] and page["epoch"] in marked.stdout
-        assert page["accountVersion"] == 1 < 3  # and the cursor is ahead of the account
+        # The restore moved the account's counter past the gap: whatever is written from now
+        # on is newer than anything a device kept from before the restore.
+        assert page["accountVersion"] == 1 + identity.RESTORE_GAP
         # The recovery sync: pull everything, re-send what the server lacks or holds older.
         held = phone.pull_all()
         assert held[("exercises", squat)]["version"] == 1 and ("exercises", bench) not in held
@@ -160,3 +162,28 @@ def test_a_server_restored_from_a_file_copy_is_noticed_and_recovered(tmp_path: P
         assert after[("exercises", squat)]["name"] == "Pause squat"
         assert after[("exercises", bench)]["name"] == "Bench"
         assert not [key for key in after if key[0] == "conflicts"]
+
+
+def test_a_recovery_re_send_never_overwrites_an_edit_made_after_the_restore(
+    database_url: str, device: Device, make_client: MakeClient
+) -> None:
+    """The laptop renames a record after the restore, before the phone recovers: the phone's
+    older copy (base 3, from before the restore) loses to it, kept in a conflict record."""
+    squat = new_id()
+    device.push(mutation(squat, fields={"name": "Squat", "muscleGroup": "Legs"}))
+    db = Database(database_url)
+    try:
+        identity.mark_restored(db)  # the server was put back to version 1; the phone held 3
+    finally:
+        db.close()
+    laptop = second_device(make_client)
+    (renamed,) = laptop.push(mutation(squat, base=1, fields={"name": "Front squat"}))
+    assert renamed["version"] > identity.RESTORE_GAP
+    (result,) = device.push(
+        mutation(
+            squat, kind="recover", base=3, fields={"name": "Pause squat", "muscleGroup": "Legs"}
+        )
+    )
+    assert result["status"] == CONFLICT and result["record"]["name"] == "Front squat"
+    (conflict,) = [r for k, r in device.pull_all().items() if k[0] == "conflicts"]
+    assert conflict["fields"] == {"name": "Pause squat"} and conflict["wonBy"] == "laptop"
