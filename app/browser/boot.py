@@ -16,20 +16,43 @@ from app.browser.settings import LocalStorage
 from app.browser.sync import SyncController, expose
 from app.browser.tasks import spawn
 from app.browser.ui import App
+from app.core.capabilities import Capabilities, browser_family
 from app.core.device import ensure_device_id
 
 
 def _set_state(state: str) -> None:
+    js.performance.mark(f"setflow:{state}")  # the benchmark's start-up figure, in every engine
     js.document.documentElement.dataset.appState = state
 
 
+def _capabilities(persisted: object) -> Capabilities:
+    """What this browser offers for keeping the data (read here, judged in app.core)."""
+    standalone = bool(js.window.matchMedia("(display-mode: standalone)").matches)
+    ios_home_screen = getattr(js.navigator, "standalone", None) is True
+    return Capabilities(
+        family=browser_family(str(js.navigator.userAgent)),
+        installed=standalone or ios_home_screen,
+        persisted=persisted if isinstance(persisted, bool) else None,
+    )
+
+
 async def _storage_facts(app: App) -> None:
-    """Ask for persistent storage and show usage in Settings; never delays start-up."""
+    """Show usage and persistence in Settings, then ask for persistent storage.
+
+    The facts are read before asking: a browser may answer the request only after the person
+    answers a prompt (or never, where no prompt can show), and Settings must not wait on it.
+    Never delays start-up.
+    """
     try:
-        await db.requestPersistence()
-        app.screen.storage = to_py_data(await db.storageEstimate()) or {}
-        if app.screen.view == "settings":
-            app.render()
+        for ask in (False, True):
+            if ask:
+                if app.screen.storage.get("persisted"):
+                    return
+                await db.requestPersistence()
+            app.screen.storage = to_py_data(await db.storageEstimate()) or {}
+            app.screen.capabilities = _capabilities(app.screen.storage.get("persisted"))
+            if app.screen.view == "settings":
+                app.render()
     except Exception as err:
         js.console.warn(f"Setflow: storage facts unavailable: {err}")
 

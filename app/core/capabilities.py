@@ -23,7 +23,7 @@ def browser_family(user_agent: str) -> str:
         return SAFARI
     if "Firefox/" in user_agent:
         return FIREFOX
-    if re.search(r"\b(Chrome|Chromium|CriOS|Edg)/", user_agent):
+    if re.search(r"(Chrome|Chromium|CriOS|Edg)/", user_agent):  # also HeadlessChrome/
         return CHROMIUM
     if "AppleWebKit/" in user_agent and "Safari/" in user_agent:
         return SAFARI
@@ -35,7 +35,6 @@ class Capabilities:
     family: str
     installed: bool  # opened from the Home Screen / as an installed app
     persisted: bool | None  # persistent storage granted; None while unknown
-    signed_in: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,13 +44,13 @@ class Advice:
     steps: tuple[str, ...] = ()
 
 
-def storage_advice(caps: Capabilities) -> Advice | None:
+def storage_advice(caps: Capabilities, *, signed_in: bool = False) -> Advice | None:
     """How to keep this device's data safe here, or None when the browser already keeps it."""
     if caps.installed or caps.persisted is not False:
         return None
     backup = (
         "Your data is also kept on your account."
-        if caps.signed_in
+        if signed_in
         else "Until then, sign in to sync it, or use Export data now and then."
     )
     if caps.family == SAFARI:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.core.capabilities import Advice, storage_advice
 from app.core.schema import TABLES
 from app.views import importing
 from app.views.html import esc, notice, number
@@ -89,10 +90,24 @@ def _account(account: Account) -> str:
     )
 
 
+def _advice(advice: Advice | None) -> str:
+    if advice is None:
+        return ""
+    steps = "".join(f"<li>{esc(step)}</li>" for step in advice.steps)
+    return (
+        '<div class="card" role="region" aria-labelledby="advice-title">'
+        f'<h3 id="advice-title">{esc(advice.heading)}</h3><p>{esc(advice.text)}</p>'
+        + (f'<ol aria-label="How to">{steps}</ol>' if steps else "")
+        + "</div>"
+    )
+
+
 def render(screen: Screen, data: Data, account: Account) -> str:
     storage = screen.storage
     persisted = storage.get("persisted")
     persisted_text = "Yes" if persisted else ("No" if persisted is False else "Checking…")
+    caps = screen.capabilities
+    advice = _advice(storage_advice(caps, signed_in=bool(account.email)) if caps else None)
     conflicts = "".join(_conflict(c, data) for c in data.conflicts)
     conflict_section = (
         f'<ul class="list" aria-label="Conflicts">{conflicts}</ul>'
@@ -106,6 +121,7 @@ def render(screen: Screen, data: Data, account: Account) -> str:
         f'<dt>Device ID</dt><dd id="device-id">{esc(screen.device_id)}</dd>'
         f'<dt>Storage used</dt><dd id="storage-used">{_bytes(storage.get("usage"))}</dd>'
         f'<dt>Persistent storage</dt><dd id="storage-persisted">{persisted_text}</dd></dl></div>'
+        f"{advice}"
         '<div class="card"><h3>Your data</h3>'
         '<p class="muted">Export everything to a file, and import it on another device. '
         "Import also reads CSV exports from Strong, Hevy and FitNotes.</p>"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.core.capabilities import Capabilities
+
 Record = dict[str, Any]
 
 VIEWS = ("log", "history", "exercises", "programs", "settings")
@@ -50,6 +52,7 @@ class Screen:
     message_ok: bool = True
     device_id: str = ""
     storage: dict[str, Any] = field(default_factory=dict)
+    capabilities: Capabilities | None = None  # what this browser offers; read after start-up
     import_preview: Any = None  # app.core.csv_import.Preview of a file waiting for "Import"
     last_import: str | None = None  # summary of the import that "Undo last import" removes
 

@@ -24,6 +24,7 @@ AGENTS = {
     "Mozilla/5.0 (Android 14; Mobile; rv:131.0) Gecko/131.0 Firefox/131.0": FIREFOX,
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36": CHROMIUM,
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0": CHROMIUM,
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36": CHROMIUM,
     "curl/8.5.0": OTHER,
 }
 
@@ -43,7 +44,7 @@ def test_safari_not_installed_says_how_to_add_to_the_home_screen_and_why() -> No
 
 
 def test_signed_in_lifters_are_told_their_account_holds_a_copy() -> None:
-    advice = storage_advice(Capabilities(SAFARI, installed=False, persisted=False, signed_in=True))
+    advice = storage_advice(Capabilities(SAFARI, installed=False, persisted=False), signed_in=True)
     assert advice is not None
     assert "also kept on your account" in advice.text
     assert "Export data" not in advice.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.core.capabilities import SAFARI, Capabilities
 from app.core.csv_import import ExerciseMatch, Preview
 from app.views import render
 from app.views.state import Account, Data, Screen
@@ -118,3 +119,13 @@ def test_the_last_import_can_be_undone_from_settings() -> None:
     assert "Last import: Imported from Hevy: 2 new workouts" in html
     assert 'data-action="undo-import"' in html
     assert 'data-action="undo-import"' not in page("settings", Data())
+
+
+def test_settings_tells_a_safari_lifter_how_to_keep_their_data() -> None:
+    safari = Capabilities(SAFARI, installed=False, persisted=False)
+    html = page("settings", Data(), capabilities=safari)
+    assert '<h3 id="advice-title">Add Setflow to your Home Screen</h3>' in html
+    assert "<li>On iPhone or iPad: tap Share, then Add to Home Screen.</li>" in html
+    installed = Capabilities(SAFARI, installed=True, persisted=False)
+    assert "advice-title" not in page("settings", Data(), capabilities=installed)
+    assert "advice-title" not in page("settings", Data())  # not read yet: no advice
