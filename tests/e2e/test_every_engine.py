@@ -1,7 +1,8 @@
 """The same lifter's day in Chromium, Firefox and WebKit (Safari's engine), each from Debian.
 
 One test, parametrised per engine, driven through ``tests/e2e/engines/screen.py``: first visit,
-an exercise and a set, a reload, a start with the server process stopped, then export and import.
+an exercise and a set, a reload, the advice about keeping the data, a start with the server
+process stopped, then export and import.
 """
 
 from __future__ import annotations
@@ -14,6 +15,13 @@ import pytest
 from tests.e2e.engines.drivers import ENGINES, Devices
 from tests.e2e.engines.screen import Screen
 from tests.e2e.live_server import LiveServer
+
+# What Settings advises about keeping the data, in a browser that has not installed the app.
+ADVICE = {
+    "chromium": "Install Setflow",
+    "firefox": "Keep a copy of your data",
+    "webkit": "Add Setflow to your Home Screen",  # Safari's engine
+}
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -28,6 +36,11 @@ def test_a_lifters_day_in_every_engine(
 
     app.reload()
     assert "5 × 80 kg" in app.sets_of("Bench press", 1)[0]
+
+    # Settings says whether the browser keeps the data, and what to do about it.
+    app.go("Settings")
+    assert app.fact("Persistent storage") == "No"
+    assert ADVICE[engine] in app.headings()
 
     # No server at all: the service worker starts the app and the data is on the device.
     own_server.stop()

@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Page
 
 from tests.e2e.engines.bidi import Firefox
 
-ENGINES = ("chromium", "firefox")
+ENGINES = ("chromium", "firefox", "webkit")
 WEBKIT_DRIVER = Path("/usr/bin/WebKitWebDriver")
 MINIBROWSER = Path("/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser")
 CALL_TIMEOUT_S = 300  # longer than any wait inside a call (Screen.TIMEOUT_MS)

@@ -219,6 +219,21 @@ class Screen:
         self.go("Log")
         return self.wait_for_items(f"Sets of {exercise}", count)
 
+    def fact(self, term: str) -> str:
+        """The value shown beside ``term`` in a list of facts (Settings), once it is known."""
+        value: str = self.run(
+            "return await until(() => { const dt = [...document.querySelectorAll('dt')]"
+            ".find((d) => visible(d) && norm(d.textContent) === args[0]);"
+            " const shown = dt && norm(dt.nextElementSibling.textContent);"
+            " return shown && shown !== 'Checking…' && shown; }, T);",
+            term,
+        )
+        return value
+
+    def headings(self) -> list[str]:
+        found: list[str] = self.run("return all('heading').map((h) => norm(h.textContent));")
+        return found
+
     # --- files ------------------------------------------------------------------------------
     def export(self, folder: Path) -> Path:
         """Tap "Export data" and keep the file the app hands to the browser."""
@@ -254,7 +269,8 @@ class Screen:
     def sync_status(self, wanted: str) -> None:
         """Wait until the sync line at the top of the screen reads ``wanted``."""
         self.run(
-            "await until(() => norm(document.getElementById('sync-status').textContent) === args[0], T);",
+            "await until(() => { const shown = norm(document.getElementById('sync-status').textContent);"
+            " if (shown !== args[0]) throw new Error(`the sync line reads ${shown}`); return true; }, T);",
             wanted,
         )
 
