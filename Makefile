@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DATABASE ?= sqlite:///data/setflow.sqlite3
+# Server processes sharing the port and the database (make run WORKERS=2).
+WORKERS ?= 1
 
 .PHONY: setup system python node vendor run test check e2e lint coverage bench clean
 
@@ -29,7 +31,7 @@ vendor: node
 
 run: setup
 	mkdir -p data
-	$(PY) -m server --host $(HOST) --port $(PORT) --database $(DATABASE)
+	$(PY) -m server --host $(HOST) --port $(PORT) --database $(DATABASE) --workers $(WORKERS)
 
 lint: python
 	$(VENV)/bin/ruff check .

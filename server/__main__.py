@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import uvicorn
 
@@ -28,6 +29,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--database",
         default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE),
         help="sqlite:///path/file.sqlite3 (default) or postgresql://user@host/db; env DATABASE_URL",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("SETFLOW_WORKERS", "1")),
+        help="server processes sharing the port and the database (default 1); env SETFLOW_WORKERS",
     )
     parser.add_argument("--certfile", help="TLS certificate (PEM), to serve HTTPS to a phone")
     parser.add_argument("--keyfile", help="TLS private key (PEM) for --certfile")
@@ -61,9 +68,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     if bool(args.certfile) != bool(args.keyfile):
         raise SystemExit("--certfile and --keyfile go together.")
-    config = Config.from_env(database=args.database, secure_cookies=bool(args.certfile))
+    if args.workers < 1:
+        raise SystemExit("--workers must be at least 1.")
+    if args.workers == 1:
+        config = Config.from_env(database=args.database, secure_cookies=bool(args.certfile))
+        app: Any = create_app(config)
+    else:
+        # Each worker process builds its own app from the environment (uvicorn imports it).
+        os.environ["DATABASE_URL"] = args.database
+        os.environ["SETFLOW_SECURE_COOKIES"] = "1" if args.certfile else ""
+        app = "server.app:create_app"
     uvicorn.run(
-        create_app(config),
+        app,
+        factory=args.workers > 1,
+        workers=args.workers,
         host=args.host,
         port=args.port,
         ssl_certfile=args.certfile,

@@ -44,6 +44,7 @@ class Config:
             "max_body": int(environ.get("SETFLOW_MAX_BODY", DEFAULT_MAX_BODY)),
             "password_profile": environ.get("SETFLOW_PASSWORD_PROFILE", DEFAULT_PASSWORD_PROFILE),
             "heartbeat": float(environ.get("SETFLOW_HEARTBEAT", DEFAULT_HEARTBEAT)),
+            "secure_cookies": environ.get("SETFLOW_SECURE_COOKIES") == "1",
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

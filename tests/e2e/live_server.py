@@ -42,8 +42,15 @@ def copy_public_files(dest: Path) -> Path:
 
 
 class LiveServer:
-    def __init__(self, database: str, static_root: Path | None = None, port: int | None = None):
+    def __init__(
+        self,
+        database: str,
+        static_root: Path | None = None,
+        port: int | None = None,
+        workers: int = 1,
+    ):
         self.database = database
+        self.workers = workers
         self.static_root = static_root
         self.port = port or free_port()
         self.process: subprocess.Popen[bytes] | None = None
@@ -62,7 +69,7 @@ class LiveServer:
         # blocks the server, and an unclosed one leaks.
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop())
         self.process = subprocess.Popen(
-            [*cmd, "--database", self.database],
+            [*cmd, "--database", self.database, "--workers", str(self.workers)],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,

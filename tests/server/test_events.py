@@ -208,6 +208,29 @@ def test_two_processes_on_postgresql_poke_each_others_devices(
         second.stop()
 
 
+def test_worker_processes_on_one_sqlite_file_poke_each_others_devices(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ``--workers 2`` connections land on either process; every stream hears every push."""
+    monkeypatch.setenv("SETFLOW_HEARTBEAT", "0.5")
+    server = ServerProcess(f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path / "w.log", workers=2)
+    try:
+        server.wait_ready()
+        account(server.url).close()
+        streams = [Events(account(server.url, signup=False)) for _ in range(6)]
+        for events in streams:
+            events.next("hello")
+        pushers = [account(server.url, signup=False) for _ in range(4)]
+        for n, client in enumerate(pushers):
+            version = push(client, f"device-{n}")[-1]
+            for events in streams:
+                assert events.next("poke")[1]["version"] == version
+        for events in streams:
+            events.stop()
+    finally:
+        server.stop()
+
+
 def test_pokes_waiting_to_be_written_merge_into_one() -> None:
     stream = Stream(user_id=1, version=0)
     stream.poke(5, "phone")

@@ -1,4 +1,4 @@
-"""Several server processes on one PostgreSQL behave as one server.
+"""Several server processes on one database (PostgreSQL, or one SQLite file) behave as one server.
 
 Two real ``python -m server`` processes share a database.  Devices push concurrently through
 both while another device pulls with a cursor, also through both.  Versions come from the
@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.pg import PostgresCluster, free_port
+from tests.pg import free_port
 from tests.server.helpers import HEADERS, PASSWORD, mutation, new_id
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +30,7 @@ SHARED_RECORDS = 3
 
 
 class ServerProcess:
-    def __init__(self, database: str, log: Path) -> None:
+    def __init__(self, database: str, log: Path, workers: int = 1) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
@@ -38,7 +38,7 @@ class ServerProcess:
         command = [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", str(self.port)]
         with log.open("wb") as out:
             self.process = subprocess.Popen(
-                [*command, "--database", database],
+                [*command, "--database", database, "--workers", str(workers)],
                 cwd=ROOT,
                 env=env,
                 stdout=out,
@@ -67,9 +67,10 @@ class ServerProcess:
 
 
 @pytest.fixture
-def servers(pg_cluster: PostgresCluster, tmp_path: Path) -> Iterator[list[ServerProcess]]:
-    database = pg_cluster.create_database()
-    started = [ServerProcess(database, tmp_path / f"server{i}.log") for i in range(2)]
+def servers(fresh_database_url: str, tmp_path: Path) -> Iterator[list[ServerProcess]]:
+    """Two server processes on one database: PostgreSQL, or one SQLite file (one writer at a
+    time across processes)."""
+    started = [ServerProcess(fresh_database_url, tmp_path / f"server{i}.log") for i in range(2)]
     try:
         for server in started:
             server.wait_ready()
@@ -87,7 +88,6 @@ def session(base: str, *, signup: bool = False) -> httpx.Client:
     return client
 
 
-@pytest.mark.postgres
 def test_two_processes_one_database_miss_no_change(servers: list[ServerProcess]) -> None:
     first, second = servers
     session(first.url, signup=True).close()
@@ -193,3 +193,41 @@ def test_two_processes_one_database_miss_no_change(servers: list[ServerProcess])
     # Each written row took its own version: no version was handed out twice.
     assert len(set(final.values())) == len(final)
     assert max(final.values()) >= max(pushed_versions)
+
+
+def test_workers_share_the_port_and_the_sqlite_file(tmp_path: Path) -> None:
+    """``python -m server --workers 2``: two processes answer on one port, one SQLite file."""
+    server = ServerProcess(f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path / "w.log", workers=2)
+    try:
+        server.wait_ready()
+        client = session(server.url, signup=True)
+        errors: list[str] = []
+
+        def push_many(device: int) -> None:
+            # A connection of its own per device: the kernel spreads them over the workers.
+            own = session(server.url)
+            for n in range(10):
+                body = {
+                    "schemaVersion": 1,
+                    "deviceId": f"d{device}",
+                    "mutations": [mutation(fields={"name": f"{device}-{n}"})],
+                }
+                answer = own.post("/api/sync", json=body)
+                if answer.status_code != 200:
+                    errors.append(answer.text)
+            own.close()
+
+        threads = [threading.Thread(target=push_many, args=(d,)) for d in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        assert errors == []
+        page = client.get("/api/sync", params={"since": 0}).json()
+        versions = sorted(c["version"] for c in page["changes"])
+        assert versions == list(range(1, 61))  # every push took its own version, none lost
+        started = server.log.read_text().count("Started server process")
+        assert started == 2, server.log.read_text()
+        client.close()
+    finally:
+        server.stop()
