@@ -12,10 +12,14 @@ from server.app import create_app
 from server.config import Config
 from tests.pg import PostgresCluster, PostgresError
 
+# A small body limit, so that two long notes make a push too big for the server (its advertised
+# maxPushBytes is half of it) while any one record still fits.
+SIM_MAX_BODY = 16 * 1024
 
-def make_app(database: str) -> FastAPI:
+
+def make_app(database: str, max_body: int = SIM_MAX_BODY) -> FastAPI:
     # The cheapest argon2 profile: the simulation signs up a user per example.
-    return create_app(Config(database=database, password_profile="CHEAPEST"))
+    return create_app(Config(database=database, password_profile="CHEAPEST", max_body=max_body))
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
