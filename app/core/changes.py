@@ -28,6 +28,7 @@ from app.core.schema import (
     ValidationError,
     check_fields,
     get_table,
+    scrubbed,
     user_fields,
 )
 
@@ -183,7 +184,9 @@ def refused(mutation: Mutation, *, device_id: str, now: int) -> dict[str, Any]:
         "recordTable": mutation.table,
         "recordId": mutation.id,
         "reason": REFUSED,
-        "fields": dict(mutation.fields),
+        # What the server refused may hold text no part can carry (a lone surrogate, a control
+        # character): kept readable, so the record itself can be stored, exported and imported.
+        "fields": scrubbed(dict(mutation.fields)),
         "serverFields": {},
         "lostBy": device_id,
     }

@@ -163,6 +163,18 @@ def check_text(value: str, label: str) -> None:
         )
 
 
+def scrubbed(value: Any) -> Any:
+    """``value`` with every character ``check_text`` refuses replaced by U+FFFD (inside lists and
+    objects too): a copy that fits the schema of something it refused, to keep and show."""
+    if isinstance(value, str):
+        return _BAD_CHARACTER.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [scrubbed(item) for item in value]
+    if isinstance(value, dict):
+        return {scrubbed(k): scrubbed(v) for k, v in value.items()}
+    return value
+
+
 def is_count(value: object) -> bool:
     """A whole number a timestamp or version may be: 0 <= value < 2**53."""
     return _is_int(value) and 0 <= value <= MAX_SAFE_INT  # type: ignore[operator]

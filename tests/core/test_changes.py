@@ -204,3 +204,19 @@ def test_dismiss_deletes_the_conflict_record() -> None:
     change = changes.dismiss(conflict, **kw())
     assert change.mutation.kind == "delete" and change.mutation.table == "conflicts"
     assert change.record["deleted"] is True
+
+
+def test_a_refused_change_holding_broken_text_is_kept_as_a_record_that_fits_the_schema() -> None:
+    """An older app queued a name with half an emoji and a NUL; the server refused it.  The
+    record that keeps it must itself be storable, exportable and importable again."""
+    from app.core.protocol import Mutation
+    from app.core.schema import CONFLICTS, check_record
+
+    target = str(uuid.uuid4())
+    mutation = Mutation(
+        str(uuid.uuid4()), "exercises", target, "put", 3, {"name": "Squat \ud83d\x00"}, 5
+    )
+    kept = changes.refused(mutation, device_id="phone", now=9)
+    assert kept["fields"] == {"name": "Squat \ufffd\ufffd"}
+    assert kept["reason"] == changes.REFUSED and kept["recordId"] == target
+    check_record(CONFLICTS, kept)
