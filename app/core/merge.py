@@ -13,8 +13,9 @@ Rules (the numbers are cited in the code):
    edits of different fields on two devices both survive.  A field last written after the base by
    the *same* device is that device's own earlier edit, never a conflict.
 4. ``put`` on a tombstone: the delete wins; the whole edit is kept in a conflict record.
-5. ``delete`` makes a tombstone (the data stays); a delete of an unknown id stores a tombstone so
-   the record can never come back.  Values other devices wrote after the deleting device's base
+5. ``delete`` makes a tombstone (the data stays); a delete of an unknown id stores a tombstone,
+   holding whatever fields the delete carries (a recovery sync re-sends a lost tombstone that
+   way), so the record can never come back.  Values other devices wrote after the deleting device's base
    are kept in a conflict record: the delete wins but nothing is silently lost.
 6. ``restore`` (a person's explicit choice) undeletes the record and applies the given fields
    field by field as rule 3 does: a field another device wrote after the restore's base keeps
@@ -234,7 +235,9 @@ def _delete(
             id=mutation.id,
             version=version,
             deleted=True,
-            fields={},
+            # A recovery re-send of a tombstone carries its data: tombstones keep it.
+            fields=dict(mutation.fields),
+            field_versions={name: (version, device_id) for name in mutation.fields},
             device_id=device_id,
             created_at=stamp,
             updated_at=stamp,

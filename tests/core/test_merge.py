@@ -162,6 +162,15 @@ def test_delete_of_unknown_id_stores_a_tombstone() -> None:
     check_record(get_table("exercises"), local(out.row))
 
 
+def test_a_re_sent_tombstone_keeps_the_data_it_carries() -> None:
+    """A recovery sync re-sends a tombstone the server lost as a delete with its fields:
+    tombstones keep their data, also after a restore."""
+    out = merge.apply(None, mutation("delete", base=9, fields={"name": "Squat"}), "a", 1)
+    assert out.written and out.row.deleted and out.row.fields == {"name": "Squat"}
+    assert out.row.field_versions == {"name": (1, "a")}
+    check_record(get_table("exercises"), local(out.row))
+
+
 def test_delete_of_tombstone_changes_nothing() -> None:
     row = stored(5, deleted=True)
     out = merge.apply(row, mutation("delete", base=1), "a", 6)
