@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import js  # type: ignore[import-not-found]
 from pyodide.ffi import create_proxy  # type: ignore[import-not-found]
 from pyscript.js_modules import setflow_db as db  # type: ignore[import-not-found]
+from pyscript.js_modules import setflow_last_screen as last_screen  # type: ignore[import-not-found]
 
 from app.browser.clock import new_id, now_ms
 from app.browser.idb import IndexedDBStore
@@ -124,6 +125,7 @@ class App:
             kept = self._keep_inputs()
             self.view.innerHTML = html
             self._restore_inputs(kept)
+            last_screen.save(self.screen.view, html)  # painted first at the next start
         for link in js.document.querySelectorAll(".tabbar a"):
             if attr(link, "data-view") == self.screen.view:
                 link.setAttribute("aria-current", "page")

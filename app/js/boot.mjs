@@ -1,5 +1,6 @@
-// Runs before Python: registers the service worker, offers updates, and turns a failed start
-// into a readable message. Everything else is Python (app/browser/).
+// Runs before Python: paints the last screen, registers the service worker, offers updates, and
+// turns a failed start into a readable message. Everything else is Python (app/browser/).
+import * as lastScreen from "./last-screen.mjs";
 
 const root = document.documentElement;
 const STARTUP_LIMIT_MS = 90_000;
@@ -8,11 +9,15 @@ export function showStartupError(message) {
   if (root.dataset.appState === "ready") return;
   root.dataset.appState = "error";
   document.getElementById("loading").hidden = true;
+  document.getElementById("last-screen")?.remove();
   document.getElementById("startup-error-message").textContent = message;
   document.getElementById("startup-error").hidden = false;
 }
 window.setflowStartupError = showStartupError;
 document.getElementById("startup-retry").addEventListener("click", () => location.reload());
+
+// What this person last saw, at once; Python replaces it in place when it is ready.
+if (lastScreen.paint()) lastScreen.holdTaps();
 
 // PyScript reports a Python start-up failure as an error event; a runtime that never arrives
 // (a broken download, an unsupported browser) is caught by the time limit.
