@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 
+from app.core.schema import SCHEMA_VERSION
 from bench.servers import sign_up
 
 HOST = "127.0.0.1"
@@ -42,7 +43,7 @@ class Conn:
         assert self.reader is not None and self.writer is not None
         head = (
             f"{method} {path} HTTP/1.1\r\nHost: {HOST}:{self.port}\r\n"
-            f"Cookie: {self.cookie}\r\nX-Setflow-Schema: 1\r\nAccept: application/json\r\n"
+            f"Cookie: {self.cookie}\r\nX-Setflow-Schema: {SCHEMA_VERSION}\r\nAccept: application/json\r\n"
         )
         if method == "POST":
             head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
@@ -113,7 +114,7 @@ async def _device(conn: Conn, device_id: str, deadline: float, result: LoadResul
         now = int(time.time() * 1000)
         record_id = str(uuid.uuid4())
         body = {
-            "schemaVersion": 1,
+            "schemaVersion": SCHEMA_VERSION,
             "deviceId": device_id,
             "mutations": [
                 {

@@ -30,6 +30,7 @@ from typing import Any
 import httpx
 from playwright.sync_api import Browser, sync_playwright
 
+from app.core.schema import SCHEMA_VERSION
 from bench import pyscripts
 from bench.browser import (
     heap,
@@ -581,7 +582,7 @@ def bench_sync(
     write_json(
         data_dir / floor_name,
         {
-            "schemaVersion": 1,
+            "schemaVersion": SCHEMA_VERSION,
             "changes": changes,
             "cursor": changes[-1]["version"],
             "hasMore": False,

@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from app.core.schema import SCHEMA_VERSION
 from tests.e2e.live_server import LiveServer, free_port, port_is_closed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,7 +104,7 @@ def couch_server() -> Iterator[str]:
 
 
 # --- the app server's API, from Python (setup only: seeding accounts and records) -------------
-SCHEMA = {"X-Setflow-Schema": "1"}
+SCHEMA = {"X-Setflow-Schema": str(SCHEMA_VERSION)}
 
 
 def sign_up(client: httpx.Client, email: str, password: str = "benchmark-password") -> None:
@@ -112,7 +113,7 @@ def sign_up(client: httpx.Client, email: str, password: str = "benchmark-passwor
 
 
 def push(client: httpx.Client, device_id: str, mutations: list[dict[str, Any]]) -> dict[str, Any]:
-    body = {"schemaVersion": 1, "deviceId": device_id, "mutations": mutations}
+    body = {"schemaVersion": SCHEMA_VERSION, "deviceId": device_id, "mutations": mutations}
     r = client.post("/api/sync", json=body, headers=SCHEMA)
     r.raise_for_status()
     return dict(r.json())

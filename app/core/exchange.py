@@ -2,9 +2,12 @@
 
 An export is plain JSON::
 
-    {"format": "setflow-export", "formatVersion": 1, "schemaVersion": 1,
+    {"format": "setflow-export", "formatVersion": 1, "schemaVersion": 2,
      "exportedAt": "2026-01-31T09:30:00Z", "deviceId": "...",
      "tables": {"exercises": [record...], "programs": [...], ...}}
+
+Files of an older schema version are brought up to date step by step (``SCHEMA_MIGRATIONS``);
+tables a file lacks (made before they existed) import as empty.
 
 Every table of ``schema.TABLES`` is present and records are stored exactly as in the local
 store, tombstones included: a restored device must learn about deletes too, or sync would bring
@@ -52,6 +55,16 @@ class ImportRefused(ValueError):
 # One step per old format version: MIGRATIONS[n] turns a version-n export into version n + 1.
 # Version 1 is the first format, so there is nothing to migrate yet.
 MIGRATIONS: dict[int, Callable[[Export], Export]] = {}
+
+
+def _schema_1_to_2(data: Export) -> Export:
+    # Schema 2 only added optional fields and two tables (settings, body weights): every
+    # schema-1 record is a valid schema-2 record as it is, and the new tables start empty.
+    return {**data, "schemaVersion": 2}
+
+
+# One step per old schema version: SCHEMA_MIGRATIONS[n] turns schema-n records into n + 1.
+SCHEMA_MIGRATIONS: dict[int, Callable[[Export], Export]] = {1: _schema_1_to_2}
 
 
 @dataclass
@@ -158,13 +171,15 @@ def parse_import(
         raise ImportRefused(
             "This file was made by a newer version of Setflow; update the app to import it."
         )
-    if schema_version < schema.SCHEMA_VERSION:
-        # A schema change that reshapes records bumps FORMAT_VERSION too, and its MIGRATIONS
-        # step rewrites the records and "schemaVersion"; an older one left here has no step.
-        raise ImportRefused(
-            f"This file uses an older data layout (schema {schema_version}) that this "
-            "version of Setflow cannot read."
-        )
+    while schema_version < schema.SCHEMA_VERSION:
+        step = SCHEMA_MIGRATIONS.get(schema_version)
+        if step is None:
+            raise ImportRefused(
+                f"This file uses an older data layout (schema {schema_version}) that this "
+                "version of Setflow cannot read."
+            )
+        data = step(data)
+        schema_version = data["schemaVersion"]
     # 4. The tables and their records.
     tables = _check_tables(data.get("tables", _MISSING))
     _check_references(tables, set(known_ids))

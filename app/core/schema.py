@@ -23,7 +23,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Bumped whenever a table or field changes shape; the sync handshake and export files carry it.
-SCHEMA_VERSION = 1
+# 2: set check-off, set type, RPE and notes; workout name, start/finish and notes; exercise
+#    equipment, rest and archiving; program targets' weight; the settings and body-weight tables.
+#    Every field added in 2 is optional, so every version-1 record and queued change is a valid
+#    version-2 one; a field a version-1 record lacks reads as its default (see ``app.core.sets``).
+SCHEMA_VERSION = 2
 
 ENVELOPE_FIELDS = ("id", "createdAt", "updatedAt", "deviceId", "deleted", "version")
 
@@ -52,12 +56,14 @@ class Field:
     """One user-editable field of a table."""
 
     name: str
-    kind: str  # "text", "int", "number", "date", "uuid", "items", "json"
+    kind: str  # "text", "int", "number", "bool", "date", "uuid", "items", "numbers", "json"
     required: bool = False
     max_length: int = 200
     minimum: float | None = None
     maximum: float | None = None
     label: str = ""
+    choices: tuple[str, ...] = ()  # text: the only values allowed
+    step: float | None = None  # number: a multiple of this (RPE in halves)
 
 
 @dataclass(frozen=True)
@@ -77,11 +83,16 @@ EXERCISES = Table(
     "exercises",
     (
         Field("name", "text", required=True, max_length=80, label="Exercise name"),
-        Field("muscleGroup", "text", max_length=40, label="Muscle group"),
+        Field("muscleGroup", "text", max_length=80, label="Muscle group"),
+        Field("equipment", "text", max_length=40, label="Equipment"),
+        Field("restSeconds", "int", minimum=0, maximum=3600, label="Rest time"),
+        # Archived: hidden from pickers; its history keeps its name and charts.
+        Field("archived", "bool", label="Archived"),
     ),
 )
 
-# A program item is {"exerciseId": uuid, "sets": int, "reps": int}.
+# A program item is {"exerciseId": uuid, "sets": int, "reps": int} plus, since schema 2, an
+# optional target "weight" (kg).
 PROGRAMS = Table(
     "programs",
     "programs",
@@ -98,8 +109,17 @@ WORKOUT_LOGS = Table(
         Field("date", "date", required=True, label="Date"),
         Field("programId", "uuid", label="Program"),
         Field("notes", "text", max_length=1000, label="Notes"),
+        Field("name", "text", max_length=80, label="Workout name"),
+        # Milliseconds since the epoch, device clock: a workout in progress has no finishedAt.
+        Field("startedAt", "int", minimum=0, maximum=2**53, label="Started"),
+        Field("finishedAt", "int", minimum=0, maximum=2**53, label="Finished"),
+        # Notes per exercise in this workout: {exerciseId: text}.
+        Field("exerciseNotes", "json", label="Exercise notes"),
     ),
 )
+
+SET_TYPES = ("normal", "warmup", "drop", "failure")
+UNITS = ("kg", "lb")
 
 WORKOUT_SETS = Table(
     "workoutSets",
@@ -109,7 +129,36 @@ WORKOUT_SETS = Table(
         Field("exerciseId", "uuid", required=True, label="Exercise"),
         Field("position", "int", minimum=0, maximum=10_000, label="Position"),
         Field("reps", "int", required=True, minimum=0, maximum=1000, label="Reps"),
+        # Always kilograms (app.core.units converts what a person types in lb).
         Field("weight", "number", required=True, minimum=0, maximum=2000, label="Weight"),
+        # Checked off; a set without the field was logged before check-offs existed (done).
+        Field("done", "bool", label="Done"),
+        Field("setType", "text", max_length=10, choices=SET_TYPES, label="Set type"),
+        Field("rpe", "number", minimum=6, maximum=10, step=0.5, label="RPE"),
+        Field("notes", "text", max_length=500, label="Notes"),
+    ),
+)
+
+# One record per person (id ``SETTINGS_ID``): preferences that follow them to every device.
+SETTINGS = Table(
+    "settings",
+    "settings",
+    (
+        Field("unit", "text", max_length=10, choices=UNITS, label="Unit"),
+        Field("barWeight", "number", minimum=0, maximum=100, label="Bar weight"),
+        Field("plates", "numbers", max_length=20, minimum=0.1, maximum=100, label="Plates"),
+        Field("restSeconds", "int", minimum=0, maximum=3600, label="Rest time"),
+    ),
+)
+SETTINGS_ID = "5e77a1a9-0000-4000-8000-000000000001"
+
+BODY_WEIGHTS = Table(
+    "bodyWeights",
+    "body-weight entries",
+    (
+        Field("date", "date", required=True, label="Date"),
+        Field("weight", "number", required=True, minimum=1, maximum=700, label="Body weight"),
+        Field("notes", "text", max_length=500, label="Notes"),
     ),
 )
 
@@ -131,11 +180,20 @@ CONFLICTS = Table(
 )
 
 TABLES: dict[str, Table] = {
-    t.name: t for t in (EXERCISES, PROGRAMS, WORKOUT_LOGS, WORKOUT_SETS, CONFLICTS)
+    t.name: t
+    for t in (
+        EXERCISES,
+        PROGRAMS,
+        WORKOUT_LOGS,
+        WORKOUT_SETS,
+        SETTINGS,
+        BODY_WEIGHTS,
+        CONFLICTS,
+    )
 }
 
 # Tables a person edits directly (conflicts are made by the server).
-USER_TABLES = ("exercises", "programs", "workoutLogs", "workoutSets")
+USER_TABLES = ("exercises", "programs", "workoutLogs", "workoutSets", "settings", "bodyWeights")
 
 
 def get_table(name: object) -> Table:
@@ -219,6 +277,18 @@ def check_field(spec: Field, value: Any) -> None:
             raise ValidationError(f"{label} is required.")
         if len(value) > spec.max_length:
             raise ValidationError(f"{label} must be at most {spec.max_length} characters.")
+        if spec.choices and value not in spec.choices:
+            raise ValidationError(f"{label} must be one of {', '.join(spec.choices)}.")
+    elif spec.kind == "bool":
+        if not isinstance(value, bool):
+            raise ValidationError(f"{label} must be true or false.")
+    elif spec.kind == "numbers":
+        if not isinstance(value, list) or len(value) > spec.max_length:
+            raise ValidationError(f"{label} must be a list of at most {spec.max_length} numbers.")
+        for number in value:
+            if not _is_number(number):
+                raise ValidationError(f"{label} must be a list of numbers.")
+            _check_range(spec, number)
     elif spec.kind == "int":
         if not _is_int(value):
             raise ValidationError(f"{label} must be a whole number.")
@@ -227,6 +297,8 @@ def check_field(spec: Field, value: Any) -> None:
         if not _is_number(value):
             raise ValidationError(f"{label} must be a number.")
         _check_range(spec, value)
+        if spec.step is not None and (value / spec.step) != int(value / spec.step):
+            raise ValidationError(f"{label} must be in steps of {spec.step:g}.")
     elif spec.kind == "date":
         if not isinstance(value, str) or not _is_date(value):
             raise ValidationError(f"{label} must be a date like 2026-01-31.")
@@ -284,7 +356,10 @@ _ITEM_FIELDS = (
     Field("exerciseId", "uuid", required=True, label="Exercise"),
     Field("sets", "int", required=True, minimum=1, maximum=50, label="Target sets"),
     Field("reps", "int", required=True, minimum=1, maximum=1000, label="Target reps"),
+    Field("weight", "number", minimum=0, maximum=2000, label="Target weight"),
 )
+_ITEM_REQUIRED = {f.name for f in _ITEM_FIELDS if f.required}
+_ITEM_ALLOWED = {f.name for f in _ITEM_FIELDS}
 
 
 def _check_items(spec: Field, value: Any) -> None:
@@ -293,10 +368,12 @@ def _check_items(spec: Field, value: Any) -> None:
     if len(value) > spec.max_length:
         raise ValidationError(f"{spec.label} can hold at most {spec.max_length} entries.")
     for item in value:
-        if not isinstance(item, dict) or set(item) != {f.name for f in _ITEM_FIELDS}:
-            raise ValidationError("Each program entry needs exerciseId, sets and reps.")
+        if not isinstance(item, dict) or not _ITEM_REQUIRED <= set(item) <= _ITEM_ALLOWED:
+            raise ValidationError(
+                "Each program entry needs exerciseId, sets and reps (and may have a weight)."
+            )
         for item_field in _ITEM_FIELDS:
-            check_field(item_field, item[item_field.name])
+            check_field(item_field, item.get(item_field.name))
 
 
 def check_fields(table: Table, fields: dict[str, Any], *, partial: bool) -> None:

@@ -7,7 +7,9 @@
 import Dexie from "/vendor/dexie/dexie.mjs";
 
 const DB_NAME = "setflow";
-const DATA_TABLES = ["exercises", "programs", "workoutLogs", "workoutSets", "conflicts"];
+const DATA_TABLES = [
+  "exercises", "programs", "workoutLogs", "workoutSets", "settings", "bodyWeights", "conflicts",
+];
 
 // Schema versions: add a new db.version(N) with an upgrade() when the shape changes; never edit
 // an old one (Dexie migrates existing data step by step).
@@ -20,6 +22,13 @@ function declare(db) {
     conflicts: "id",
     outbox: "++seq, &mutationId, [table+id]",
     meta: "key",
+  });
+  // Schema 2 (app/core/schema.py): the settings and body-weight tables. Every version-1 record
+  // and queued outbox entry is a valid version-2 one (the fields added are optional), so the
+  // data and the outbox stay as they are and are pushed with the new schema version.
+  db.version(2).stores({
+    settings: "id",
+    bodyWeights: "id, date",
   });
 }
 

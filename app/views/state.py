@@ -20,6 +20,8 @@ class Data:
     programs: list[Record] = field(default_factory=list)
     workoutLogs: list[Record] = field(default_factory=list)
     workoutSets: list[Record] = field(default_factory=list)
+    settings: list[Record] = field(default_factory=list)
+    bodyWeights: list[Record] = field(default_factory=list)
     conflicts: list[Record] = field(default_factory=list)
 
     def exercise_names(self) -> dict[str, str]:

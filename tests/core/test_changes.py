@@ -39,9 +39,18 @@ def test_create_makes_a_whole_unsynced_record_and_a_whole_put() -> None:
         "version": 0,
         "name": "Squat",
         "muscleGroup": None,
+        "equipment": None,
+        "restSeconds": None,
+        "archived": None,
     }
     assert mutation.kind == "put" and mutation.base_version == 0
-    assert mutation.fields == {"name": "Squat", "muscleGroup": None}
+    assert mutation.fields == {
+        "name": "Squat",
+        "muscleGroup": None,
+        "equipment": None,
+        "restSeconds": None,
+        "archived": None,
+    }
     assert (mutation.table, mutation.id, mutation.client_time) == ("exercises", record["id"], 1000)
     assert mutation.mutation_id != record["id"]
     assert change.table == "exercises"

@@ -130,6 +130,8 @@ def test_counts_are_live_records_and_summary_reads_well() -> None:
         "programs": 1,
         "workoutLogs": 1,
         "workoutSets": 2,
+        "settings": 0,
+        "bodyWeights": 0,
         "conflicts": 0,
     }
     assert plan.summary() == "Imported 2 exercises, 1 program, 1 workout, 2 sets."

@@ -59,7 +59,15 @@ def test_all_hides_tombstones_but_get_and_dump_keep_them() -> None:
     assert run(store.all("exercises")) == []
     assert run(store.get("exercises", created.record["id"]))["deleted"] is True
     dump = run(store.dump())
-    assert set(dump) == {"exercises", "programs", "workoutLogs", "workoutSets", "conflicts"}
+    assert set(dump) == {
+        "exercises",
+        "programs",
+        "workoutLogs",
+        "workoutSets",
+        "settings",
+        "bodyWeights",
+        "conflicts",
+    }
     assert [r["deleted"] for r in dump["exercises"]] == [True]
 
 
@@ -182,7 +190,13 @@ def test_import_upserts_and_queues_a_mutation_per_record() -> None:
     assert (put.kind, put.base_version, put.fields) == (
         "put",
         12,
-        {"name": "Row", "muscleGroup": "Back"},
+        {
+            "name": "Row",
+            "muscleGroup": "Back",
+            "equipment": None,
+            "restSeconds": None,
+            "archived": None,
+        },
     )
     assert (delete.kind, delete.base_version, delete.id) == ("delete", 13, gone["id"])
 

@@ -372,3 +372,54 @@ def test_no_write_is_silently_lost_and_deletes_stick(
         if kind == "restore":
             assert not out.row.deleted
         row = out.row
+
+
+def _set_row() -> Row:
+    """A set at version 5, every field written by device "a" at version 1."""
+    fields = {"reps": 5, "weight": 100, "done": False, "setType": "normal", "rpe": None}
+    return Row(
+        table="workoutSets",
+        id=RID,
+        version=5,
+        deleted=False,
+        fields=fields,
+        field_versions={name: (1, "a") for name in fields},
+        device_id="a",
+    )
+
+
+def test_check_off_weight_and_reps_merge_independently() -> None:
+    """The phone checks the set off while the laptop corrects its weight: both survive."""
+    row = _set_row()
+    first = merge.apply(
+        row, mutation(base=5, fields={"done": True}, table="workoutSets"), "phone", 6
+    )
+    second = merge.apply(
+        first.row, mutation(base=5, fields={"weight": 102.5}, table="workoutSets"), "laptop", 7
+    )
+    third = merge.apply(
+        second.row,
+        mutation(base=5, fields={"reps": 6, "rpe": 8.5}, table="workoutSets"),
+        "watch",
+        8,
+    )
+    assert (first.status, second.status, third.status) == (APPLIED, MERGED, MERGED)
+    assert third.row.fields == {
+        "reps": 6,
+        "weight": 102.5,
+        "done": True,
+        "setType": "normal",
+        "rpe": 8.5,
+    }
+
+
+def test_two_devices_setting_the_same_new_field_differently_keep_the_loss() -> None:
+    row = _set_row()
+    first = merge.apply(
+        row, mutation(base=5, fields={"setType": "warmup"}, table="workoutSets"), "phone", 6
+    )
+    second = merge.apply(
+        first.row, mutation(base=5, fields={"setType": "drop"}, table="workoutSets"), "laptop", 7
+    )
+    assert second.status == CONFLICT and second.row.fields["setType"] == "warmup"
+    assert second.conflict is not None and second.conflict.fields["fields"] == {"setType": "drop"}

@@ -48,7 +48,13 @@ def test_records_are_queued_on_their_version_and_conflicts_are_not_pushed() -> N
         ("exercises", EX["id"], "put", 7),
         ("exercises", GONE["id"], "delete", 7),
     ]
-    assert mutations[0].fields == {"name": "Squat", "muscleGroup": None}
+    assert mutations[0].fields == {
+        "name": "Squat",
+        "muscleGroup": None,
+        "equipment": None,
+        "restSeconds": None,
+        "archived": None,
+    }
 
 
 def test_one_bad_record_refuses_the_whole_import() -> None:

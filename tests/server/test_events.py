@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
+from app.core.schema import SCHEMA_VERSION
 from server.events import Stream
 from tests.pg import PostgresCluster
 from tests.server.helpers import HEADERS, PASSWORD, mutation
@@ -99,7 +100,7 @@ def account(base: str, email: str = "ada@example.org", *, signup: bool = True) -
 
 def push(client: httpx.Client, device: str, count: int = 1) -> list[int]:
     body = {
-        "schemaVersion": 1,
+        "schemaVersion": SCHEMA_VERSION,
         "deviceId": device,
         "mutations": [mutation(fields={"name": f"Squat {n}"}) for n in range(count)],
     }

@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
+from app.core.schema import SCHEMA_VERSION
 from tests.pg import free_port
 from tests.server.helpers import HEADERS, PASSWORD, mutation, new_id
 
@@ -96,7 +97,7 @@ def test_two_processes_one_database_miss_no_change(servers: list[ServerProcess])
     response = setup.post(
         "/api/sync",
         json={
-            "schemaVersion": 1,
+            "schemaVersion": SCHEMA_VERSION,
             "deviceId": "setup",
             "mutations": [mutation(rid, fields={"name": "Shared"}) for rid in shared],
         },
@@ -119,7 +120,11 @@ def test_two_processes_one_database_miss_no_change(servers: list[ServerProcess])
                     mutation(shared[n % SHARED_RECORDS], base=1, fields={"name": f"d{device}"}),
                     mutation(fields={"name": f"Device {device} #{n}b"}),
                 ]
-                body = {"schemaVersion": 1, "deviceId": f"device-{device}", "mutations": batch}
+                body = {
+                    "schemaVersion": SCHEMA_VERSION,
+                    "deviceId": f"device-{device}",
+                    "mutations": batch,
+                }
                 answer = client.post("/api/sync", json=body)
                 if answer.status_code != 200:
                     errors.append(answer.text)
@@ -208,7 +213,7 @@ def test_workers_share_the_port_and_the_sqlite_file(tmp_path: Path) -> None:
             own = session(server.url)
             for n in range(10):
                 body = {
-                    "schemaVersion": 1,
+                    "schemaVersion": SCHEMA_VERSION,
                     "deviceId": f"d{device}",
                     "mutations": [mutation(fields={"name": f"{device}-{n}"})],
                 }

@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 
 from app.core import merge
 from app.core.protocol import APPLIED, CONFLICT, DUPLICATE, MERGED, SCHEMA_HEADER
-from app.core.schema import CONFLICTS, check_record, get_table
+from app.core.schema import CONFLICTS, SCHEMA_VERSION, check_record, get_table
 from server.app import create_app
 from server.tables import records, users
 from tests.server.conftest import MakeClient, app_config
@@ -63,7 +63,7 @@ def test_push_then_pull_round_trip(device: Device) -> None:
     page = device.pull_page()
     server = {k: page[k] for k in ("epoch", "accountVersion", "limits")}
     assert page == {
-        "schemaVersion": 1,
+        "schemaVersion": SCHEMA_VERSION,
         "changes": [record],
         "cursor": 1,
         "hasMore": False,
@@ -71,7 +71,7 @@ def test_push_then_pull_round_trip(device: Device) -> None:
     }
     # Nothing new after the cursor.
     assert device.pull_page(since=1) == {
-        "schemaVersion": 1,
+        "schemaVersion": SCHEMA_VERSION,
         "changes": [],
         "cursor": 1,
         "hasMore": False,
@@ -410,7 +410,8 @@ def test_bad_pull_parameters_are_422(device: Device, since: str, limit: str | No
 
 @pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize(
-    ("header", "status"), [(None, 400), ("", 400), ("one", 400), ("1.0", 400), ("999", 426)]
+    ("header", "status"),
+    [(None, 400), ("", 400), ("one", 400), ("1.0", 400), ("999", 426), ("1", 426)],
 )
 def test_schema_handshake(
     sqlite_client: TestClient, method: str, header: str | None, status: int
@@ -422,7 +423,7 @@ def test_schema_handshake(
     if method == "get":
         response = device.client.get("/api/sync", headers=headers)
     else:
-        payload = {"schemaVersion": 1, "deviceId": "phone", "mutations": [mutation()]}
+        payload = {"schemaVersion": SCHEMA_VERSION, "deviceId": "phone", "mutations": [mutation()]}
         response = device.client.post("/api/sync", json=payload, headers=headers)
     assert response.status_code == status
     expected = "update_required" if status == 426 else "bad_request"
@@ -430,8 +431,10 @@ def test_schema_handshake(
     assert row_count(device.client) == 0
 
 
-def test_push_body_with_unsupported_schema_is_426(device: Device) -> None:
-    payload = {"schemaVersion": 2, "deviceId": "phone", "mutations": [mutation()]}
+@pytest.mark.parametrize("version", [1, SCHEMA_VERSION + 1])
+def test_push_body_with_unsupported_schema_is_426(device: Device, version: int) -> None:
+    """An app of schema 1 (before set check-offs) is told to update, and nothing is stored."""
+    payload = {"schemaVersion": version, "deviceId": "phone", "mutations": [mutation()]}
     response = device.client.post("/api/sync", json=payload, headers=HEADERS)
     assert response.status_code == 426 and response.json()["error"] == "update_required"
     assert row_count(device.client) == 0
@@ -486,3 +489,17 @@ def test_reused_mutation_id_answers_for_the_record_it_first_changed(device: Devi
     (retry,) = device.push({**first, "id": new_id(), "fields": {"name": "Other"}})
     assert retry["status"] == DUPLICATE and retry["record"]["id"] == first["id"]
     assert row_count(device.client) == 1
+
+
+def test_changes_queued_by_a_schema_1_app_are_taken_after_it_updates(device: Device) -> None:
+    """An old app (schema 1) got 426 and reloaded into this version: its outbox, unchanged,
+    pushes under schema 2 and every entry is taken, none refused or dropped."""
+    from tests.fixtures import schema1
+
+    results = device.push(*schema1.OUTBOX)
+    assert [r["status"] for r in results] == [APPLIED] * 5 + [MERGED, APPLIED]
+    pulled = device.pull_all()
+    new_set = pulled[("workoutSets", schema1.SET_2)]
+    assert (new_set["reps"], new_set["weight"], new_set.get("done")) == (5, 97.5, None)
+    assert pulled[("exercises", schema1.SQUAT)]["name"] == "Back squat"
+    assert pulled[("programs", schema1.PROGRAM)]["deleted"] is True
