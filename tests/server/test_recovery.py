@@ -187,3 +187,10 @@ def test_a_recovery_re_send_never_overwrites_an_edit_made_after_the_restore(
     assert result["status"] == CONFLICT and result["record"]["name"] == "Front squat"
     (conflict,) = [r for k, r in device.pull_all().items() if k[0] == "conflicts"]
     assert conflict["fields"] == {"name": "Pause squat"} and conflict["wonBy"] == "laptop"
+
+
+def test_a_tombstone_re_sent_after_a_wipe_keeps_its_data(device: Device) -> None:
+    gone = new_id()
+    device.push(mutation(gone, kind="delete", base=6, fields={"name": "Good mornings"}))
+    tombstone = device.pull_all()[("exercises", gone)]
+    assert tombstone["deleted"] is True and tombstone["name"] == "Good mornings"
