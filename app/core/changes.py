@@ -105,10 +105,22 @@ def edit(
 def delete(
     table: str, current: dict[str, Any], *, device_id: str, now: int, new_id: NewId
 ) -> Change:
-    """A tombstone for ``current``; its fields stay on the device so it can be restored."""
-    get_table(table)
+    """A tombstone for ``current``; its fields stay on the device so it can be restored.
+
+    The delete carries the record's data too: a server that lost the record (restored from a
+    backup, or wiped) then still keeps a whole tombstone (merge rule 5), which a person can
+    restore.  A server that has the record keeps its own data and ignores them.
+    """
+    spec = get_table(table)
     record = {**current, "deleted": True, "updatedAt": now, "deviceId": device_id}
-    mutation = Mutation(new_id(), table, current["id"], "delete", current["version"], {}, now)
+    kept: dict[str, Any] = {}
+    if table in USER_TABLES:
+        kept = {k: v for k, v in user_fields(spec, current).items() if v is not None}
+        try:
+            check_fields(spec, kept, partial=True)
+        except ValidationError:  # data from before the schema refused it: the id is enough
+            kept = {}
+    mutation = Mutation(new_id(), table, current["id"], "delete", current["version"], kept, now)
     return Change(record, mutation)
 
 

@@ -131,7 +131,33 @@ def test_delete_keeps_the_fields_in_a_tombstone() -> None:
     change = changes.delete("exercises", current, **kw(now=3000))
     assert change.record == {**current, "deleted": True, "updatedAt": 3000, "deviceId": DEVICE}
     assert change.mutation.kind == "delete"
-    assert change.mutation.base_version == 7 and change.mutation.fields == {}
+    assert change.mutation.base_version == 7
+    # The data rides along, so a server that lost the record keeps a whole tombstone.
+    assert change.mutation.fields == {"name": "Squat"}
+
+
+def test_a_delete_of_data_the_schema_now_refuses_still_deletes() -> None:
+    current = synced(changes.create("exercises", {"name": "Squat"}, **kw()).record)
+    change = changes.delete("exercises", {**current, "name": "Squat\x00"}, **kw(now=3000))
+    assert change.mutation.kind == "delete" and change.mutation.fields == {}
+
+
+def test_dismissing_a_conflict_sends_no_data() -> None:
+    conflict = synced(
+        {
+            "id": str(uuid.uuid4()),
+            "createdAt": 1,
+            "updatedAt": 1,
+            "deviceId": "server",
+            "deleted": False,
+            "version": 4,
+            "recordTable": "exercises",
+            "recordId": str(uuid.uuid4()),
+            "reason": "edited",
+            "fields": {"name": "X"},
+        }
+    )
+    assert changes.dismiss(conflict, **kw()).mutation.fields == {}
 
 
 def conflict_for(target: dict[str, Any], lost: dict[str, Any]) -> dict[str, Any]:
