@@ -43,6 +43,7 @@ from bench.browser import (
     wait_ready,
 )
 from bench.load import run_load
+from bench.server_costs import bench_durability, bench_logins
 from bench.servers import (
     app_server,
     couch_server,
@@ -807,7 +808,7 @@ def main(argv: list[str] | None = None) -> int:
         "--skip",
         action="append",
         default=[],
-        choices=["startup", "storage", "sync", "load"],
+        choices=["startup", "storage", "sync", "load", "durability", "logins"],
         help="leave a part out",
     )
     args = parser.parse_args(argv)
@@ -854,6 +855,13 @@ def main(argv: list[str] | None = None) -> int:
                                 )
             finally:
                 browser.close()
+        if "durability" not in args.skip:
+            for rep in range(sizes.reps):
+                log(f"durability: pushes on SQLite FULL and NORMAL, rep {rep + 1}")
+                bench_durability(res, work, rep, sizes.changes, sizes.changes)
+        if "logins" not in args.skip:
+            log("a burst of 50 parallel logins")
+            bench_logins(res, work)
         if "load" not in args.skip:
             bench_load(res, sizes, work)
     report = {

@@ -1,16 +1,16 @@
-"""Accounts and sessions: signup, login with throttling, logout, and who a session belongs to.
+"""Accounts and sessions: sign-up, login, the account's own controls, and who a session is.
 
-Passwords are hashed with argon2id.  A session is a random token in an HttpOnly cookie; the
-database keeps only its sha256, so a leaked database opens no sessions.  Failed logins are
-counted in the database, so several server processes throttle together.  (Counting and
-recording are two steps: a burst of parallel guesses can get a few past the limit before the
-count catches up; it cannot keep going.)
+Passwords are hashed with argon2id, never more than ``HashGate`` allows at once, and only after
+the attempt was counted (``server/throttle.py``).  A session is a random token in an HttpOnly
+cookie; the database keeps only its sha256, so a leaked database opens no sessions.  A person
+can list their sessions (by the device each was opened on), end any of them, change their
+password (which ends every other session) and delete their account with everything in it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -18,7 +18,7 @@ from typing import Any
 
 import argon2
 import argon2.profiles
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.core.credentials import (
@@ -28,14 +28,16 @@ from app.core.credentials import (
     legacy_email,
     normalise_email,
 )
+from server import throttle
 from server.database import Database
 from server.errors import ApiError
-from server.tables import login_failures, sessions, users
+from server.passwords import weakness
+from server.tables import attempts, sessions, users
 
 SESSION_COOKIE = "setflow_session"
 SESSION_SECONDS = 30 * 24 * 3600
-MAX_FAILURES = 5
-FAILURE_WINDOW_MS = 15 * 60 * 1000
+# A session's public id: the start of its token's sha256 (which the database keeps anyway).
+SESSION_ID_LENGTH = 16
 WRONG_CREDENTIALS = "Wrong email or password."
 
 
@@ -59,6 +61,41 @@ def make_hasher(profile: str) -> argon2.PasswordHasher:
 class User:
     id: int
     email: str
+    # The sha256 of the session that asked (for "this device" in the session list).
+    session: str = ""
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    device: str
+    created_at: int
+    current: bool
+
+
+_BROWSERS = (
+    ("Edg/", "Edge"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+_SYSTEMS = (
+    ("Android", "Android"),
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "Mac"),
+    ("CrOS", "ChromeOS"),
+    ("Linux", "Linux"),
+)
+
+
+def device_label(user_agent: str | None) -> str:
+    """A session's device in a person's words ("Firefox on Android"), from its User-Agent."""
+    agent = user_agent or ""
+    browser = next((name for mark, name in _BROWSERS if mark in agent), "A browser")
+    system = next((name for mark, name in _SYSTEMS if mark in agent), "")
+    return f"{browser} on {system}" if system else browser
 
 
 @dataclass(frozen=True)
@@ -89,17 +126,29 @@ def parse_credentials(body: Any) -> Credentials:
 
 
 class Accounts:
-    def __init__(self, db: Database, hasher: argon2.PasswordHasher) -> None:
+    def __init__(
+        self,
+        db: Database,
+        hasher: argon2.PasswordHasher,
+        gate: throttle.HashGate | None = None,
+        limits: throttle.Limits | None = None,
+    ) -> None:
         self.db = db
         self.hasher = hasher
+        self.gate = gate or throttle.HashGate()
+        self.limits = limits or throttle.Limits()
         self._dummy_hash: str | None = None
 
-    def signup(self, creds: Credentials) -> tuple[User, str]:
-        try:
-            check_new_password(creds.password)
-        except CredentialsError as err:
-            raise invalid(err) from None
-        password_hash = self.hasher.hash(creds.password)
+    # --- sign-up and login ------------------------------------------------------------------
+
+    def signup(self, creds: Credentials, address: str = "", device: str = "") -> tuple[User, str]:
+        self._check_new_password(creds.password, creds.email)
+        now = now_ms()
+        with self.db.write() as conn:
+            throttle.prune(conn, now, self.limits)
+            throttle.claim_signup(conn, creds.email, address, now, self.limits)
+        with self.gate.slot():
+            password_hash = self.hasher.hash(creds.password)
         try:
             with self.db.write() as conn:
                 user_id = conn.execute(
@@ -112,57 +161,50 @@ class Accounts:
                     )
                     .returning(users.c.id)
                 ).scalar_one()
-                token = self._new_session(conn, user_id)
+                token = self._new_session(conn, user_id, device)
         except IntegrityError:
             raise ApiError(
                 409, "email_taken", "There is already an account with that email."
             ) from None
         return User(user_id, creds.email), token
 
-    def login(self, creds: Credentials) -> tuple[User, str]:
+    def login(self, creds: Credentials, address: str = "", device: str = "") -> tuple[User, str]:
         now = now_ms()
-        with self.db.read() as conn:
-            recent = (
-                conn.execute(
-                    select(login_failures.c.failed_at)
-                    .where(
-                        login_failures.c.email == creds.email,
-                        login_failures.c.failed_at > now - FAILURE_WINDOW_MS,
-                    )
-                    .order_by(login_failures.c.failed_at.desc())
-                    .limit(MAX_FAILURES)
-                )
-                .scalars()
-                .all()
-            )
-            row = self._find(conn, creds)
-        if len(recent) >= MAX_FAILURES:
-            # Throttled until the oldest of the last MAX_FAILURES failures leaves the window.
-            wait = math.ceil((recent[-1] + FAILURE_WINDOW_MS - now) / 1000)
-            raise ApiError(
-                429,
-                "too_many_attempts",
-                "Too many failed logins. Wait a few minutes and try again.",
-                {"Retry-After": str(max(1, wait))},
-            )
-        verified = self._verify(None if row is None else row.password_hash, creds.password)
-        if row is None or not verified:
-            self._record_failure(creds.email, now)
-            raise ApiError(401, "unauthorized", WRONG_CREDENTIALS)
+        # 1. Count and record the attempt before any hashing (see server/throttle.py).
         with self.db.write() as conn:
-            conn.execute(delete(login_failures).where(login_failures.c.email == creds.email))
-            conn.execute(
-                delete(sessions).where(sessions.c.user_id == row.id, sessions.c.expires_at <= now)
-            )
+            throttle.prune(conn, now, self.limits)
+            attempt = throttle.claim_login(conn, creds.email, address, now, self.limits)
+            row = self._find(conn, creds)
+        # 2. Check the password, as many at once as the gate allows.
+        try:
+            verified = self._verify(None if row is None else row.password_hash, creds.password)
+        except ApiError:
+            with self.db.write() as conn:  # never checked: it was no guess
+                conn.execute(delete(attempts).where(attempts.c.id == attempt))
+            raise
+        if row is None or not verified:
+            raise ApiError(401, "unauthorized", WRONG_CREDENTIALS)
+        # 3. The owner is in: their failures from here no longer count.
+        with self.db.write() as conn:
+            throttle.forget_login(conn, creds.email, address)
             if self.hasher.check_needs_rehash(row.password_hash):
+                with self.gate.slot():
+                    new_hash = self.hasher.hash(creds.password)
                 conn.execute(
-                    update(users)
-                    .where(users.c.id == row.id)
-                    .values(password_hash=self.hasher.hash(creds.password))
+                    update(users).where(users.c.id == row.id).values(password_hash=new_hash)
                 )
             self._rename_legacy(conn, row, creds.email)
-            token = self._new_session(conn, row.id)
+            token = self._new_session(conn, row.id, device)
         return User(row.id, creds.email), token
+
+    def _check_new_password(self, password: str, email: str) -> None:
+        try:
+            check_new_password(password)
+        except CredentialsError as err:
+            raise invalid(err) from None
+        reason = weakness(password, email)
+        if reason is not None:
+            raise ApiError(422, "weak_password", reason)
 
     @staticmethod
     def _find(conn: Any, creds: Credentials) -> Any:
@@ -186,6 +228,8 @@ class Accounts:
         if taken is None:
             conn.execute(update(users).where(users.c.id == row.id).values(email=email))
 
+    # --- sessions ---------------------------------------------------------------------------
+
     def logout(self, token: str) -> None:
         with self.db.write() as conn:
             conn.execute(delete(sessions).where(sessions.c.token_hash == token_hash(token)))
@@ -194,47 +238,111 @@ class Accounts:
         """The user a session cookie belongs to, or None (no cookie, unknown or expired)."""
         if not token or len(token) > 200:
             return None
+        digest = token_hash(token)
         with self.db.read() as conn:
             row = conn.execute(
                 select(users.c.id, users.c.email)
                 .select_from(sessions.join(users, users.c.id == sessions.c.user_id))
-                .where(
-                    sessions.c.token_hash == token_hash(token),
-                    sessions.c.expires_at > now_ms(),
-                )
+                .where(sessions.c.token_hash == digest, sessions.c.expires_at > now_ms())
             ).first()
-        return None if row is None else User(row.id, row.email)
+        return None if row is None else User(row.id, row.email, digest)
 
-    def failure_count(self, email: str) -> int:
+    def sessions(self, user: User) -> list[Session]:
+        """The account's live sessions, newest first."""
         with self.db.read() as conn:
-            return int(
-                conn.execute(
-                    select(func.count()).where(login_failures.c.email == email.lower())
-                ).scalar_one()
+            rows = conn.execute(
+                select(sessions.c.token_hash, sessions.c.label, sessions.c.created_at)
+                .where(sessions.c.user_id == user.id, sessions.c.expires_at > now_ms())
+                .order_by(sessions.c.created_at.desc())
+            ).all()
+        return [
+            Session(
+                r.token_hash[:SESSION_ID_LENGTH],
+                r.label or "A browser",
+                r.created_at,
+                r.token_hash == user.session,
             )
+            for r in rows
+        ]
+
+    def end_session(self, user: User, session_id: str) -> bool:
+        """End one of the account's sessions by its id; False when it has none such."""
+        if not re.fullmatch(f"[0-9a-f]{{{SESSION_ID_LENGTH}}}", session_id):
+            return False
+        with self.db.write() as conn:
+            ended = conn.execute(
+                delete(sessions).where(
+                    sessions.c.user_id == user.id,
+                    sessions.c.token_hash.startswith(session_id, autoescape=True),
+                )
+            ).rowcount
+        return bool(ended)
+
+    def end_all_sessions(self, user: User) -> None:
+        """Sign out everywhere, this device included."""
+        with self.db.write() as conn:
+            conn.execute(delete(sessions).where(sessions.c.user_id == user.id))
+
+    # --- the account's own controls ---------------------------------------------------------
+
+    def check_password(self, user: User, password: str, address: str) -> None:
+        """401 unless ``password`` is the account's, throttled like a login."""
+        try:
+            check_password_text(password)
+        except CredentialsError as err:
+            raise invalid(err) from None
+        creds = Credentials(user.email, password)
+        now = now_ms()
+        with self.db.write() as conn:
+            attempt = throttle.claim_login(conn, user.email, address, now, self.limits)
+            row = self._find(conn, creds)
+        try:
+            verified = row is not None and self._verify(row.password_hash, password)
+        except ApiError:
+            with self.db.write() as conn:
+                conn.execute(delete(attempts).where(attempts.c.id == attempt))
+            raise
+        if not verified:
+            raise ApiError(422, "wrong_password", "That is not your current password.")
+        with self.db.write() as conn:
+            throttle.forget_login(conn, user.email, address)
+
+    def change_password(self, user: User, current: str, new: str, address: str) -> None:
+        """A new password; every other session ends (a thief's included), this one stays."""
+        self._check_new_password(new, user.email)
+        self.check_password(user, current, address)
+        with self.gate.slot():
+            new_hash = self.hasher.hash(new)
+        with self.db.write() as conn:
+            conn.execute(update(users).where(users.c.id == user.id).values(password_hash=new_hash))
+            conn.execute(
+                delete(sessions).where(
+                    sessions.c.user_id == user.id, sessions.c.token_hash != user.session
+                )
+            )
+
+    def delete_account(self, user: User, password: str, address: str) -> None:
+        """The account and everything the server holds for it (records, sessions) are gone."""
+        self.check_password(user, password, address)
+        with self.db.write() as conn:
+            # Every other table references users ON DELETE CASCADE.
+            conn.execute(delete(users).where(users.c.id == user.id))
+
+    # --- helpers ----------------------------------------------------------------------------
 
     def _verify(self, password_hash: str | None, password: str) -> bool:
-        if password_hash is None:
-            # No such account: spend the same time as a real check, so timing tells nothing.
-            if self._dummy_hash is None:
-                self._dummy_hash = self.hasher.hash(secrets.token_urlsafe(16))
-            password_hash = self._dummy_hash
-        try:
-            return self.hasher.verify(password_hash, password)
-        except (argon2.exceptions.VerificationError, argon2.exceptions.InvalidHashError):
-            return False
+        with self.gate.slot():
+            if password_hash is None:
+                # No such account: spend the same time as a real check, so timing tells nothing.
+                if self._dummy_hash is None:
+                    self._dummy_hash = self.hasher.hash(secrets.token_urlsafe(16))
+                password_hash = self._dummy_hash
+            try:
+                return self.hasher.verify(password_hash, password)
+            except (argon2.exceptions.VerificationError, argon2.exceptions.InvalidHashError):
+                return False
 
-    def _record_failure(self, email: str, now: int) -> None:
-        with self.db.write() as conn:
-            conn.execute(
-                delete(login_failures).where(
-                    login_failures.c.email == email,
-                    login_failures.c.failed_at <= now - FAILURE_WINDOW_MS,
-                )
-            )
-            conn.execute(insert(login_failures).values(email=email, failed_at=now))
-
-    def _new_session(self, conn: Any, user_id: int) -> str:
+    def _new_session(self, conn: Any, user_id: int, device: str = "") -> str:
         token = secrets.token_urlsafe(32)
         now = now_ms()
         conn.execute(
@@ -243,6 +351,7 @@ class Accounts:
                 user_id=user_id,
                 created_at=now,
                 expires_at=now + SESSION_SECONDS * 1000,
+                label=device[:120],
             )
         )
         return token

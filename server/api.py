@@ -13,9 +13,16 @@ from starlette.responses import JSONResponse
 
 from app.core import protocol
 from app.core.schema import SCHEMA_VERSION
-from server import answers
+from server import answers, throttle
 from server import openapi as doc
-from server.accounts import SESSION_COOKIE, SESSION_SECONDS, Accounts, User, parse_credentials
+from server.accounts import (
+    SESSION_COOKIE,
+    SESSION_SECONDS,
+    Accounts,
+    User,
+    device_label,
+    parse_credentials,
+)
 from server.config import Config
 from server.database import Database
 from server.errors import ApiError
@@ -52,6 +59,15 @@ def _accounts(request: Request) -> Accounts:
 
 def _answer(content: Any, status: int = 200) -> JSONResponse:
     return JSONResponse(content, status_code=status, headers=NO_STORE)
+
+
+def client_address(request: Request) -> str:
+    """Whom a throttle counts: the peer address (the proxy's view when behind a trusted one)."""
+    return throttle.client_address(request.client.host if request.client else None)
+
+
+def device_of(request: Request) -> str:
+    return device_label(request.headers.get("user-agent"))
 
 
 def _with_session(response: JSONResponse, request: Request, token: str) -> JSONResponse:
@@ -123,12 +139,14 @@ def _check_schema(value: str | int | None) -> None:
     summary="Make an account and sign in (sets the session cookie).",
     status_code=201,
     response_model=None,
-    responses={201: {"model": doc.Account}, **doc.errors(400, 403, 409, 413, 422)},
+    responses={201: {"model": doc.Account}, **doc.errors(400, 403, 409, 413, 422, 429, 503)},
     openapi_extra=doc.body(doc.Credentials),
 )
 async def signup(request: Request) -> JSONResponse:
     creds = parse_credentials(await read_json(request, AUTH_BODY_LIMIT))
-    user, token = await run_in_threadpool(_accounts(request).signup, creds)
+    user, token = await run_in_threadpool(
+        _accounts(request).signup, creds, client_address(request), device_of(request)
+    )
     return _with_session(_answer({"email": user.email}, 201), request, token)
 
 
@@ -137,12 +155,14 @@ async def signup(request: Request) -> JSONResponse:
     tags=["accounts"],
     summary="Sign in (sets the session cookie).",
     response_model=None,
-    responses={200: {"model": doc.Account}, **doc.errors(400, 401, 403, 413, 422, 429)},
+    responses={200: {"model": doc.Account}, **doc.errors(400, 401, 403, 413, 422, 429, 503)},
     openapi_extra=doc.body(doc.Credentials),
 )
 async def login(request: Request) -> JSONResponse:
     creds = parse_credentials(await read_json(request, AUTH_BODY_LIMIT))
-    user, token = await run_in_threadpool(_accounts(request).login, creds)
+    user, token = await run_in_threadpool(
+        _accounts(request).login, creds, client_address(request), device_of(request)
+    )
     return _with_session(_answer({"email": user.email}), request, token)
 
 

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Match
 
-from server import api, delivery, errors, live, openapi, static
+from server import account_api, api, delivery, errors, live, openapi, static, throttle
 from server.accounts import Accounts, make_hasher
 from server.config import Config
 from server.database import Database
@@ -43,7 +43,7 @@ PAGE_HEADERS = {**NO_CACHE, "Content-Security-Policy": CONTENT_SECURITY_POLICY}
 
 def create_app(config: Config | None = None) -> FastAPI:
     config = config or Config.from_env()
-    db = Database(config.database)
+    db = Database(config.database, config.sqlite_synchronous)
     streams = live.Live(db, heartbeat=config.heartbeat)
 
     @asynccontextmanager
@@ -67,7 +67,11 @@ def create_app(config: Config | None = None) -> FastAPI:
     # The database opens (and migrates) on first use too, for servers run without lifespan.
     app.state.db = db
     app.state.live = streams
-    app.state.accounts = Accounts(db, make_hasher(config.password_profile))
+    app.state.accounts = Accounts(
+        db,
+        make_hasher(config.password_profile),
+        limits=throttle.Limits(signups_per_address=config.signups_per_hour),
+    )
     errors.install(app)
     openapi.install(app)
     app.add_middleware(SameOriginGuard)
@@ -84,6 +88,7 @@ def create_app(config: Config | None = None) -> FastAPI:
     # The API before the catch-all route for public files.
     app.include_router(api.router)
     app.include_router(live.router)
+    app.include_router(account_api.router)
 
     async def sw_assets(request: Request) -> Response:
         return Response(
@@ -107,7 +112,7 @@ def create_app(config: Config | None = None) -> FastAPI:
         # A declared path asked with another method: 405 naming the methods it takes.
         allowed = sorted(
             method
-            for route in (*api.router.routes, health_route)
+            for route in (*api.router.routes, *account_api.router.routes, health_route)
             if isinstance(route, APIRoute) and route.matches(request.scope)[0] == Match.PARTIAL
             for method in route.methods
         )

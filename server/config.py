@@ -21,6 +21,7 @@ DEFAULT_PASSWORD_PROFILE = "RFC_9106_LOW_MEMORY"
 # Live streams: a heartbeat often enough that proxies keep the connection and a device notices a
 # dead one within about two of them.
 DEFAULT_HEARTBEAT = 15.0
+DEFAULT_SIGNUPS_PER_HOUR = 10
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,10 @@ class Config:
     password_profile: str = DEFAULT_PASSWORD_PROFILE
     # Seconds between heartbeats on live streams (tests shorten it).
     heartbeat: float = DEFAULT_HEARTBEAT
+    # SQLite's durability: FULL (an acknowledged push is on disk); NORMAL only to measure it.
+    sqlite_synchronous: str = "FULL"
+    # New accounts one client address may make in an hour (a test machine makes many).
+    signups_per_hour: int = DEFAULT_SIGNUPS_PER_HOUR
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ, **overrides: object) -> Config:
@@ -45,6 +50,10 @@ class Config:
             "password_profile": environ.get("SETFLOW_PASSWORD_PROFILE", DEFAULT_PASSWORD_PROFILE),
             "heartbeat": float(environ.get("SETFLOW_HEARTBEAT", DEFAULT_HEARTBEAT)),
             "secure_cookies": environ.get("SETFLOW_SECURE_COOKIES") == "1",
+            "sqlite_synchronous": environ.get("SETFLOW_SQLITE_SYNCHRONOUS", "FULL").upper(),
+            "signups_per_hour": int(
+                environ.get("SETFLOW_SIGNUPS_PER_HOUR", DEFAULT_SIGNUPS_PER_HOUR)
+            ),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -33,6 +33,30 @@ class LoggedOut(BaseModel):
     ok: bool
 
 
+class Done(BaseModel):
+    ok: bool
+
+
+class PasswordChange(BaseModel):
+    currentPassword: str
+    newPassword: str = Field(min_length=8, max_length=1024)
+
+
+class AccountDeletion(BaseModel):
+    password: str
+
+
+class SessionInfo(BaseModel):
+    id: str = Field(pattern="^[0-9a-f]{16}$")
+    device: str = Field(examples=["Firefox on Android"])
+    createdAt: int
+    current: bool
+
+
+class SessionList(BaseModel):
+    sessions: list[SessionInfo]
+
+
 class Record(BaseModel):
     """A whole record: the envelope, ``table``, and the table's own fields."""
 
@@ -120,7 +144,11 @@ def install(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         document = make()
         _, defs = models_json_schema(
-            [(m, "validation") for m in (Credentials, PushRequest)], ref_template=REF
+            [
+                (m, "validation")
+                for m in (Credentials, PushRequest, PasswordChange, AccountDeletion)
+            ],
+            ref_template=REF,
         )
         document.setdefault("components", {}).setdefault("schemas", {}).update(defs["$defs"])
         return document

@@ -1,6 +1,6 @@
 """The database tables, as SQLAlchemy Core objects (the migrations in ``migrations/`` make them).
 
-Times the server keeps for itself (``*_at`` of users, sessions, login failures) are milliseconds
+Times the server keeps for itself (``*_at`` of users, sessions, attempts) are milliseconds
 since the epoch on the server's clock.  ``records.created_at``/``updated_at`` are the devices'
 display-only timestamps; only ``version`` orders anything.
 """
@@ -44,7 +44,10 @@ sessions = Table(
     Column("user_id", ID, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("created_at", BigInteger, nullable=False),
     Column("expires_at", BigInteger, nullable=False),
+    # The device it was opened on, in a person's words ("Firefox on Android").
+    Column("label", String(120), nullable=False, server_default=""),
     Index("ix_sessions_user", "user_id"),
+    Index("ix_sessions_expires", "expires_at"),
 )
 
 records = Table(
@@ -75,13 +78,19 @@ applied_mutations = Table(
     Column("version", BigInteger, nullable=False),
 )
 
-login_failures = Table(
-    "login_failures",
+# Login and sign-up attempts, recorded before the password is hashed (see server/throttle.py).
+# A successful login deletes its own; what remains are failures and recent sign-ups.
+attempts = Table(
+    "attempts",
     metadata,
     Column("id", ID, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),  # "login" or "signup"
     Column("email", String(254), nullable=False),
-    Column("failed_at", BigInteger, nullable=False),
-    Index("ix_login_failures_email", "email", "failed_at"),
+    Column("address", String(64), nullable=False),  # the client address (an IPv6 /64)
+    Column("at", BigInteger, nullable=False),
+    Index("ix_attempts_address", "kind", "address", "at"),
+    Index("ix_attempts_email", "kind", "email", "address", "at"),
+    Index("ix_attempts_at", "at"),
 )
 
 # One row: the identity of this database.  ``epoch`` is a UUID made when the database is made

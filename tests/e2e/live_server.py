@@ -48,9 +48,11 @@ class LiveServer:
         static_root: Path | None = None,
         port: int | None = None,
         workers: int = 1,
+        env: dict[str, str] | None = None,
     ):
         self.database = database
         self.workers = workers
+        self.env = env or {}
         self.static_root = static_root
         self.port = port or free_port()
         self.process: subprocess.Popen[bytes] | None = None
@@ -62,6 +64,9 @@ class LiveServer:
 
     def start(self) -> LiveServer:
         env = dict(os.environ)
+        # One machine signs up every test's accounts.
+        env.setdefault("SETFLOW_SIGNUPS_PER_HOUR", "100000")
+        env.update(self.env)
         if self.static_root is not None:
             env["SETFLOW_STATIC_ROOT"] = str(self.static_root)
         cmd = [sys.executable, "-m", "server", "--host", "127.0.0.1", "--port", str(self.port)]

@@ -7,6 +7,7 @@ from starlette.testclient import TestClient
 
 from server import accounts
 from server.accounts import SESSION_COOKIE
+from server.throttle import Limits
 from tests.server.conftest import MakeClient
 from tests.server.helpers import PASSWORD, Device
 
@@ -129,9 +130,9 @@ def test_wrong_credentials_get_one_generic_answer(make_client: MakeClient) -> No
 def test_repeated_failed_logins_are_throttled(make_client: MakeClient) -> None:
     Device(make_client()).signup("a@example.org")
     device = Device(make_client())
-    for _ in range(accounts.MAX_FAILURES):
+    for _ in range(Limits().per_account_address):
         assert device.login("a@example.org", "wrong password").status_code == 401
-    # Now even the right password waits: the throttle is per email, not per guess.
+    # Now even the right password waits, from this address: the throttle counts guesses.
     throttled = device.login("a@example.org")
     assert throttled.status_code == 429
     assert throttled.json()["error"] == "too_many_attempts"
@@ -145,7 +146,7 @@ def test_throttle_is_shared_by_server_processes(make_client: MakeClient) -> None
     Device(make_client()).signup("a@example.org")
     first, second = Device(make_client()), Device(make_client(max_body=1_000_000))
     assert first.client.app is not second.client.app
-    for i in range(accounts.MAX_FAILURES):
+    for i in range(Limits().per_account_address):
         assert (first if i % 2 else second).login("a@example.org", "nope nope").status_code == 401
     assert first.login("a@example.org").status_code == 429
     assert second.login("a@example.org").status_code == 429
@@ -154,7 +155,7 @@ def test_throttle_is_shared_by_server_processes(make_client: MakeClient) -> None
 def test_successful_login_clears_earlier_failures(make_client: MakeClient) -> None:
     Device(make_client()).signup("a@example.org")
     device = Device(make_client())
-    for _ in range(accounts.MAX_FAILURES - 1):
+    for _ in range(Limits().per_account_address - 1):
         device.login("a@example.org", "wrong password")
     assert device.login("a@example.org").status_code == 200
     assert device.login("a@example.org", "wrong password").status_code == 401

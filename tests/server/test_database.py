@@ -8,17 +8,25 @@ from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config as AlembicConfig
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from starlette.testclient import TestClient
 
 from server.app import create_app
-from server.database import Database, engine_url, upgrade
+from server.database import MIGRATIONS, Database, engine_url, upgrade
 from server.tables import metadata
 from tests.server.conftest import app_config
 from tests.server.helpers import HEADERS, PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def newest_migration() -> str | None:
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config).get_current_head()
 
 
 def test_postgresql_urls_use_psycopg_3() -> None:
@@ -50,7 +58,7 @@ def test_migrations_build_exactly_the_tables_the_code_uses(fresh_database_url: s
             "sessions",
             "records",
             "applied_mutations",
-            "login_failures",
+            "attempts",
             "server_identity",
         } <= names
         upgrade(db.engine)  # again: a no-op at head
@@ -76,7 +84,7 @@ def test_several_processes_may_migrate_at_once(fresh_database_url: str) -> None:
     try:
         with db.read() as conn:
             assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").all() == [
-                ("0002",)
+                (newest_migration(),)
             ]
     finally:
         db.close()
@@ -87,3 +95,49 @@ def test_in_memory_sqlite_serves_the_api_for_quick_tests() -> None:
         body = {"email": "a@example.org", "password": PASSWORD}
         assert client.post("/api/auth/signup", json=body).status_code == 201
         assert client.get("/api/sync", headers=HEADERS).json()["changes"] == []
+
+
+def test_sessions_survive_the_upgrade_to_address_throttling(fresh_database_url: str) -> None:
+    """A database from before migration 0003: its sessions still sign in, failures are dropped."""
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from server.accounts import SESSION_COOKIE, token_hash
+    from server.database import engine_url
+
+    engine = create_engine(engine_url(fresh_database_url))
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+        conn.execute(
+            text(
+                "INSERT INTO users (id, email, password_hash, version, created_at)"
+                " VALUES (1, 'ada@example.org', 'x', 0, 0)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
+                f" VALUES ('{token_hash('old-token')}', 1, 0, 99999999999999)"
+            )
+        )
+        conn.execute(text("INSERT INTO login_failures (email, failed_at) VALUES ('a@b.c', 1)"))
+    engine.dispose()
+    with TestClient(create_app(app_config(fresh_database_url))) as client:
+        client.cookies.set(SESSION_COOKIE, "old-token")
+        assert client.get("/api/auth/me").json()["email"] == "ada@example.org"
+        sessions = client.get("/api/auth/sessions").json()["sessions"]
+        assert [(s["device"], s["current"]) for s in sessions] == [("A browser", True)]
+
+
+def test_sqlite_syncs_every_commit_to_disk(sqlite_url: str) -> None:
+    """An acknowledged push must survive a power cut: synchronous=FULL on every connection."""
+    db = Database(sqlite_url)
+    try:
+        for _ in range(3):
+            with db.read() as conn:
+                assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    finally:
+        db.close()

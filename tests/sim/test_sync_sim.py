@@ -158,21 +158,25 @@ class Sim:
         self.refusals: list[tuple[str, str, str, str, Any]] = []
         self.statuses: list[int] = []  # every HTTP status the server answered
 
-    def client(self) -> httpx.AsyncClient:
+    def client(self, address: str = "192.0.2.1") -> httpx.AsyncClient:
         async def note_status(response: httpx.Response) -> None:
             self.statuses.append(response.status_code)
 
         return httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=self.app),
+            transport=httpx.ASGITransport(app=self.app, client=(address, 50000)),
             base_url="http://testserver",
             event_hooks={"response": [note_status]},
         )
 
     async def sign_up(self, devices: int) -> None:
-        email = f"sim{next(_emails)}-{uuid.uuid4().hex[:8]}@example.org"
+        number = next(_emails)
+        email = f"sim{number}-{uuid.uuid4().hex[:8]}@example.org"
         self.email = email
         creds = {"email": email, "password": PASSWORD}
-        async with self.client() as first:
+        # Each simulated person signs up from a home of their own (sign-ups are limited per address).
+        async with self.client(
+            f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
+        ) as first:
             answer = await first.post("/api/auth/signup", json=creds)
             assert answer.status_code == 201, answer.text
         for i in range(devices):
