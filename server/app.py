@@ -112,7 +112,12 @@ def create_app(config: Config | None = None) -> FastAPI:
         # A declared path asked with another method: 405 naming the methods it takes.
         allowed = sorted(
             method
-            for route in (*api.router.routes, *account_api.router.routes, health_route)
+            for route in (
+                *api.router.routes,
+                *live.router.routes,
+                *account_api.router.routes,
+                health_route,
+            )
             if isinstance(route, APIRoute) and route.matches(request.scope)[0] == Match.PARTIAL
             for method in route.methods
         )
