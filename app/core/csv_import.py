@@ -9,7 +9,8 @@ every record is new, version 0, so it uploads as new).
 
 Rules:
 
-1. Weights are stored in kilograms; a weight in pounds is converted exactly (x 0.45359237).
+1. Weights are stored in kilograms; a weight in pounds is converted (x 0.45359237) and kept to
+   six decimals, so it reads back as the same pounds.
 2. A workout already on the device is recognised by its content: the same date and the same
    sets (exercise, reps, weight, set type), so importing a file twice adds nothing the second
    time, and a CSV export of Setflow's own data re-imports as "already here".
@@ -98,8 +99,12 @@ class Plan:
         return {name: [r["id"] for r in rows] for name, rows in self.tables.items()}
 
 
+KG_DECIMALS = 6  # stored kilograms: lb -> kg -> lb comes back to the hundredth
+
+
 def kilograms(weight: float, unit: str) -> float:
-    return weight * KG_PER_LB if unit == LB else weight
+    """A weight as stored: kilograms to ``KG_DECIMALS`` places (exact for kg files)."""
+    return round(weight * KG_PER_LB if unit == LB else weight, KG_DECIMALS) + 0.0
 
 
 def _fit(table: schema.Table, fields: dict[str, Any]) -> dict[str, Any]:
