@@ -15,7 +15,7 @@ from typing import Any
 from pyodide.ffi import JsException  # type: ignore[import-not-found]
 from pyscript.js_modules import setflow_db as db  # type: ignore[import-not-found]
 
-from app.browser.clock import new_id, now_ms
+from app.browser.clock import id_pool, now_ms
 from app.browser.interop import to_js_data, to_py_data
 from app.browser.transport import JsRecords
 from app.core.changes import Change
@@ -108,6 +108,6 @@ class IndexedDBStore:
         return dict(zip(names, tables, strict=True))
 
     async def import_records(self, tables: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
-        mutations = import_mutations(tables, now=now_ms(), new_id=new_id)
+        mutations = import_mutations(tables, now=now_ms(), new_id=id_pool())
         await db.importTables(to_js_data(tables), to_js_data([m.to_json() for m in mutations]))
         return {name: len(records) for name, records in tables.items()}

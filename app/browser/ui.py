@@ -18,7 +18,7 @@ from pyodide.ffi import create_proxy  # type: ignore[import-not-found]
 from pyscript.js_modules import setflow_db as db  # type: ignore[import-not-found]
 from pyscript.js_modules import setflow_last_screen as last_screen  # type: ignore[import-not-found]
 
-from app.browser.clock import new_id, now_ms
+from app.browser.clock import id_pool, new_id, now_ms
 from app.browser.idb import IndexedDBStore
 from app.browser.interop import attr, is_null, to_py_data
 from app.browser.sync import SyncController
@@ -462,7 +462,7 @@ class App:
             mapping=self._import.mapping,
             device_id=self.screen.device_id,
             now=now_ms(),
-            new_id=new_id,
+            new_id=id_pool(),
             utc_offset_minutes=_utc_offset_minutes(),
         )
 
@@ -494,7 +494,12 @@ class App:
         self._import = None
         self.screen.import_preview = None
         self.screen.say(summary)
-        await self.refresh()
+        # Shown at once from what was just written (all new records); the refresh that every
+        # write triggers (db.onChange) re-reads the tables after.
+        for name, rows in made.tables.items():
+            getattr(self.data, name).extend(rows)
+        self.screen.last_import = summary if made.record_count else self.screen.last_import
+        self.render()
 
     async def cancel_import(self, button: Any, values: dict[str, str]) -> None:
         self._import = None
@@ -504,7 +509,8 @@ class App:
 
     async def undo_import(self, button: Any, values: dict[str, str]) -> None:
         ids = json.loads(to_py_data(await db.getMeta(LAST_IMPORT_IDS)) or "{}")
-        undone = csv_import.undo(ids, await self.store.dump(), **self._stamp())
+        stamp = {**self._stamp(), "new_id": id_pool()}
+        undone = csv_import.undo(ids, await self.store.dump(), **stamp)
         await db.setMeta(LAST_IMPORT_IDS, None)
         await db.setMeta(LAST_IMPORT_SUMMARY, None)
         workouts = sum(1 for c in undone if c.table == "workoutLogs")
