@@ -56,6 +56,37 @@ class ExerciseMatch:
     name: str  # as the file spells it
     sets: int  # sets of it the import would write
     exercise_id: str | None  # the existing exercise it goes to; None: a new exercise
+    builtin: Builtin | None = None  # or the built-in exercise it becomes
+
+
+@dataclass(frozen=True)
+class Builtin:
+    """A built-in library exercise: it becomes a record (under ``id``) when first used."""
+
+    id: str
+    name: str
+    fields: dict[str, Any]
+
+
+_EQUIPMENT_SUFFIX = re.compile(r"^(.*\S)\s*\(([^()]*)\)$")
+
+
+def builtin_for(key: str, library: dict[str, Builtin]) -> Builtin | None:
+    """The built-in exercise a file's name means: the same name, or Strong's and Hevy's
+    "Bench Press (Dumbbell)" as "Dumbbell bench press" or as "Bench press" with that equipment."""
+    if key in library:
+        return library[key]
+    found = _EQUIPMENT_SUFFIX.match(key)
+    if found is None:
+        return None
+    base, equipment = found.group(1), found.group(2).strip()
+    prefixed = library.get(f"{equipment} {base}")
+    if prefixed is not None:
+        return prefixed
+    same = library.get(base)
+    if same is not None and name_key(str(same.fields.get("equipment") or "")) == equipment:
+        return same
+    return None
 
 
 @dataclass
@@ -167,11 +198,14 @@ def plan(
     now: int,
     new_id: Callable[[], str],
     utc_offset_minutes: int = 0,
+    library: Iterable[Builtin] = (),
 ) -> Plan:
     """The preview and the records of importing ``parsed`` into this device's data.
 
-    ``mapping`` sends a name in the file (by ``name_key``) to an existing exercise's id; an
-    unmapped name goes to the live exercise of the same name, else to a new exercise.
+    ``mapping`` sends a name in the file (by ``name_key``) to an existing exercise's id or a
+    built-in one's, or with ``""`` to a new exercise; an unmapped name goes to the live exercise
+    of the same name, else to the built-in exercise it names (``builtin_for``), else to a new
+    exercise.
     ``utc_offset_minutes`` is the person's offset from UTC, for the workouts' start times.
     """
     if unit not in (None, KG, LB):
@@ -181,9 +215,19 @@ def plan(
     by_name: dict[str, str] = {
         name_key(e["name"]): e["id"] for e in sorted(live.values(), key=_oldest, reverse=True)
     }
+    builtins = {name_key(b.name): b for b in library}
+    builtin_ids = {b.id: b for b in builtins.values()}
+    chosen: dict[str, Builtin] = {}  # file name -> the built-in exercise it becomes
+    forced_new: set[str] = set()
     for key, target in (mapping or {}).items():
-        if target and target in live:
+        if target in live:
             by_name[key] = target
+        elif target in builtin_ids:
+            chosen[key] = builtin_ids[target]
+            by_name.pop(key, None)
+        elif target == "":
+            forced_new.add(key)
+            by_name.pop(key, None)
     known = fingerprints(workouts, sets, live.values())
     skipped: Counter[str] = Counter(parsed.skipped)
     needs_unit = parsed.needs_unit
@@ -212,7 +256,14 @@ def plan(
         rows: list[tuple[str, ParsedSet]] = []
         for exercise in workout.exercises:
             key = name_key(exercise.name)
-            spelled.setdefault(key, exercise.name)
+            if key not in spelled:
+                spelled[key] = exercise.name
+                if key not in by_name and key not in chosen and key not in forced_new:
+                    builtin = builtin_for(key, builtins)
+                    if builtin is not None and builtin.id in live:
+                        by_name[key] = builtin.id  # already made, and renamed since
+                    elif builtin is not None:
+                        chosen[key] = builtin
             for one in exercise.sets:
                 if one.reps is None or (one.reps == 0 and not one.weight):
                     has_other = one.distance is not None or one.seconds is not None
@@ -234,7 +285,10 @@ def plan(
                     f"The {spelled[key]} set on {day} weighs more than {MAX_WEIGHT_KG:,} kg; "
                     "check the file's unit."
                 )
-            exercise_name = name_key(live[by_name[key]]["name"]) if key in by_name else key
+            if key in by_name:
+                exercise_name = name_key(live[by_name[key]]["name"])
+            else:
+                exercise_name = name_key(chosen[key].name) if key in chosen else key
             keyed.append(
                 (
                     key,
@@ -268,17 +322,20 @@ def plan(
             if exercise_id is None:
                 made = new_exercises.get(key)
                 if made is None:
-                    category = categories.get(key, "")
+                    builtin = chosen.get(key)
+                    if builtin is not None:
+                        fields = {**builtin.fields, "name": builtin.name}
+                    else:
+                        fields = {
+                            "name": _clip(spelled[key], schema.EXERCISES, "name"),
+                            "muscleGroup": _clip(
+                                categories.get(key, ""), schema.EXERCISES, "muscleGroup"
+                            ),
+                        }
                     made = {
                         **stamp,
-                        "id": new_id(),
-                        **_fit(
-                            schema.EXERCISES,
-                            {
-                                "name": _clip(spelled[key], schema.EXERCISES, "name"),
-                                "muscleGroup": _clip(category, schema.EXERCISES, "muscleGroup"),
-                            },
-                        ),
+                        "id": new_id() if builtin is None else builtin.id,
+                        **_fit(schema.EXERCISES, fields),
                     }
                     new_exercises[key] = made
                     tables["exercises"].append(made)
@@ -311,7 +368,7 @@ def plan(
     if not ready:
         tables = {}
     matches = [
-        ExerciseMatch(spelled[key], counts[key], by_name.get(key))
+        ExerciseMatch(spelled[key], counts[key], by_name.get(key), chosen.get(key))
         for key in sorted(spelled, key=lambda k: spelled[k].casefold())
     ]
     preview = Preview(

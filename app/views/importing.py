@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.core.csv_import import Preview, name_key
+from app.core.csv_import import ExerciseMatch, Preview, name_key
 from app.views.html import esc, options
 from app.views.state import Data, Screen
 
@@ -25,6 +25,16 @@ def _unit_question(preview: Preview) -> str:
     )
 
 
+def _choices(existing: list[tuple[str, str]], match: ExerciseMatch) -> list[tuple[str, str]]:
+    if match.builtin is None:
+        return existing
+    return [(match.builtin.id, f"{match.builtin.name} (built-in)"), *existing]
+
+
+def _chosen(match: ExerciseMatch) -> str | None:
+    return match.builtin.id if match.builtin is not None else match.exercise_id
+
+
 def _exercises(preview: Preview, data: Data) -> str:
     existing = [(e["id"], e["name"]) for e in data.sorted_exercises()]
     rows = []
@@ -34,9 +44,9 @@ def _exercises(preview: Preview, data: Data) -> str:
             f'<tr><td><label for="{label}">{esc(match.name)}</label></td>'
             f"<td>{match.sets:,}</td><td>"
             f'<select id="{label}" data-action="import-map" data-id="{esc(name_key(match.name))}">'
-            f"{options(existing, match.exercise_id, 'New exercise')}</select></td></tr>"
+            f"{options(_choices(existing, match), _chosen(match), 'New exercise')}</select></td></tr>"
         )
-    matched = sum(1 for m in preview.exercises if m.exercise_id)
+    matched = sum(1 for m in preview.exercises if m.exercise_id or m.builtin)
     new = len(preview.exercises) - matched
     return (
         f"<details><summary>{_plural(len(preview.exercises), 'exercise')}: {matched:,} already "

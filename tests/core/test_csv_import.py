@@ -360,3 +360,46 @@ def test_characters_nothing_can_store_are_dropped_from_names_and_notes() -> None
     for name, rows in made.tables.items():
         for record in rows:
             schema.check_record(schema.TABLES[name], record)
+
+
+LIBRARY = [
+    csv_import.Builtin(
+        "9b3c1f2e-0000-4000-8000-000000000001",
+        "Bench press",
+        {"name": "Bench press", "muscleGroup": "Chest", "equipment": "Barbell"},
+    ),
+    csv_import.Builtin(
+        "9b3c1f2e-0000-4000-8000-000000000002",
+        "Pull-up",
+        {"name": "Pull-up", "muscleGroup": "Back", "equipment": "Body weight"},
+    ),
+    csv_import.Builtin(
+        "9b3c1f2e-0000-4000-8000-000000000003",
+        "Dumbbell row",
+        {"name": "Dumbbell row", "muscleGroup": "Back", "equipment": "Dumbbell"},
+    ),
+]
+
+
+def test_names_of_built_in_exercises_become_those_exercises() -> None:
+    made = make_plan(fixture("hevy_kg.csv"), empty(), library=LIBRARY)
+    matches = {m.name: m.builtin.name if m.builtin else None for m in made.preview.exercises}
+    # "Bench Press (Barbell)": the built-in bench press is a barbell lift.
+    assert matches["Bench Press (Barbell)"] == "Bench press"
+    assert matches["Squat (Barbell)"] is None
+    bench = next(e for e in made.tables["exercises"] if e["id"] == LIBRARY[0].id)
+    assert bench["name"] == "Bench press"
+    assert bench["muscleGroup"] == "Chest"
+    # "Row (Dumbbell)" style names: the equipment may lead the built-in name.
+    assert csv_import.builtin_for("row (dumbbell)", {"dumbbell row": LIBRARY[2]}) == LIBRARY[2]
+    assert csv_import.builtin_for("row (cable)", {"dumbbell row": LIBRARY[2]}) is None
+    # Importing again: the built-in exercise now exists, and everything is already here.
+    again = make_plan(fixture("hevy_kg.csv"), merged(empty(), made), library=LIBRARY)
+    assert (again.preview.new_workouts, again.record_count) == (0, 0)
+
+
+def test_a_built_in_match_can_be_turned_into_a_new_exercise() -> None:
+    key = csv_import.name_key("Bench Press (Barbell)")
+    made = make_plan(fixture("hevy_kg.csv"), empty(), library=LIBRARY, mapping={key: ""})
+    names = sorted(e["name"] for e in made.tables["exercises"])
+    assert "Bench Press (Barbell)" in names and "Bench press" not in names
