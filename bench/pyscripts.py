@@ -80,3 +80,12 @@ async def bench(args):
     await store.write(changes)
     return json.dumps({"n": await store.outbox_count()})
 """
+
+STORE_COUNT = """
+import json
+import js
+
+async def bench(args):
+    rows = await js.window.setflowApp.store.all(json.loads(args)["table"])
+    return json.dumps({"n": len(rows)})
+"""

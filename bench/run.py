@@ -431,18 +431,6 @@ def strong_history_csv(workouts: int) -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
-JS_COUNT_SETS = """
-async () => {
-  const req = indexedDB.open("setflow");
-  const db = await new Promise((ok, bad) => { req.onsuccess = () => ok(req.result); req.onerror = bad; });
-  const count = db.transaction("workoutSets").objectStore("workoutSets").count();
-  const n = await new Promise((ok) => { count.onsuccess = () => ok(count.result); });
-  db.close();
-  return n;
-}
-"""
-
-
 def bench_csv_import(browser: Browser, server_url: str, res: Results, sizes: Sizes, work: Path):
     """A Strong CSV of years of training into a fresh device: preview, unit answer, write."""
     workouts = sizes.csv_workouts
@@ -491,7 +479,7 @@ def bench_csv_import(browser: Browser, server_url: str, res: Results, sizes: Siz
             records / (write_ms / 1000),
             "import_rate",
         )
-        stored = page.evaluate(JS_COUNT_SETS)
+        stored = run_python(page, pyscripts.STORE_COUNT, table="workoutSets")["n"]
         assert stored == sets, f"stored {stored} sets of {sets}"
     finally:
         context.close()

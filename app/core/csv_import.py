@@ -361,7 +361,7 @@ def plan(
                     by_name.get(name_key(exercise.name))
                     or new_exercises[name_key(exercise.name)]["id"]
                 )
-                exercise_notes[target] = exercise.notes
+                exercise_notes[target] = _UNSTORABLE.sub("", exercise.notes)[:1000]
         if exercise_notes and "exerciseNotes" in schema.WORKOUT_LOGS.field_map:
             log["exerciseNotes"] = exercise_notes
         tables["workoutLogs"].append(log)
