@@ -9,8 +9,8 @@ every record is new, version 0, so it uploads as new).
 
 Rules:
 
-1. Weights are stored in kilograms; a weight in pounds is converted (x 0.45359237) and kept to
-   six decimals, so it reads back as the same pounds.
+1. Weights are stored in kilograms as ``units.to_kg`` stores a typed weight, so 225 lb reads
+   back as 225 lb.
 2. A workout already on the device is recognised by its content: the same date and the same
    sets (exercise, reps, weight, set type), so importing a file twice adds nothing the second
    time, and a CSV export of Setflow's own data re-imports as "already here".
@@ -32,7 +32,8 @@ from typing import Any
 from app.core import changes, schema
 from app.core.changes import Change
 from app.core.exchange import ImportRefused
-from app.core.formats.base import KG, KG_PER_LB, LB, NORMAL, Parsed, ParsedSet
+from app.core.formats.base import KG, LB, NORMAL, Parsed, ParsedSet
+from app.core.units import to_kg
 
 Record = dict[str, Any]
 
@@ -128,14 +129,6 @@ class Plan:
     def ids(self) -> dict[str, list[str]]:
         """The ids this plan writes, by table: what ``undo`` takes back."""
         return {name: [r["id"] for r in rows] for name, rows in self.tables.items()}
-
-
-KG_DECIMALS = 6  # stored kilograms: lb -> kg -> lb comes back to the hundredth
-
-
-def kilograms(weight: float, unit: str) -> float:
-    """A weight as stored: kilograms to ``KG_DECIMALS`` places (exact for kg files)."""
-    return round(weight * KG_PER_LB if unit == LB else weight, KG_DECIMALS) + 0.0
 
 
 def _fit(table: schema.Table, fields: dict[str, Any]) -> dict[str, Any]:
@@ -279,7 +272,7 @@ def plan(
         weight_unit = unit or KG
         keyed = []
         for key, one in rows:
-            weight = kilograms(one.weight or 0.0, one.unit or weight_unit)
+            weight = to_kg(one.weight or 0.0, one.unit or weight_unit)
             if weight > MAX_WEIGHT_KG:
                 raise ImportRefused(
                     f"The {spelled[key]} set on {day} weighs more than {MAX_WEIGHT_KG:,} kg; "

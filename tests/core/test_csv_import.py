@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -403,3 +404,21 @@ def test_a_built_in_match_can_be_turned_into_a_new_exercise() -> None:
     made = make_plan(fixture("hevy_kg.csv"), empty(), library=LIBRARY, mapping={key: ""})
     names = sorted(e["name"] for e in made.tables["exercises"])
     assert "Bench Press (Barbell)" in names and "Bench press" not in names
+
+
+def test_schema_2_fields_come_in_start_times_in_the_persons_time_zone() -> None:
+    made = make_plan(fixture("hevy_kg.csv"), empty(), utc_offset_minutes=60)
+    log = made.tables["workoutLogs"][0]
+    assert log["name"] == "Push Day"
+    assert log["startedAt"] == int(datetime(2025, 12, 22, 7, 0, tzinfo=UTC).timestamp() * 1000)
+    assert log["finishedAt"] - log["startedAt"] == 72 * 60 * 1000
+    bench = [s for s in made.tables["workoutSets"] if s["workoutId"] == log["id"]][:3]
+    assert [(s.get("setType"), s.get("rpe"), s["done"]) for s in bench] == [
+        ("warmup", None, True),
+        (None, 8, True),
+        ("drop", None, True),
+    ]
+    bench_id = bench[0]["exerciseId"]
+    assert log["exerciseNotes"] == {bench_id: 'Elbows in, "tucked"'}
+    # An RPE Setflow cannot hold (outside 6-10) is left out; 8.3 becomes 8.5.
+    assert csv_import._rpe(5) is None and csv_import._rpe(8.3) == 8.5

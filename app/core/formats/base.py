@@ -25,7 +25,6 @@ NORMAL, WARMUP, DROP, FAILURE = "normal", "warmup", "drop", "failure"
 SET_KINDS = (NORMAL, WARMUP, DROP, FAILURE)
 
 KG, LB = "kg", "lb"
-KG_PER_LB = 0.45359237
 METRES_PER_MILE = 1609.344
 
 
