@@ -42,6 +42,7 @@ from bench.browser import (
     wait_for_service_worker,
     wait_ready,
 )
+from bench.engines import bench_engines
 from bench.load import run_load
 from bench.server_costs import bench_durability, bench_logins
 from bench.servers import (
@@ -796,7 +797,7 @@ def main(argv: list[str] | None = None) -> int:
         "--skip",
         action="append",
         default=[],
-        choices=["startup", "storage", "sync", "load", "durability", "logins"],
+        choices=["startup", "engines", "storage", "sync", "load", "durability", "logins"],
         help="leave a part out",
     )
     args = parser.parse_args(argv)
@@ -841,6 +842,9 @@ def main(argv: list[str] | None = None) -> int:
                                     sizes,
                                     data_dir,
                                 )
+                if "engines" not in args.skip:
+                    log("start-up in Chromium, Firefox and WebKit, each beside bare Pyodide")
+                    bench_engines(browser, res, sizes.reps, work)
             finally:
                 browser.close()
         if "durability" not in args.skip:

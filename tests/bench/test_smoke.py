@@ -27,6 +27,8 @@ BROWSER_ROWS = [
     "sync_initial", "sync_one", "sync_push", "floor",
     "pouch_initial_default", "pouch_one_default", "pouch_push_default",
     "pouch_initial_1000", "pouch_one_1000", "pouch_push_1000",
+    *(f"{engine}{bare}_ready_{when}" for engine in ("chromium", "firefox", "webkit")
+      for bare in ("", "_bare") for when in ("first", "reopen")),
 ]  # fmt: skip
 LOAD_ROWS = [
     f"load_{config}_{n}{suffix}"
@@ -48,7 +50,10 @@ PAIRED = {
     "pouch_initial_default": "sync_initial",
     "pouch_initial_1000": "sync_initial",
     "load_sqlite_50": "load_sqlite_1",
-}
+    **{f"{engine}_ready_{when}": f"{engine}_bare_ready_{when}"
+       for engine in ("chromium", "firefox", "webkit") for when in ("first", "reopen")},
+    "webkit_reopen_vs_chromium": "chromium_ready_reopen",
+}  # fmt: skip
 
 
 def test_smoke_mode_produces_every_row(tmp_path: Path) -> None:
@@ -58,7 +63,7 @@ def test_smoke_mode_produces_every_row(tmp_path: Path) -> None:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=1200,  # three engines start eight times; WebKit is slow to start
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-5000:]
     report = json.loads(out.read_text())
