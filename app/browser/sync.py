@@ -166,6 +166,45 @@ class SyncController:
         spawn(self.sync())
         return f"Signed in as {signed_in}. Your data on this device will sync."
 
+    async def _account_call(
+        self, path: str, body: dict[str, str] | None = None, method: str | None = None
+    ) -> dict[str, Any]:
+        try:
+            return await account_request(path, body, method)
+        except OfflineError:
+            raise AccountError("The server cannot be reached. Try again when online.") from None
+
+    async def change_password(self, current: str, new: str) -> str:
+        await self._account_call("password", {"currentPassword": current, "newPassword": new})
+        return "Password changed. Your other devices are signed out."
+
+    async def sessions(self) -> list[dict[str, Any]]:
+        answer = await self._account_call("sessions")
+        found = answer.get("sessions")
+        return list(found) if isinstance(found, list) else []
+
+    async def end_session(self, session_id: str) -> str:
+        await self._account_call(f"sessions/{session_id}", method="DELETE")
+        return "That device is signed out."
+
+    async def sign_out_everywhere(self) -> str:
+        await self._account_call("logout-everywhere", {})
+        self._forget_account()
+        return "Signed out on every device. Your data stays on this device."
+
+    async def delete_account(self, password: str) -> str:
+        await self._account_call("delete", {"password": password})
+        self.settings.pop(SYNCED_ACCOUNT_KEY, None)
+        self._forget_account()
+        return "Your account and its data on the server are deleted. This device keeps its copy."
+
+    def _forget_account(self) -> None:
+        self.settings.pop(ACCOUNT_KEY, None)
+        if self._timer is not None:
+            js.clearTimeout(self._timer)
+            self._timer = None
+        self._set_status(status.NOT_SIGNED_IN)
+
     async def sign_out(self) -> str:
         # Offline, the server session outlives this (the cookie is HttpOnly); the device
         # forgets the account now, and the next sign-in replaces the cookie.

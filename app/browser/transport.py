@@ -131,10 +131,12 @@ class AccountError(Exception):
     """Signing up or in did not work; the message says why, for the person."""
 
 
-async def account_request(path: str, body: dict[str, str] | None = None) -> dict[str, Any]:
+async def account_request(
+    path: str, body: dict[str, str] | None = None, method: str | None = None
+) -> dict[str, Any]:
     """``/api/auth/<path>``; raises ``AccountError`` (or ``OfflineError``) with a sentence."""
     status, data = await request_json(
-        "POST" if body is not None else "GET", f"/api/auth/{path}", body
+        method or ("POST" if body is not None else "GET"), f"/api/auth/{path}", body
     )
     if status >= 400:
         message = data.get("message") if isinstance(data, dict) else None

@@ -538,6 +538,43 @@ class App:
             self.screen.say(await self.sync.sign_out())
         await self.refresh()
 
+    async def _account_action(self, call: Any) -> None:
+        """Run one of the account's controls; say what happened (or why not) on the screen."""
+        if self.sync is None:
+            return
+        try:
+            self.screen.say(await call(self.sync))
+        except AccountError as err:
+            self.screen.say(str(err), ok=False)
+        await self.refresh()
+
+    async def change_password(self, form: Any, values: dict[str, str]) -> None:
+        current, new = values.get("current", ""), values.get("new", "")
+        await self._account_action(lambda s: s.change_password(current, new))
+
+    async def load_sessions(self, button: Any, values: dict[str, str]) -> None:
+        if self.sync is None:
+            return
+        try:
+            self.account.sessions = await self.sync.sessions()
+        except AccountError as err:
+            self.screen.say(str(err), ok=False)
+        self.render()
+
+    async def end_session(self, button: Any, values: dict[str, str]) -> None:
+        session_id = values.get("id", "")
+        self.account.sessions = None
+        await self._account_action(lambda s: s.end_session(session_id))
+
+    async def sign_out_everywhere(self, button: Any, values: dict[str, str]) -> None:
+        self.account.sessions = None
+        await self._account_action(lambda s: s.sign_out_everywhere())
+
+    async def delete_account(self, form: Any, values: dict[str, str]) -> None:
+        password = values.get("password", "")
+        self.account.sessions = None
+        await self._account_action(lambda s: s.delete_account(password))
+
     async def sync_now(self, button: Any, values: dict[str, str]) -> None:
         if self.sync is not None:
             await self.sync.sync()
@@ -564,6 +601,8 @@ class App:
         "rename-program": rename_program,
         "add-item": add_item,
         "account": account,
+        "change-password": change_password,
+        "delete-account": delete_account,
     }
     clicks: ClassVar[dict[str, Handler]] = {
         "delete-exercise": delete_exercise,
@@ -580,6 +619,9 @@ class App:
         "cancel-import": cancel_import,
         "undo-import": undo_import,
         "sign-out": sign_out,
+        "load-sessions": load_sessions,
+        "end-session": end_session,
+        "sign-out-everywhere": sign_out_everywhere,
         "sync-now": sync_now,
         "restore-conflict": restore_conflict,
         "dismiss-conflict": dismiss_conflict,

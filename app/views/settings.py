@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from app.core.capabilities import Advice, storage_advice
@@ -75,6 +76,7 @@ def _account(account: Account) -> str:
             f'<div class="row"><button type="button" data-action="sync-now"{busy}>Sync now</button>'
             '<button type="button" class="secondary" data-action="sign-out">Sign out</button></div>'
             '<p class="muted">Signing out keeps your data on this device and stops syncing.</p>'
+            f"{_account_controls(account)}"
         )
     return (
         '<p class="muted">Sign in to keep your devices in sync. Everything works without an account; '
@@ -87,6 +89,62 @@ def _account(account: Account) -> str:
         f'<div class="row"><button type="submit" name="intent" value="signup"{busy}>Create account</button>'
         f'<button type="submit" name="intent" value="login" class="secondary"{busy}>Sign in</button></div>'
         f"</form>{facts}"
+    )
+
+
+def _when(ms: Any) -> str:
+    if not isinstance(ms, (int, float)):
+        return ""
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%d %b %Y")
+
+
+def _sessions(account: Account) -> str:
+    if account.sessions is None:
+        return (
+            '<button type="button" class="secondary" data-action="load-sessions">'
+            "Show where you are signed in</button>"
+        )
+    items = "".join(
+        f'<li><div class="grow">{esc(str(s.get("device", "A browser")))}'
+        f'<br><span class="muted">Signed in {esc(_when(s.get("createdAt")))}</span></div>'
+        + (
+            '<span class="muted">This device</span>'
+            if s.get("current")
+            else f'<button type="button" class="secondary" data-action="end-session" '
+            f'data-id="{esc(str(s.get("id", "")))}">Sign out</button>'
+        )
+        + "</li>"
+        for s in account.sessions
+    )
+    return f'<ul class="list" aria-label="Signed in on">{items}</ul>'
+
+
+def _account_controls(account: Account) -> str:
+    """Password, sessions and deleting the account: what a person controls of their account."""
+    return (
+        '<details><summary>Change password</summary><form data-form="change-password">'
+        '<label for="current-password">Current password</label>'
+        '<input id="current-password" name="current" type="password" autocomplete="current-password" required>'
+        '<label for="new-password">New password</label>'
+        '<input id="new-password" name="new" type="password" autocomplete="new-password" minlength="8" required>'
+        '<p class="muted">Your other devices will be signed out. This one stays signed in.</p>'
+        '<button type="submit">Change password</button></form></details>'
+        f"<details{' open' if account.sessions is not None else ''}>"
+        "<summary>Devices signed in</summary>"
+        f"{_sessions(account)}"
+        '<button type="button" class="secondary" data-action="sign-out-everywhere">'
+        "Sign out everywhere</button>"
+        '<p class="muted">Signs out every device, this one too. Data on your devices stays.</p>'
+        "</details>"
+        "<details><summary>Delete account</summary>"
+        "<p>This deletes your account and all your workouts from the server. "
+        "It cannot be undone. Export your data first if you want to keep a copy.</p>"
+        '<button type="button" class="secondary" data-action="export">Export data first</button>'
+        '<form data-form="delete-account">'
+        '<label for="delete-password">Your password</label>'
+        '<input id="delete-password" name="password" type="password" autocomplete="current-password" required>'
+        '<p class="muted">Your data on this device is kept; only the server copy is deleted.</p>'
+        '<button type="submit" class="danger">Delete my account</button></form></details>'
     )
 
 

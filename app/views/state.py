@@ -38,6 +38,9 @@ class Account:
     last_synced_at: str | None = None
     pending: int = 0  # outbox entries not yet acknowledged
     busy: bool = False
+    # The account's sessions as the server listed them ({"id", "device", "createdAt",
+    # "current"}), once the person asked to see them.
+    sessions: list[dict[str, Any]] | None = None
 
 
 @dataclass

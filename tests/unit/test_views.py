@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from app.core.capabilities import SAFARI, Capabilities
 from app.core.csv_import import ExerciseMatch, Preview
 from app.views import render
@@ -129,3 +131,34 @@ def test_settings_tells_a_safari_lifter_how_to_keep_their_data() -> None:
     installed = Capabilities(SAFARI, installed=True, persisted=False)
     assert "advice-title" not in page("settings", Data(), capabilities=installed)
     assert "advice-title" not in page("settings", Data())  # not read yet: no advice
+
+
+def test_settings_offers_the_account_controls_in_plain_words() -> None:
+    signed_out = page("settings", Data())
+    assert "Delete my account" not in signed_out and "Change password" not in signed_out
+    html = page("settings", Data(), Account(email="a@example.com", status="Synced"))
+    for words in (
+        "Change password",
+        "Your other devices will be signed out",
+        "Sign out everywhere",
+        "Delete my account",
+        "Export data first",
+        "Your data on this device is kept",
+        "Show where you are signed in",
+    ):
+        assert words in html, words
+    visible = re.sub(r"<[^>]+>", " ", html)  # the words a person reads
+    for jargon in ("session", "token", "cookie", "API", "401", "server data"):
+        assert jargon not in visible, jargon
+
+
+def test_settings_lists_the_devices_signed_in() -> None:
+    sessions = [
+        {"id": "0123456789abcdef", "device": "Chrome on Android", "createdAt": 0, "current": True},
+        {"id": "fedcba9876543210", "device": "Firefox on Linux", "createdAt": 0, "current": False},
+    ]
+    html = page("settings", Data(), Account(email="a@example.com", sessions=sessions))
+    assert "Chrome on Android" in html and "This device" in html
+    assert "Firefox on Linux" in html and 'data-id="fedcba9876543210"' in html
+    assert 'data-id="0123456789abcdef"' not in html  # this device signs out with "Sign out"
+    assert "Signed in 01 Jan 1970" in html
