@@ -3,6 +3,9 @@
 ``python -m server restore-mark [--database URL]``: run after restoring the database from a
 backup (with the server stopped or not): gives the database a new epoch, so every device
 re-sends what the restore lost (see docs/sync-protocol.md, "Recovery after a server restore").
+
+``python -m server backup PATH [--database URL]``: a consistent copy of a live SQLite database
+(SQLite's online backup API); for PostgreSQL it says to use ``pg_dump``.
 """
 
 from __future__ import annotations
@@ -11,11 +14,12 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import uvicorn
 
-from server import identity
+from server import backup, identity
 from server.app import create_app
 from server.config import DEFAULT_DATABASE, Config
 from server.database import Database
@@ -60,10 +64,32 @@ def restore_mark(argv: Sequence[str]) -> None:
         db.close()
 
 
+def backup_command(argv: Sequence[str]) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m server backup",
+        description="Copy the database, consistently, while the server keeps running.",
+    )
+    parser.add_argument("path", type=Path, help="the new file to write the copy to")
+    parser.add_argument(
+        "--database",
+        default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE),
+        help="the database to copy; env DATABASE_URL",
+    )
+    args = parser.parse_args(argv)
+    try:
+        size = backup.backup(args.database, args.path)
+    except backup.BackupError as err:
+        raise SystemExit(str(err)) from None
+    print(f"Backed up to {args.path} ({size:,} bytes).")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["restore-mark"]:
         restore_mark(argv[1:])
+        return
+    if argv[:1] == ["backup"]:
+        backup_command(argv[1:])
         return
     args = parse_args(argv)
     if bool(args.certfile) != bool(args.keyfile):
