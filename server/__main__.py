@@ -40,6 +40,24 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=int(os.environ.get("SETFLOW_WORKERS", "1")),
         help="server processes sharing the port and the database (default 1); env SETFLOW_WORKERS",
     )
+    parser.add_argument(
+        "--public-origin",
+        default=os.environ.get("SETFLOW_PUBLIC_ORIGIN"),
+        help="behind a TLS proxy: the origin people use, e.g. https://lift.example.org "
+        "(Secure cookies and HSTS when https); env SETFLOW_PUBLIC_ORIGIN",
+    )
+    parser.add_argument(
+        "--forwarded-allow-ips",
+        default=os.environ.get("FORWARDED_ALLOW_IPS"),
+        help="addresses of the reverse proxies whose X-Forwarded-For/-Proto are trusted "
+        "(comma-separated); unset: none are",
+    )
+    parser.add_argument(
+        "--max-connections",
+        type=int,
+        default=int(os.environ.get("SETFLOW_MAX_CONNECTIONS", "200")),
+        help="connections served at once; more are answered 503 (default 200)",
+    )
     parser.add_argument("--certfile", help="TLS certificate (PEM), to serve HTTPS to a phone")
     parser.add_argument("--keyfile", help="TLS private key (PEM) for --certfile")
     return parser.parse_args(argv)
@@ -97,12 +115,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.workers < 1:
         raise SystemExit("--workers must be at least 1.")
     if args.workers == 1:
-        config = Config.from_env(database=args.database, secure_cookies=bool(args.certfile))
+        config = Config.from_env(
+            database=args.database,
+            secure_cookies=bool(args.certfile) or None,
+            public_origin=args.public_origin,
+        )
         app: Any = create_app(config)
     else:
         # Each worker process builds its own app from the environment (uvicorn imports it).
         os.environ["DATABASE_URL"] = args.database
         os.environ["SETFLOW_SECURE_COOKIES"] = "1" if args.certfile else ""
+        if args.public_origin:
+            os.environ["SETFLOW_PUBLIC_ORIGIN"] = args.public_origin
         app = "server.app:create_app"
     uvicorn.run(
         app,
@@ -114,7 +138,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         ssl_keyfile=args.keyfile,
         log_level="info",
         access_log=False,  # a line per sync request costs more than the request itself
-        proxy_headers=False,
+        # The client address (which the login throttle counts) and scheme come from
+        # X-Forwarded-For/-Proto only when the peer is one of the trusted proxies.
+        proxy_headers=bool(args.forwarded_allow_ips),
+        forwarded_allow_ips=args.forwarded_allow_ips,
+        limit_concurrency=args.max_connections,
+        timeout_keep_alive=5,
         # Live streams are closed as the server stops (server/events.py); this bounds the rest.
         timeout_graceful_shutdown=5,
     )

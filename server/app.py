@@ -74,8 +74,8 @@ def create_app(config: Config | None = None) -> FastAPI:
     )
     errors.install(app)
     openapi.install(app)
-    app.add_middleware(SameOriginGuard)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SameOriginGuard, public_origin=config.public_origin)
+    app.add_middleware(SecurityHeaders, hsts=config.secure_cookies)
     assets = static.Assets(config.static_root)
     files = delivery.Delivery()
 

@@ -32,6 +32,12 @@ class Config:
     max_body: int = DEFAULT_MAX_BODY
     # Set when served over HTTPS: session cookies then carry the Secure flag.
     secure_cookies: bool = False
+    # Behind a TLS-terminating proxy: the origin people use ("https://lift.example.org").  The
+    # origin check compares with it, and an https origin turns on Secure cookies and HSTS.
+    public_origin: str | None = None
+    # Seconds a request body may take to arrive (a body shorter than its Content-Length ends
+    # in a 400 after this, instead of holding the connection forever).
+    body_seconds: float = 10.0
     max_mutations: int = DEFAULT_MAX_MUTATIONS
     password_profile: str = DEFAULT_PASSWORD_PROFILE
     # Seconds between heartbeats on live streams (tests shorten it).
@@ -50,6 +56,8 @@ class Config:
             "password_profile": environ.get("SETFLOW_PASSWORD_PROFILE", DEFAULT_PASSWORD_PROFILE),
             "heartbeat": float(environ.get("SETFLOW_HEARTBEAT", DEFAULT_HEARTBEAT)),
             "secure_cookies": environ.get("SETFLOW_SECURE_COOKIES") == "1",
+            "public_origin": environ.get("SETFLOW_PUBLIC_ORIGIN") or None,
+            "body_seconds": float(environ.get("SETFLOW_BODY_SECONDS", "10")),
             "sqlite_synchronous": environ.get("SETFLOW_SQLITE_SYNCHRONOUS", "FULL").upper(),
             "signups_per_hour": int(
                 environ.get("SETFLOW_SIGNUPS_PER_HOUR", DEFAULT_SIGNUPS_PER_HOUR)
@@ -57,3 +65,12 @@ class Config:
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+    def __post_init__(self) -> None:
+        if self.public_origin is not None:
+            origin = self.public_origin.rstrip("/").lower()
+            if not origin.startswith(("http://", "https://")) or "/" in origin.split("://")[1]:
+                raise ValueError("The public origin looks like https://lift.example.org")
+            object.__setattr__(self, "public_origin", origin)
+            if origin.startswith("https://"):
+                object.__setattr__(self, "secure_cookies", True)

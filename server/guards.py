@@ -7,6 +7,7 @@ old browsers ignore SameSite).
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -29,8 +30,11 @@ def _normal_origin(scheme: str, host: str) -> str:
     return f"{scheme}://{host}"
 
 
-def cross_origin(scope: Scope) -> bool:
-    """True when the request says it comes from a page of another origin."""
+def cross_origin(scope: Scope, public_origin: str | None = None) -> bool:
+    """True when the request says it comes from a page of another origin.
+
+    Behind a TLS-terminating proxy the server sees http and its own host name; the page's origin
+    is then the configured public origin, which is what the browser's Origin must match."""
     headers = Headers(scope=scope)
     if headers.get("sec-fetch-site", "").lower() == "cross-site":
         return True
@@ -41,21 +45,25 @@ def cross_origin(scope: Scope) -> bool:
     scheme, sep, rest = origin.partition("://")
     if not sep:
         return True  # "null" and the like: an opaque origin is never ours
+    if public_origin is not None:
+        ours_scheme, _, ours_host = public_origin.partition("://")
+        return _normal_origin(scheme, rest) != _normal_origin(ours_scheme, ours_host)
     return _normal_origin(scheme, rest) != _normal_origin(scope.get("scheme", "http"), host)
 
 
 class SameOriginGuard:
     """Refuses state-changing requests under /api/ that come from another origin (403)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, public_origin: str | None = None) -> None:
         self.app = app
+        self.public_origin = public_origin
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
             scope["type"] == "http"
             and scope["method"] in UNSAFE_METHODS
             and scope["path"].startswith("/api/")
-            and cross_origin(scope)
+            and cross_origin(scope, self.public_origin)
         ):
             response = error_response(
                 403, "forbidden", "This request came from another site and was refused."
@@ -65,12 +73,15 @@ class SameOriginGuard:
         await self.app(scope, receive, send)
 
 
-async def read_json(request: Request, limit: int) -> Any:
+async def read_json(request: Request, limit: int, seconds: float | None = None) -> Any:
     """The request body as JSON: 413 over ``limit`` bytes, 400 when it is not JSON at all.
 
     The declared Content-Length is checked first, then the bytes actually received are counted,
     so neither a lying header nor a chunked upload gets past the limit.
     """
+    if seconds is None:
+        config = getattr(request.app.state, "config", None) if "app" in request.scope else None
+        seconds = config.body_seconds if config is not None else 10.0
     declared = request.headers.get("content-length")
     if declared is not None:
         length = whole_number(declared, 18)
@@ -79,10 +90,15 @@ async def read_json(request: Request, limit: int) -> Any:
         if length > limit:
             raise _too_large(limit)
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise _too_large(limit)
+    try:
+        async with asyncio.timeout(seconds):
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > limit:
+                    raise _too_large(limit)
+    except TimeoutError:
+        # A body shorter than its Content-Length, or one sent a byte a second.
+        raise ApiError(400, "bad_request", "The request body did not arrive in time.") from None
     try:
         return json.loads(body, parse_constant=_no_constants)
     except (ValueError, RecursionError):
