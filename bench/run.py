@@ -43,6 +43,7 @@ from bench.browser import (
     wait_ready,
 )
 from bench.engines import bench_engines
+from bench.live import idle_streams, propagation
 from bench.load import run_load
 from bench.server_costs import bench_durability, bench_logins
 from bench.servers import (
@@ -72,6 +73,11 @@ class Sizes:
     devices: tuple[int, ...] = (1, 10, 50)
     fresh_load_server: bool = True
     csv_workouts: int = 1_000  # a Strong CSV of 5 years' training, 25 sets a workout
+    live_changes: int = 20  # changes timed from device A to device B, per configuration
+    poll_changes: int = 3  # the same with polling only (each waits up to a minute)
+    idle_streams: int = 1_000
+    idle_seconds: float = 20.0  # longer than a heartbeat
+    live_reps: int = 1
 
 
 FULL = Sizes(records=10_000, changes=1_000, reps=5, load_seconds=5.0, load_reps=3)
@@ -83,6 +89,10 @@ SMOKE = Sizes(
     load_reps=1,
     fresh_load_server=False,
     csv_workouts=20,
+    live_changes=2,
+    poll_changes=0,
+    idle_streams=50,
+    idle_seconds=1.0,
 )
 
 
@@ -710,6 +720,7 @@ def bench_load(res: Results, sizes: Sizes, work: Path) -> None:
             ("sqlite", "SQLite", 1),
             ("pg", "PostgreSQL", 1),
             ("pg2", "PostgreSQL, two server processes", 2),
+            ("sqlite2", "SQLite, two worker processes", -2),  # --workers 2, one port
         ]
         for rep in range(sizes.load_reps):
             for key, label, processes in configs:
@@ -725,7 +736,10 @@ def bench_load(res: Results, sizes: Sizes, work: Path) -> None:
                                 database = f"sqlite:///{work}/load-{key}-{rep}-{n}.sqlite3"
                             else:
                                 database = cluster.create_database()
-                            servers = [LiveServer(database).start() for _ in range(processes)]
+                            if processes < 0:
+                                servers = [LiveServer(database, workers=-processes).start()]
+                            else:
+                                servers = [LiveServer(database).start() for _ in range(processes)]
                         log(f"load: {label}, {n} devices, rep {rep + 1}")
                         r = run_load([s.port for s in servers], n, sizes.load_seconds)
                         if r.errors:
@@ -766,6 +780,50 @@ def bench_load(res: Results, sizes: Sizes, work: Path) -> None:
         cluster.stop()
 
 
+# --- live sync ---------------------------------------------------------------------------------
+def bench_live(browser: Browser, res: Results, sizes: Sizes, work: Path) -> None:
+    def timed(key: str, label: str, url_a: str, url_b: str, n: int, live: bool) -> None:
+        if n == 0:
+            return
+        times = propagation(browser, url_a, url_b, n, live=live, timeout_s=150)
+        ordered = sorted(times)
+        p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
+        base = None if key.startswith("poll") else "poll_sqlite"
+        res.add(f"{key}", f"{label}: change on A shown on B, p50 of {n}", "ms",
+                statistics.median(times), base)  # fmt: skip
+        res.add(f"{key}_p95", f"{label}: change on A shown on B, p95 of {n}", "ms", p95,
+                None if base is None else "poll_sqlite_p95")  # fmt: skip
+
+    for rep in range(sizes.live_reps):
+        log(f"live: propagation on SQLite, rep {rep + 1}")
+        with app_server(f"sqlite:///{work}/live-{rep}.sqlite3") as server:
+            timed("poll_sqlite", "polling only (before live sync), SQLite", server.url,
+                  server.url, sizes.poll_changes, False)  # fmt: skip
+            timed("live_sqlite", "live, SQLite", server.url, server.url, sizes.live_changes,
+                  True)  # fmt: skip
+        log(f"live: propagation, two processes on PostgreSQL, rep {rep + 1}")
+        cluster = PostgresCluster().start()
+        try:
+            database = cluster.create_database()
+            first, second = LiveServer(database).start(), LiveServer(database).start()
+            try:
+                timed("live_pg2", "live, two processes on PostgreSQL (A on one, B on the other)",
+                      first.url, second.url, sizes.live_changes, True)  # fmt: skip
+            finally:
+                first.stop()
+                second.stop()
+        finally:
+            cluster.stop()
+        log(f"live: {sizes.idle_streams} idle event streams, rep {rep + 1}")
+        idle = idle_streams(work, sizes.idle_streams, sizes.idle_seconds)
+        n = sizes.idle_streams
+        res.add("streams_rss_base", "server RSS, no event streams", "MB", idle["rss_before"])
+        res.add("streams_rss", f"server RSS, {n} idle event streams", "MB", idle["rss"],
+                "streams_rss_base")  # fmt: skip
+        res.add("streams_cpu", f"server CPU, {n} idle event streams", "% of one CPU",
+                idle["cpu_pct"])  # fmt: skip
+
+
 # --- the machine --------------------------------------------------------------------------------
 def machine(browser_version: str) -> dict[str, Any]:
     cpu = ""
@@ -797,7 +855,7 @@ def main(argv: list[str] | None = None) -> int:
         "--skip",
         action="append",
         default=[],
-        choices=["startup", "engines", "storage", "sync", "load", "durability", "logins"],
+        choices=["startup", "engines", "storage", "sync", "live", "load", "durability", "logins"],
         help="leave a part out",
     )
     args = parser.parse_args(argv)
@@ -845,6 +903,8 @@ def main(argv: list[str] | None = None) -> int:
                 if "engines" not in args.skip:
                     log("start-up in Chromium, Firefox and WebKit, each beside bare Pyodide")
                     bench_engines(browser, res, sizes.reps, work)
+                if "live" not in args.skip:
+                    bench_live(browser, res, sizes, work)
             finally:
                 browser.close()
         if "durability" not in args.skip:

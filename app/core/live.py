@@ -26,7 +26,7 @@ from app.core.status import SYNCED
 
 EVENTS_PATH = "/api/sync/events"
 # A poke waits this long for others before pulling, but never more than MAX_WAIT_S in all.
-DEBOUNCE_S = 0.15
+DEBOUNCE_S = 0.05
 MAX_WAIT_S = 1.0
 HELLO_TIMEOUT_S = 10.0  # an open stream with no hello by then is being buffered
 BUFFERED_TRIES = 2  # buffered this many times in a row: give up streaming, keep polling

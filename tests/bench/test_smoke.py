@@ -32,10 +32,14 @@ BROWSER_ROWS = [
 ]  # fmt: skip
 LOAD_ROWS = [
     f"load_{config}_{n}{suffix}"
-    for config in ("sqlite", "pg", "pg2")
+    for config in ("sqlite", "pg", "pg2", "sqlite2")
     for n in (1, 10, 50)
     for suffix in ("", "_p50", "_p99")
 ]
+LIVE_ROWS = [
+    "live_sqlite", "live_sqlite_p95", "live_pg2", "live_pg2_p95",
+    "streams_rss_base", "streams_rss", "streams_cpu",
+]  # fmt: skip
 # Rows compared with a baseline of the same run (their ratio must be there too).
 PAIRED = {
     "fp_first": "bare_fp_first",
@@ -53,6 +57,7 @@ PAIRED = {
     **{f"{engine}_ready_{when}": f"{engine}_bare_ready_{when}"
        for engine in ("chromium", "firefox", "webkit") for when in ("first", "reopen")},
     "webkit_reopen_vs_chromium": "chromium_ready_reopen",
+    "streams_rss": "streams_rss_base",
 }  # fmt: skip
 
 
@@ -68,7 +73,7 @@ def test_smoke_mode_produces_every_row(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-5000:]
     report = json.loads(out.read_text())
     rows = {row["key"]: row for row in report["rows"]}
-    missing = [k for k in BROWSER_ROWS + LOAD_ROWS if k not in rows]
+    missing = [k for k in BROWSER_ROWS + LOAD_ROWS + LIVE_ROWS if k not in rows]
     assert not missing, f"rows missing: {missing}"
     for key, row in rows.items():
         assert row["n"] >= 1, key
