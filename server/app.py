@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Match
 
-from server import account_api, api, delivery, errors, live, openapi, static, throttle
+from server import account_api, api, delivery, errors, live, openapi, pruning, static, throttle
 from server.accounts import Accounts, make_hasher
 from server.config import Config
 from server.database import Database
@@ -45,13 +45,16 @@ def create_app(config: Config | None = None) -> FastAPI:
     config = config or Config.from_env()
     db = Database(config.database, config.sqlite_synchronous)
     streams = live.Live(db, heartbeat=config.heartbeat)
+    pruner = pruning.Pruner(db)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # Migrate at startup so a bad --database fails now, not at the first sync.
         await run_in_threadpool(lambda: db.engine)
         await streams.start()
+        pruner.start()
         yield
+        await pruner.stop()
         await streams.stop()
         db.close()
 

@@ -23,9 +23,9 @@ def pull(db: Database, user_id: int, since: int, limit: int, limits: PushLimits)
     with db.read() as conn:
         # One row more than asked tells whether another page follows.
         rows = records.changes_since(conn, user_id, since, limit + 1)
-        account_version = conn.execute(
-            select(users.c.version).where(users.c.id == user_id)
-        ).scalar_one()
+        account_version, horizon = conn.execute(
+            select(users.c.version, users.c.horizon).where(users.c.id == user_id)
+        ).one()
         epoch = identity.epoch(conn)
     page = rows[:limit]
     cursor = page[-1].version if page else since
@@ -36,4 +36,5 @@ def pull(db: Database, user_id: int, since: int, limit: int, limits: PushLimits)
         epoch=epoch,
         account_version=account_version,
         limits=limits,
+        horizon=horizon,
     )

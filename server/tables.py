@@ -34,6 +34,9 @@ users = Table(
     # The user's change counter: the last version handed out.  Its row is the push lock.
     Column("version", BigInteger, nullable=False),
     Column("created_at", BigInteger, nullable=False),
+    # The oldest cursor this account can still be served from incrementally: tombstones at or
+    # below it may have been pruned (server/pruning.py).
+    Column("horizon", BigInteger, nullable=False, server_default="0"),
 )
 
 sessions = Table(
@@ -63,6 +66,10 @@ records = Table(
     Column("device_id", String(80), nullable=False),
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
+    # Set by the pruner when it first sees this row as a tombstone (server clock, ms), with the
+    # version it saw: a tombstone is pruned only if it is still that same deletion.
+    Column("tombstone_version", BigInteger, nullable=True),
+    Column("tombstone_seen_at", BigInteger, nullable=True),
     # Unique: each version names one change of one user, so a locking bug fails loudly.
     Index("ix_records_user_version", "user_id", "version", unique=True),
 )
@@ -76,6 +83,9 @@ applied_mutations = Table(
     Column("record_id", String(36), nullable=False),
     Column("status", String(16), nullable=False),
     Column("version", BigInteger, nullable=False),
+    # Set by the pruner when it first sees the row (server clock, ms).
+    Column("seen_at", BigInteger, nullable=True),
+    Index("ix_applied_mutations_seen", "seen_at"),
 )
 
 # Login and sign-up attempts, recorded before the password is hashed (see server/throttle.py).

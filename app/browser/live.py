@@ -41,6 +41,7 @@ class LiveLink:
         self.source: Any = None
         self.remote_live = False  # the leading tab (another one) says its stream is up
         self._pull_timer: Any = None
+        self.wanted = 0  # the highest version a poke announced that this device may lack
         self._proxies: list[Any] = []
         self.channel: Any = None
 
@@ -135,6 +136,7 @@ class LiveLink:
         cursor = await self.sync.store.cursor()
         device_id = ensure_device_id(self.sync.settings, new_id)
         if live.needs_pull(event, cursor, device_id):
+            self.wanted = max(self.wanted, event.version)
             self._plan(self.pulls.poke(_now()))
 
     def _plan(self, delay: float) -> None:
@@ -146,6 +148,8 @@ class LiveLink:
     async def _pull(self) -> None:
         self._pull_timer = None
         self.pulls.fired()
+        if await self.sync.store.cursor() >= self.wanted:
+            return  # a sync since the poke already brought it
         if await self.sync.sync() is None:  # another sync was running: it may predate the poke
             self._plan(BUSY_RETRY_S)
 

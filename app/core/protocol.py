@@ -8,13 +8,15 @@ JSON-able data; ``parse_*`` functions turn untrusted JSON into dataclasses or ra
 Pull (``GET /api/sync?since=<cursor>&limit=<n>``)
     answer: ``{"schemaVersion", "changes": [record...], "cursor": int, "hasMore": bool,
     "epoch": str, "accountVersion": int, "limits": {"maxPushBytes": int,
-    "maxPushMutations": int}}``
+    "maxPushMutations": int}, "horizon": int}``
     Each change is a whole record of the schema envelope plus ``"table"``.  ``cursor`` is the
     highest server version included; the client asks again with it until ``hasMore`` is false.
     ``epoch`` names the server's database (it changes when the database is restored from a
     backup); ``accountVersion`` is the account's latest version: a cursor above it means the
     server lost changes this device saw.  Either one starts a recovery sync (see
-    docs/sync-protocol.md).  ``limits`` says how big a push the server takes.
+    docs/sync-protocol.md).  ``limits`` says how big a push the server takes.  ``horizon`` is
+    the oldest cursor the server still serves incrementally (older tombstones are pruned): a
+    device that asked with a non-zero cursor below it pulls everything again.
 
 Push (``POST /api/sync``)
     body: ``{"schemaVersion", "deviceId", "mutations": [mutation...]}``
@@ -183,6 +185,9 @@ class PullResponse:
     # a device asked with: the server lost changes that device saw (restored from a backup).
     account_version: int | None = None
     limits: PushLimits = field(default_factory=PushLimits)
+    # The oldest cursor the server can still serve incrementally: deletes at or below it may
+    # have been pruned.  A device that pulled with a lower, non-zero cursor pulls everything.
+    horizon: int = 0
 
     def to_json(self) -> dict[str, Any]:
         answer: dict[str, Any] = {
@@ -192,10 +197,15 @@ class PullResponse:
             "hasMore": self.has_more,
             "epoch": self.epoch,
             "limits": self.limits.to_json(),
+            "horizon": self.horizon,
         }
         if self.account_version is not None:
             answer["accountVersion"] = self.account_version
         return answer
+
+    def behind_horizon(self, since: int) -> bool:
+        """True when a pull with ``since`` may have missed deletes the server has pruned."""
+        return 0 < since < self.horizon
 
     def server_lost_changes(self, since: int) -> bool:
         """True when this answer shows the server behind a device that pulled with ``since``."""
@@ -338,6 +348,9 @@ def parse_pull_response(obj: Any) -> PullResponse:
     account_version = obj.get("accountVersion")
     if account_version is not None and not is_count(account_version):
         raise ProtocolError("The pull answer's accountVersion must be a whole number.")
+    horizon = obj.get("horizon", 0)
+    if not is_count(horizon):
+        raise ProtocolError("The pull answer's horizon must be a whole number.")
     return PullResponse(
         changes,
         cursor,
@@ -346,6 +359,7 @@ def parse_pull_response(obj: Any) -> PullResponse:
         epoch,
         account_version,
         _parse_limits(obj.get("limits")),
+        horizon,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
+from app.core import horizon
 from app.core.protocol import PULL_LIMIT, PullResponse
 from app.core.store import Store
 from app.core.transport import ServerError, Transport
@@ -32,10 +33,19 @@ async def pull_all(
        this page and save its cursor in one step, so an interrupted pull resumes after the last
        page that was fully applied and never skips one.  Pages are applied strictly in order.
     3. Repeat while ``hasMore``.
+
+    A cursor below the server's ``horizon`` may have missed pruned deletes: the pull then starts
+    from 0, keeps the old cursor until the end (an interrupted one starts over), and finally
+    drops what the server no longer has (``app.core.horizon``).
     """
     progress = progress if progress is not None else PullProgress()
     since = await store.cursor()
     page = await transport.pull(since, limit)  # step 1
+    kept: set[horizon.Key] | None = None
+    old_cursor = since
+    if page.behind_horizon(since):
+        kept, since = set(), 0
+        page = await transport.pull(since, limit)
     while True:
         upcoming: asyncio.Task[PullResponse] | None = None
         if page.has_more:
@@ -44,7 +54,15 @@ async def pull_all(
                 raise ServerError("The server's sync cursor did not move forward.")
             upcoming = asyncio.ensure_future(transport.pull(page.cursor, limit))
         try:
-            progress.taken += await store.apply_pulled(page.changes, page.cursor)  # step 2
+            if kept is None:
+                progress.taken += await store.apply_pulled(page.changes, page.cursor)  # step 2
+            else:
+                kept |= horizon.keys_of(page.changes)
+                progress.taken += await store.apply_pulled(page.changes, old_cursor)
+                if upcoming is None:
+                    # Nothing between the last version sent and the horizon exists any more.
+                    cursor = max(page.cursor, page.horizon)
+                    progress.taken += await horizon.forget_pruned(store, kept, cursor)
         except BaseException:
             if upcoming is not None:
                 upcoming.cancel()
