@@ -24,6 +24,7 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from app.core.schema import SCHEMA_VERSION
 from bench.browser import new_context, wait_for_service_worker, wait_ready
 from bench.servers import sign_up
 from tests.e2e.live_server import LiveServer
@@ -110,7 +111,7 @@ def _cpu_s(pid: int) -> float:
 
 async def _open_streams(port: int, cookie: str, n: int) -> list[asyncio.StreamWriter]:
     request = (
-        f"GET /api/sync/events?schema=1 HTTP/1.1\r\nHost: {HOST}:{port}\r\n"
+        f"GET /api/sync/events?schema={SCHEMA_VERSION} HTTP/1.1\r\nHost: {HOST}:{port}\r\n"
         f"Cookie: {cookie}\r\nAccept: text/event-stream\r\n\r\n"
     ).encode()
 

@@ -141,3 +141,44 @@ def test_sqlite_syncs_every_commit_to_disk(sqlite_url: str) -> None:
                 assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
     finally:
         db.close()
+
+
+def test_a_database_of_the_previous_version_upgrades_and_its_rows_get_a_full_window(
+    tmp_path: Path,
+) -> None:
+    """0003 -> 0004 (pruning): existing accounts start with horizon 0, and existing applied
+    mutations and tombstones count as first seen at the first pruning pass after the upgrade."""
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+    from sqlalchemy import create_engine, text
+
+    from server.database import MIGRATIONS, engine_url
+    from server.pruning import APPLIED_RETENTION_MS, prune
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    engine = create_engine(engine_url(url))
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0003")
+        conn.execute(
+            text(
+                "INSERT INTO users (id, email, password_hash, version, created_at)"
+                " VALUES (1, 'a@example.org', 'x', 1, 0)"
+            )
+        )
+        conn.execute(
+            text("INSERT INTO applied_mutations VALUES (1, 'm1', 'exercises', 'r1', 'applied', 1)")
+        )
+    engine.dispose()
+    db = Database(url)  # opening it migrates it to the newest version
+    try:
+        with db.read() as conn:
+            assert conn.exec_driver_sql("SELECT horizon FROM users").all() == [(0,)]
+        now = 1_800_000_000_000
+        assert prune(db, now).applied == 0  # noted now, not taken as ancient
+        assert prune(db, now + APPLIED_RETENTION_MS).applied == 0
+        assert prune(db, now + APPLIED_RETENTION_MS + 1).applied == 1
+    finally:
+        db.close()

@@ -61,7 +61,7 @@ def test_push_then_pull_round_trip(device: Device) -> None:
         "muscleGroup": "Legs",
     }
     page = device.pull_page()
-    server = {k: page[k] for k in ("epoch", "accountVersion", "limits")}
+    server = {k: page[k] for k in ("epoch", "accountVersion", "limits", "horizon")}
     assert page == {
         "schemaVersion": SCHEMA_VERSION,
         "changes": [record],

@@ -17,6 +17,8 @@ from app.core import changes
 from app.core.device import DEVICE_ID_KEY
 from app.core.engine import SyncEngine
 from app.core.memory_store import MemoryStore
+from app.core.protocol import SCHEMA_HEADER
+from app.core.schema import SCHEMA_VERSION
 from server.database import Database
 from server.pruning import APPLIED_RETENTION_MS, TOMBSTONE_HORIZON_MS, prune
 from tests.sim.http_transport import HttpTransport
@@ -100,7 +102,7 @@ def test_applied_mutation_ids_are_kept_for_the_retention_window(server_app: Fast
             creds = {"email": f"retry-{_uuid()}@example.com", "password": "long enough"}
             assert (await client.post("/api/auth/signup", json=creds)).status_code == 201
             body = {
-                "schemaVersion": 1,
+                "schemaVersion": SCHEMA_VERSION,
                 "deviceId": "phone",
                 "mutations": [
                     {
@@ -133,4 +135,4 @@ def test_applied_mutation_ids_are_kept_for_the_retention_window(server_app: Fast
 
 
 def transport_headers() -> dict[str, str]:
-    return {"X-Setflow-Schema": "1"}
+    return {SCHEMA_HEADER: str(SCHEMA_VERSION)}
