@@ -20,8 +20,14 @@ class Error(BaseModel):
     message: str = Field(examples=["You are not signed in."])
 
 
+STRICT = ConfigDict(extra="forbid")  # additionalProperties: false, as the parsers refuse them
+
+
 class Credentials(BaseModel):
-    email: str = Field(examples=["ada@example.org"])
+    model_config = STRICT
+    email: str = Field(
+        max_length=254, json_schema_extra={"format": "email"}, examples=["ada@example.org"]
+    )
     password: str = Field(min_length=8, examples=["correct horse battery"])
 
 
@@ -38,11 +44,13 @@ class Done(BaseModel):
 
 
 class PasswordChange(BaseModel):
+    model_config = STRICT
     currentPassword: str
     newPassword: str = Field(min_length=8, max_length=1024)
 
 
 class AccountDeletion(BaseModel):
+    model_config = STRICT
     password: str
 
 
@@ -71,6 +79,7 @@ class Record(BaseModel):
 
 
 class Mutation(BaseModel):
+    model_config = STRICT
     mutationId: str
     table: str
     id: str
@@ -81,7 +90,8 @@ class Mutation(BaseModel):
 
 
 class PushRequest(BaseModel):
-    schemaVersion: int
+    model_config = STRICT
+    schemaVersion: int = Field(ge=0)
     deviceId: str
     mutations: list[Mutation]
 
@@ -128,7 +138,8 @@ SCHEMA_PARAMETER = {
     "name": SCHEMA_HEADER,
     "in": "header",
     "required": True,
-    "schema": {"type": "integer"},
+    # ASCII digits only, at most nine of them: anything else is a 400.
+    "schema": {"type": "integer", "minimum": 0, "maximum": 999_999_999},
     "description": "The client's schema version; 426 when the server cannot serve it.",
 }
 

@@ -117,3 +117,17 @@ def test_openapi_document_describes_the_api(sqlite_client: TestClient) -> None:
 
     collect(document)
     assert refs and all(r.removeprefix("#/components/schemas/") in schemas for r in refs)
+
+
+def test_openapi_declares_what_the_parsers_take_exactly(sqlite_client: TestClient) -> None:
+    document = sqlite_client.get("/api/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    for name in ("Credentials", "PushRequest", "Mutation", "PasswordChange", "AccountDeletion"):
+        assert schemas[name]["additionalProperties"] is False, name
+    assert schemas["Credentials"]["properties"]["email"]["format"] == "email"
+    assert schemas["PushRequest"]["properties"]["schemaVersion"]["minimum"] == 0
+    (header,) = [
+        p for p in document["paths"]["/api/sync"]["get"]["parameters"] if p["in"] == "header"
+    ]
+    assert header["schema"] == {"type": "integer", "minimum": 0, "maximum": 999_999_999}
+    assert header["required"] is True
