@@ -21,10 +21,11 @@ from pyscript.js_modules import setflow_last_screen as last_screen  # type: igno
 from app.browser.clock import id_pool, new_id, now_ms
 from app.browser.idb import IndexedDBStore
 from app.browser.interop import attr, is_null, to_py_data
-from app.browser.sync import SyncController
+from app.browser.sync import SYNCED_ACCOUNT_KEY, SyncController
 from app.browser.tasks import spawn
 from app.browser.transport import AccountError
-from app.core import changes, csv_export, csv_import, exchange, formats
+from app.browser.workout import WorkoutScreen, notify_state, restore_screen
+from app.core import changes, csv_export, csv_import, exchange, formats, status
 from app.core.changes import Change
 from app.core.formats.base import Parsed
 from app.core.schema import USER_TABLES, ValidationError
@@ -63,10 +64,12 @@ def _float(value: str, label: str) -> float:
         raise ValidationError(f"{label} must be a number.") from None
 
 
-class App:
+class App(WorkoutScreen):
     def __init__(self, store: IndexedDBStore, device_id: str) -> None:
         self.store = store
         self.screen = Screen(device_id=device_id, log_date=_today())
+        restore_screen(self.screen)
+        self._lock = asyncio.Lock()
         self.account = Account()
         self.data = Data()
         self.view = js.document.getElementById("view")
@@ -94,6 +97,7 @@ class App:
             # Shown in the person's own time zone and format.
             self.account.last_synced_at = str(js.Date.new(last).toLocaleString()) if last else None
             self.account.busy = self.sync.busy
+            self.account.had_account = self.sync.settings.get(SYNCED_ACCOUNT_KEY) is not None
 
     def sync_updated(self) -> None:
         """The sync controller's status changed: show it; after a sync, show what it brought.
@@ -102,10 +106,7 @@ class App:
         page would compete with the sync itself for the one main thread.
         """
         self._account_facts()
-        for el_id in ("sync-status", "settings-sync-status"):
-            el = js.document.getElementById(el_id)
-            if not is_null(el):
-                el.textContent = self.account.status
+        self._show_status()
         if self.sync is not None and self.sync.busy:
             return
         if self._refresh_waiting:
@@ -119,6 +120,8 @@ class App:
 
     def render(self) -> None:
         self.screen.view = self._route()
+        self.screen.now = now_ms()
+        self.screen.notify = notify_state() if self.screen.notify != "granted" else "granted"
         html = render(self.screen, self.data, self.account)
         if html != self._html:  # an unchanged screen is left alone, with what is being typed
             self._html = html
@@ -131,7 +134,14 @@ class App:
                 link.setAttribute("aria-current", "page")
             else:
                 link.removeAttribute("aria-current")
-        js.document.getElementById("sync-status").textContent = self.account.status
+        self._show_status()
+
+    def _show_status(self) -> None:
+        header = status.header(self.account.status, had_account=self.account.had_account)
+        js.document.getElementById("sync-status").textContent = header
+        el = js.document.getElementById("settings-sync-status")
+        if not is_null(el):
+            el.textContent = self.account.status
 
     async def refresh(self) -> None:
         await self.load()
@@ -159,7 +169,7 @@ class App:
 
     def _route(self) -> str:
         name = str(js.location.hash).lstrip("#")
-        return name if name in VIEWS else "log"
+        return name if name in VIEWS else "workout"
 
     def _keep_inputs(self) -> dict[str, str]:
         kept = {}
@@ -178,8 +188,10 @@ class App:
                 and el.tagName in ("INPUT", "SELECT", "TEXTAREA")
                 and el.type != "file"
             ):
-                if attr(el, "data-action"):
-                    continue  # pickers always show the screen's state (date, exercise, chart)
+                if attr(el, "data-action") or attr(el, "data-field"):
+                    # Pickers always show the screen's state (date, exercise, chart); workout
+                    # fields show the record or the draft typed (Screen.drafts).
+                    continue
                 el.value = value
         focus = kept.get("\0focus")
         if focus:
@@ -197,12 +209,14 @@ class App:
         on(self.view, "submit", self._on_submit)
         on(self.view, "click", self._on_click)
         on(self.view, "change", self._on_change)
+        on(self.view, "input", self._on_input)
         on(js.window, "hashchange", lambda _e: self._after_navigation())
         self._proxies.append(create_proxy(self.schedule_refresh))
         db.onChange(self._proxies[-1])
 
     def _after_navigation(self) -> None:
         self.screen.message = None
+        self.screen.undo = []
         self.screen.editing = None
         self.render()
         js.window.scrollTo(0, 0)
@@ -225,6 +239,8 @@ class App:
         form = event.target
         name = attr(form, "data-form")
         handler = self.forms.get(name)
+        if handler is None and name in self.workout_forms:
+            handler = getattr(type(self), self.workout_forms[name])
         if handler is None:
             return
         event.preventDefault()
@@ -235,14 +251,23 @@ class App:
         button = event.target.closest("[data-action]")
         if is_null(button) or button.tagName in ("INPUT", "SELECT"):
             return
-        handler = self.clicks.get(attr(button, "data-action"))
+        action = attr(button, "data-action")
+        handler = None
+        if action in self.workout_clicks:  # the lifting screens' handlers come first
+            handler = getattr(type(self), self.workout_clicks[action])
+        handler = handler or self.clicks.get(action)
         if handler is None:
             return
         event.preventDefault()
         self._run(handler(self, button, {"id": attr(button, "data-id")}))
 
+    def _on_input(self, event: Any) -> None:
+        self.field_input(event.target)
+
     def _on_change(self, event: Any) -> None:
         target = event.target
+        if self.field_change(target) or self.rest_change(target):
+            return
         action = attr(target, "data-action")
         if action == "pick-date":
             self.screen.log_date = str(target.value) or _today()
@@ -265,12 +290,19 @@ class App:
             self._run(self.preview_import())
 
     # --- writing ------------------------------------------------------------------------
-    async def save(self, *made: Change | None, message: str | None = None) -> None:
+    async def save(
+        self,
+        *made: Change | None,
+        message: str | None = None,
+        undo: list[list[str]] | None = None,
+    ) -> None:
+        """Store the changes, then show ``message`` (and Undo for what ``undo`` names)."""
         todo = [c for c in made if c is not None]
         if todo:
             await self.store.write(todo)
             self._changed()
         self.screen.editing = None
+        self.screen.undo = undo or []
         self.screen.message = message
         self.screen.message_ok = True
         await self.refresh()
@@ -340,7 +372,8 @@ class App:
 
     async def delete_set(self, button: Any, values: dict[str, str]) -> None:
         current = self._find("workoutSets", values["id"])
-        await self.save(changes.delete("workoutSets", current, **self._stamp()))
+        change = changes.delete("workoutSets", current, **self._stamp())
+        await self.save(change, undo=[["workoutSets", current["id"]]])
 
     async def start_program(self, form: Any, values: dict[str, str]) -> None:
         program = self._find("programs", values.get("programId", ""))
@@ -382,7 +415,7 @@ class App:
     async def delete_program(self, button: Any, values: dict[str, str]) -> None:
         current = self._find("programs", values["id"])
         change = changes.delete("programs", current, **self._stamp())
-        await self.save(change, message=f"Deleted {current['name']}.")
+        await self.save(change, undo=[["programs", current["id"]]])
 
     async def add_item(self, form: Any, values: dict[str, str]) -> None:
         current = self._find("programs", attr(form, "data-id"))

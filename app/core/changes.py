@@ -63,14 +63,24 @@ def _put(
 
 
 def create(
-    table: str, fields: dict[str, Any], *, device_id: str, now: int, new_id: NewId
+    table: str,
+    fields: dict[str, Any],
+    *,
+    device_id: str,
+    now: int,
+    new_id: NewId,
+    record_id: str | None = None,
 ) -> Change:
-    """A new record of ``table`` with ``fields`` (all required ones), made on this device."""
+    """A new record of ``table`` with ``fields`` (all required ones), made on this device.
+
+    ``record_id`` names a record every device makes under the same id (the person's settings, a
+    library exercise), so two devices making it meet in one record, merged field by field.
+    """
     _user_table(table)
     spec = get_table(table)
     check_fields(spec, fields, partial=False)
     record: dict[str, Any] = {
-        "id": new_id(),
+        "id": record_id or new_id(),
         "createdAt": now,
         "updatedAt": now,
         "deviceId": device_id,
@@ -121,6 +131,21 @@ def delete(
         except ValidationError:  # data from before the schema refused it: the id is enough
             kept = {}
     mutation = Mutation(new_id(), table, current["id"], "delete", current["version"], kept, now)
+    return Change(record, mutation)
+
+
+def undelete(
+    table: str, tombstone: dict[str, Any], *, device_id: str, now: int, new_id: NewId
+) -> Change:
+    """Undo a delete: the tombstone comes back with the fields it kept (kind ``restore``)."""
+    _user_table(table)
+    spec = get_table(table)
+    fields = {f.name: tombstone[f.name] for f in spec.fields if f.name in tombstone}
+    check_fields(spec, fields, partial=True)
+    record = {**tombstone, "deleted": False, "updatedAt": now, "deviceId": device_id}
+    mutation = Mutation(
+        new_id(), table, tombstone["id"], "restore", tombstone["version"], fields, now
+    )
     return Change(record, mutation)
 
 

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from app.core.sets import counts, is_done
+
 Record = dict[str, Any]
 
 UNKNOWN_EXERCISE = "Unknown exercise"
@@ -81,7 +83,8 @@ def progress(
     }
     by_date: dict[str, list[Record]] = {}
     for s in sets:
-        if s.get("deleted") or s.get("exerciseId") != exercise_id:
+        # Working sets only: warm-ups and sets not (yet) checked off are not progress.
+        if s.get("deleted") or s.get("exerciseId") != exercise_id or not counts(s):
             continue
         day = dates.get(s.get("workoutId"))
         if day is not None:
@@ -103,7 +106,7 @@ def progress(
 def _live_sets_by_workout(sets: Iterable[Record], workout_ids: set[str]) -> dict[str, list[Record]]:
     grouped: dict[str, list[Record]] = {}
     for s in sets:
-        if not s.get("deleted") and s.get("workoutId") in workout_ids:
+        if not s.get("deleted") and s.get("workoutId") in workout_ids and is_done(s):
             grouped.setdefault(s["workoutId"], []).append(s)
     for group in grouped.values():
         group.sort(key=_set_order)
@@ -117,7 +120,8 @@ def _set_order(s: Record) -> tuple[bool, int, int, str]:
 
 
 def _volume(s: Record) -> float:
-    return _int(s.get("reps")) * _number(s.get("weight"))
+    # Warm-ups lift no volume (app.core.sets.counts).
+    return _int(s.get("reps")) * _number(s.get("weight")) if counts(s) else 0.0
 
 
 def _int(value: Any) -> int:

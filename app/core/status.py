@@ -15,6 +15,15 @@ UPDATE_NEEDED = "Update needed"
 
 STATUSES = (NOT_SIGNED_IN, OFFLINE, SYNCING, SYNCED, FAILED, UPDATE_NEEDED)
 
+# What the header says to someone who never made an account: their data is safe here, and
+# nothing is wrong (they are not "not signed in": they never wanted to be).
+LOCAL_ONLY = "On this device"
+
+
+def header(status: str, *, had_account: bool) -> str:
+    return LOCAL_ONLY if status == NOT_SIGNED_IN and not had_account else status
+
+
 # Statuses a retry cannot fix: the person has to act (sign in, reload the app).
 NEEDS_PERSON = (NOT_SIGNED_IN, UPDATE_NEEDED)
 

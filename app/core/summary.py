@@ -32,10 +32,10 @@ def summarize(workout: Record, sets: list[Record], earlier: list[Record], now_ms
 
 
 def duration(ms: int) -> str:
-    """A workout's length for a person: "42 min", "1 h 05 min", "under a minute"."""
+    """A workout's length for a person: "42 min", "1 h 05 min", "under 1 min"."""
     minutes = ms // 60_000
     if minutes < 1:
-        return "under a minute"
+        return "under 1 min"
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from app.views import exercises, history, log, programs, settings
+from app.views import exercises, history, log, programs, settings, workout
 from app.views.state import Account, Data, Screen
 
 RENDERERS = {
+    "workout": workout.render,
     "log": log.render,
     "history": history.render,
     "exercises": exercises.render,
@@ -15,4 +16,4 @@ RENDERERS = {
 
 
 def render(screen: Screen, data: Data, account: Account) -> str:
-    return RENDERERS.get(screen.view, log.render)(screen, data, account)
+    return RENDERERS.get(screen.view, workout.render)(screen, data, account)

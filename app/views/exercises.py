@@ -1,14 +1,28 @@
-"""Exercises: add, rename, delete, each with an optional muscle group."""
+"""Exercises: the person's own (add, rename, rest time), archived ones, and the built-in library.
+
+Deleting is safe: an exercise with history is archived (hidden from pickers; its sets keep its
+name and charts), one without history is deleted with Undo, and "Delete for good" says how many
+sets go with it.
+"""
 
 from __future__ import annotations
 
-from app.views.html import esc, notice
-from app.views.state import Account, Data, Record, Screen
+from typing import Any
+
+from app.core import changes
+from app.core.library import LIBRARY
+from app.core.schema import ValidationError
+from app.views.html import esc, notice, undo_notice
+from app.views.state import Account, Data, Outcome, Record, Screen
 
 MUSCLE_GROUPS = ("Chest", "Back", "Legs", "Shoulders", "Arms", "Core", "Full body", "Cardio")
 
 
-def _row(exercise: Record, editing: bool) -> str:
+def set_count(data: Data, exercise_id: str) -> int:
+    return sum(1 for s in data.workoutSets if s["exerciseId"] == exercise_id)
+
+
+def _row(exercise: Record, editing: bool, sets: int) -> str:
     eid, name = esc(exercise["id"]), esc(exercise["name"])
     group = esc(exercise.get("muscleGroup") or "")
     if editing:
@@ -17,38 +31,136 @@ def _row(exercise: Record, editing: bool) -> str:
             f'<label for="rename-{eid}">New name for {name}</label>'
             f'<input id="rename-{eid}" name="name" value="{name}" required maxlength="80">'
             f'<label for="group-{eid}">Muscle group</label>'
-            f'<input id="group-{eid}" name="muscleGroup" value="{group}" list="muscle-groups" maxlength="40">'
+            f'<input id="group-{eid}" name="muscleGroup" value="{group}" list="muscle-groups" maxlength="80">'
             '<div class="row"><button type="submit">Save</button>'
             '<button type="button" class="secondary" data-action="cancel-edit">Cancel</button></div>'
             "</form></li>"
         )
-    detail = f' <span class="muted">{group}</span>' if group else ""
+    details = [str(x) for x in (exercise.get("equipment"), exercise.get("muscleGroup")) if x]
+    if sets:
+        details.append(f"{sets} set{'' if sets == 1 else 's'}")
+    detail = f'<br><span class="muted">{esc(" · ".join(details))}</span>' if details else ""
+    action = "Archive" if sets else "Delete"
     return (
         f'<li data-id="{eid}"><span class="grow"><strong>{name}</strong>{detail}</span>'
-        f'<button type="button" class="secondary" data-action="edit" data-id="{eid}" '
+        f'<button type="button" class="secondary small" data-action="edit" data-id="{eid}" '
         f'aria-label="Rename {name}">Rename</button>'
-        f'<button type="button" class="danger" data-action="delete-exercise" data-id="{eid}" '
-        f'aria-label="Delete {name}">Delete</button></li>'
+        f'<button type="button" class="danger small" data-action="delete-exercise" data-id="{eid}" '
+        f'aria-label="{action} {name}">{action}</button></li>'
+    )
+
+
+def _archived(data: Data) -> str:
+    archived = [e for e in data.sorted_exercises() if e.get("archived")]
+    if not archived:
+        return ""
+    rows = "".join(
+        f'<li><span class="grow"><strong>{esc(e["name"])}</strong><br><span class="muted">'
+        f"{set_count(data, e['id'])} sets kept</span></span>"
+        f'<button type="button" class="secondary small" data-action="unarchive-exercise" data-id="{esc(e["id"])}" '
+        f'aria-label="Bring back {esc(e["name"])}">Bring back</button>'
+        f'<button type="button" class="danger small" data-action="purge-exercise" data-id="{esc(e["id"])}" '
+        f'aria-label="Delete {esc(e["name"])} for good">Delete for good</button></li>'
+        for e in archived
+    )
+    return (
+        f'<details class="card"><summary>Archived ({len(archived)})</summary>'
+        f'<ul class="list" aria-label="Archived exercises">{rows}</ul></details>'
+    )
+
+
+def _library(data: Data) -> str:
+    owned = {e["id"] for e in data.exercises} | {e["name"].casefold() for e in data.exercises}
+    rows = "".join(
+        f'<li><span class="grow"><strong>{esc(e.name)}</strong><br>'
+        f'<span class="muted">{esc(e.equipment)} · {esc(e.muscles)}</span></span>'
+        f'<button type="button" class="secondary small" data-action="add-library-exercise" '
+        f'data-id="{esc(e.id)}" aria-label="Add {esc(e.name)}">Add</button></li>'
+        for e in LIBRARY
+        if e.id not in owned and e.name.casefold() not in owned
+    )
+    return (
+        f'<details class="card"><summary>Exercise library ({len(LIBRARY)})</summary>'
+        '<p class="muted">Common exercises, ready to use. In a workout, search finds them too.</p>'
+        f'<ul class="list" aria-label="Exercise library">{rows}</ul></details>'
     )
 
 
 def render(screen: Screen, data: Data, account: Account) -> str:
-    rows = [_row(e, screen.editing == e["id"]) for e in data.sorted_exercises()]
+    rows = [
+        _row(e, screen.editing == e["id"], set_count(data, e["id"]))
+        for e in data.active_exercises()
+    ]
     listing = (
         f'<ul class="list" aria-label="Your exercises">{"".join(rows)}</ul>'
         if rows
-        else '<p class="muted">No exercises yet. Add the ones you train.</p>'
+        else '<p class="muted">No exercises yet. Add your own, or pick from the library below.</p>'
     )
     groups = "".join(f'<option value="{esc(g)}"></option>' for g in MUSCLE_GROUPS)
+    undo = undo_notice(screen.undo)
     return (
         '<section aria-labelledby="exercises-title"><h2 id="exercises-title">Exercises</h2>'
-        f"{notice(screen.message, screen.message_ok)}"
+        f"{notice(screen.message, screen.message_ok)}{undo}"
         '<form class="card" data-form="add-exercise">'
         '<label for="exercise-name">Exercise name</label>'
         '<input id="exercise-name" name="name" required maxlength="80" autocomplete="off">'
         '<label for="exercise-group">Muscle group (optional)</label>'
-        '<input id="exercise-group" name="muscleGroup" list="muscle-groups" maxlength="40">'
+        '<input id="exercise-group" name="muscleGroup" list="muscle-groups" maxlength="80">'
         f'<datalist id="muscle-groups">{groups}</datalist>'
         '<p><button type="submit">Add exercise</button></p></form>'
-        f"{listing}</section>"
+        f"{listing}{_archived(data)}{_library(data)}</section>"
     )
+
+
+# --- actions ----------------------------------------------------------------------------------
+
+
+def _find(data: Data, exercise_id: str) -> Record:
+    for e in data.exercises:
+        if e["id"] == exercise_id:
+            return e
+    raise ValidationError("That exercise no longer exists (it may have been deleted elsewhere).")
+
+
+def delete_or_archive(
+    data: Data, screen: Screen, exercise_id: str, stamp: dict[str, Any]
+) -> Outcome:
+    """One tap never destroys history: an exercise with sets is archived, one without is
+    deleted with Undo."""
+    exercise = _find(data, exercise_id)
+    sets = set_count(data, exercise_id)
+    if sets:
+        change = changes.edit("exercises", exercise, {"archived": True}, **stamp)
+        screen.undo = []
+        return Outcome(
+            [c for c in (change,) if c is not None],
+            f"Archived {exercise['name']}: its {sets} set{'' if sets == 1 else 's'} and charts stay "
+            "in your history. Bring it back under Archived.",
+        )
+    screen.undo = [["exercises", exercise_id]]
+    return Outcome([changes.delete("exercises", exercise, **stamp)])
+
+
+def unarchive(data: Data, screen: Screen, exercise_id: str, stamp: dict[str, Any]) -> Outcome:
+    exercise = _find(data, exercise_id)
+    change = changes.edit("exercises", exercise, {"archived": False}, **stamp)
+    return Outcome([c for c in (change,) if c is not None], f"{exercise['name']} is back.")
+
+
+def purge_question(data: Data, exercise_id: str) -> str:
+    exercise = _find(data, exercise_id)
+    sets = set_count(data, exercise_id)
+    return (
+        f"Delete {exercise['name']} for good? Its {sets} set{'' if sets == 1 else 's'} "
+        "go with it, from every device."
+    )
+
+
+def purge(data: Data, screen: Screen, exercise_id: str, stamp: dict[str, Any]) -> Outcome:
+    """The exercise and its sets, deleted (the person confirmed ``purge_question``)."""
+    exercise = _find(data, exercise_id)
+    its_sets = [s for s in data.workoutSets if s["exerciseId"] == exercise_id]
+    made = [changes.delete("workoutSets", s, **stamp) for s in its_sets]
+    made.append(changes.delete("exercises", exercise, **stamp))
+    screen.undo = [["exercises", exercise_id], *(["workoutSets", s["id"]] for s in its_sets)]
+    return Outcome(made, f"Deleted {exercise['name']} and {len(its_sets)} sets.")

@@ -29,3 +29,13 @@ def notice(message: str | None, ok: bool = True) -> str:
         return ""
     role = "status" if ok else "alert"
     return f'<p class="notice {"ok" if ok else "bad"}" role="{role}">{esc(message)}</p>'
+
+
+def undo_notice(undo: list[list[str]]) -> str:
+    """ "Deleted. Undo" after a delete, until the next action."""
+    if not undo:
+        return ""
+    return (
+        '<p class="notice ok undo" role="status"><span>Deleted.</span>'
+        '<button type="button" class="secondary small" data-action="undo">Undo</button></p>'
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.views.html import esc, notice, number, options
+from app.views.html import esc, notice, number, options, undo_notice
 from app.views.state import Account, Data, Record, Screen
 
 
@@ -86,10 +86,10 @@ def _plan(data: Data, screen: Screen) -> str:
 
 
 def render(screen: Screen, data: Data, account: Account) -> str:
-    exercises = data.sorted_exercises()
+    exercises = data.active_exercises()
     head = (
         '<section aria-labelledby="log-title"><h2 id="log-title">Log</h2>'
-        f"{notice(screen.message, screen.message_ok)}"
+        f"{notice(screen.message, screen.message_ok)}{undo_notice(screen.undo)}"
         '<div class="card"><label for="log-date">Date</label>'
         f'<input id="log-date" type="date" data-action="pick-date" value="{esc(screen.log_date)}" required></div>'
     )

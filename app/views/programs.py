@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.views.html import esc, notice, options
+from app.views.html import esc, notice, options, undo_notice
 from app.views.state import Account, Data, Record, Screen
 
 
@@ -40,7 +40,7 @@ def _program(program: Record, data: Data, editing: bool) -> str:
         f'<ul class="list" aria-label="Exercises in {name}">{"".join(items)}</ul>{add}'
         '<div class="row">'
         f'<button type="button" class="secondary" data-action="edit" data-id="{pid}" aria-label="Rename {name}">Rename</button>'
-        f'<button type="button" class="danger" data-action="delete-program" data-id="{pid}" aria-label="Delete {name}">Delete program</button>'
+        f'<button type="button" class="danger" data-action="delete-program" data-id="{pid}" aria-label="Delete program {name}">Delete program</button>'
         "</div></article>"
     )
 
@@ -53,7 +53,7 @@ def render(screen: Screen, data: Data, account: Account) -> str:
     cards = "".join(_program(p, data, screen.editing == p["id"]) for p in programs)
     return (
         '<section aria-labelledby="programs-title"><h2 id="programs-title">Programs</h2>'
-        f"{notice(screen.message, screen.message_ok)}"
+        f"{notice(screen.message, screen.message_ok)}{undo_notice(screen.undo)}"
         '<form class="card" data-form="add-program">'
         '<label for="program-name">Program name</label>'
         '<input id="program-name" name="name" required maxlength="80" autocomplete="off">'

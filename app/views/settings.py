@@ -7,7 +7,7 @@ from typing import Any
 
 from app.core.capabilities import Advice, storage_advice
 from app.core.schema import TABLES
-from app.views import importing
+from app.views import importing, preferences
 from app.views.html import esc, notice, number
 from app.views.state import Account, Data, Record, Screen
 
@@ -174,7 +174,7 @@ def render(screen: Screen, data: Data, account: Account) -> str:
     )
     return (
         '<section aria-labelledby="settings-title"><h2 id="settings-title">Settings</h2>'
-        f"{notice(screen.message, screen.message_ok)}"
+        f"{notice(screen.message, screen.message_ok)}{preferences.render(data)}"
         '<div class="card"><h3>This device</h3><dl class="facts">'
         f'<dt>Device ID</dt><dd id="device-id">{esc(screen.device_id)}</dd>'
         f'<dt>Storage used</dt><dd id="storage-used">{_bytes(storage.get("usage"))}</dd>'

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from app.core.capabilities import Capabilities
 
 Record = dict[str, Any]
 
-VIEWS = ("log", "history", "exercises", "programs", "settings")
+
+@dataclass
+class Outcome:
+    """What a screen's action made: the changes to store and the sentence to show."""
+
+    changes: list[Any] = field(default_factory=list)  # app.core.changes.Change
+    message: str | None = None
+    ok: bool = True
+
+
+VIEWS = ("workout", "log", "history", "exercises", "programs", "settings")
 
 
 @dataclass
@@ -30,6 +40,10 @@ class Data:
     def sorted_exercises(self) -> list[Record]:
         return sorted(self.exercises, key=lambda e: (e["name"].casefold(), e["id"]))
 
+    def active_exercises(self) -> list[Record]:
+        """The exercises pickers offer: archived ones keep their history but are not offered."""
+        return [e for e in self.sorted_exercises() if not e.get("archived")]
+
 
 @dataclass
 class Account:
@@ -41,6 +55,7 @@ class Account:
     # The account's sessions as the server listed them ({"id", "device", "createdAt",
     # "current"}), once the person asked to see them.
     sessions: list[dict[str, Any]] | None = None
+    had_account: bool = False  # this device has synced an account before
 
 
 @dataclass
@@ -60,6 +75,33 @@ class Screen:
     capabilities: Capabilities | None = None  # what this browser offers; read after start-up
     import_preview: Any = None  # app.core.csv_import.Preview of a file waiting for "Import"
     last_import: str | None = None  # summary of the import that "Undo last import" removes
+    # The workout screen.  The browser keeps these (but ``now`` and ``notify``) in localStorage,
+    # so a reload or a killed tab finds the screen as it was.
+    rest_ends_at: int = 0  # ms; the rest timer counts down to it (0: no rest running)
+    rest_seconds: int = 0  # the running rest's full length
+    picking: bool = False  # the exercise picker is open
+    query: str = ""  # what the picker searches for
+    summary_id: str | None = None  # the finished workout whose summary shows
+    drafts: dict[str, str] = field(default_factory=dict)  # input id -> text typed, not yet saved
+    undo: list[list[str]] = field(default_factory=list)  # [table, id] of what was just deleted
+    date_pattern: str = "ymd-"  # the person's date order and separator (app.core.dates)
+    now: int = 0  # ms, when the screen was rendered (the clocks tick in the browser)
+    notify: str = "default"  # what the platform allows: unsupported, default, denied, granted
+    open_workout: str | None = None  # History: the workout shown expanded
+    chart_metric: str = "e1rm"  # History: e1rm, weight or volume
+    chart_range: str = "3m"  # History: 3m, 1y or all
+
+    KEPT: ClassVar[tuple[str, ...]] = (
+        "rest_ends_at",
+        "rest_seconds",
+        "picking",
+        "query",
+        "summary_id",
+        "drafts",
+        "undo",
+        "chart_metric",
+        "chart_range",
+    )
 
     def say(self, message: str, ok: bool = True) -> None:
         self.message, self.message_ok = message, ok

@@ -255,3 +255,21 @@ def test_a_refused_change_holding_broken_text_is_kept_as_a_record_that_fits_the_
     assert kept["fields"] == {"name": "Squat \ufffd\ufffd"}
     assert kept["reason"] == changes.REFUSED and kept["recordId"] == target
     check_record(CONFLICTS, kept)
+
+
+def test_create_under_a_shared_id() -> None:
+    """Settings and library exercises are made under one id on every device."""
+    change = changes.create(
+        "settings", {"unit": "lb"}, **kw(), record_id="5e77a1a9-0000-4000-8000-000000000001"
+    )
+    assert change.record["id"] == change.mutation.id == "5e77a1a9-0000-4000-8000-000000000001"
+    assert change.mutation.fields["unit"] == "lb"
+
+
+def test_undelete_brings_the_tombstone_back_with_its_fields() -> None:
+    live = synced(changes.create("exercises", {"name": "Squat"}, **kw()).record, version=4)
+    gone = {**changes.delete("exercises", live, **kw()).record, "version": 5}
+    change = changes.undelete("exercises", gone, **kw())
+    assert change.record["deleted"] is False and change.record["name"] == "Squat"
+    assert (change.mutation.kind, change.mutation.base_version) == ("restore", 5)
+    assert change.mutation.fields["name"] == "Squat"

@@ -29,7 +29,7 @@ def test_summary_counts_done_sets_working_volume_and_records() -> None:
 
 
 def test_durations_read_like_a_person_says_them() -> None:
-    assert summary.duration(30_000) == "under a minute"
+    assert summary.duration(30_000) == "under 1 min"
     assert summary.duration(42 * 60_000) == "42 min"
     assert summary.running(42_000) == "0:42"
     assert summary.running(3_729_000) == "1:02:09"

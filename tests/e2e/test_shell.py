@@ -32,11 +32,11 @@ def test_shell_paints_before_python_is_ready(
     page.goto(server.url, wait_until="commit")
     expect(page.get_by_role("heading", name="Setflow")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("data-app-state", "loading")
-    expect(page.get_by_text("Starting Setflow…")).to_be_visible()
+    expect(page.get_by_text("Getting your workouts ready…")).to_be_visible()
     expect(page.get_by_role("navigation", name="Main")).to_be_visible()
 
     wait_ready(page)
-    expect(page.get_by_text("Starting Setflow…")).to_be_hidden()
+    expect(page.get_by_text("Getting your workouts ready…")).to_be_hidden()
     timeline = page.evaluate("window.__timeline")
     ready_at = next(t for state, t in timeline["states"] if state == "ready")
     assert timeline["fcp"] < ready_at, timeline

@@ -1,0 +1,151 @@
+"""The lifting loop on a phone (390 x 844, touch): start, check sets off, rest, PR, finish."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect
+
+from tests.e2e.conftest import wait_ready
+from tests.e2e.lifter import export_path
+from tests.e2e.live_server import LiveServer
+from tests.e2e.test_files import import_file
+
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+
+COUNT_KEYS = """() => {
+  window.__keys = 0;
+  document.addEventListener('keydown', () => { window.__keys += 1; }, true);
+}"""
+
+
+class Taps:
+    """Taps a person makes, counted."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, target: Locator) -> None:
+        target.tap()
+        self.count += 1
+
+
+@pytest.fixture
+def phone(browser: Browser, server: LiveServer, tmp_path: Path) -> Iterator[Page]:
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(f"{server.url}/#settings")
+    wait_ready(page)
+    import_file(page, export_path(tmp_path))
+    expect(page.get_by_role("status").filter(has_text="Imported")).to_be_visible()
+    yield page
+    context.close()
+
+
+def workout_screen(page: Page) -> None:
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Workout").tap()
+    expect(page.get_by_role("heading", name="Workout", level=2, exact=True)).to_be_visible()
+
+
+def checks(page: Page) -> Locator:
+    return page.locator('button[data-action="check-set"]')
+
+
+def test_repeating_last_session_takes_eleven_taps_and_no_typing(phone: Page) -> None:
+    """Repeat last time, confirm all 9 prefilled sets, finish: at most 13 taps, 0 keystrokes."""
+    page = phone
+    workout_screen(page)
+    page.evaluate(COUNT_KEYS)
+    tap = Taps()
+
+    tap(page.get_by_role("button", name="Repeat last time"))
+    expect(page.get_by_role("heading", name="Push day", level=2)).to_be_visible()
+    expect(checks(page)).to_have_count(9)
+    bench = page.get_by_role("table", name="Sets of Bench press")
+    expect(bench.get_by_role("cell", name="5 × 80 kg")).to_have_count(3)
+    expect(page.get_by_label("Weight in kg, set 1 of Squat")).to_have_value("100")
+
+    for n in range(9):
+        tap(checks(page).nth(n))
+        expect(checks(page).nth(n)).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("timer")).to_be_visible()
+
+    tap(page.get_by_role("button", name="Finish"))
+    summary = page.locator(".summary")
+    expect(summary.get_by_role("heading", name="Workout complete: Push day")).to_be_visible()
+    expect(summary).to_contain_text("Sets9")
+    expect(summary).to_contain_text("Volume3,600 kg")
+
+    keys = page.evaluate("window.__keys")
+    print(f"\n9-set routine repeated with {tap.count} taps and {keys} keystrokes")
+    assert tap.count <= 13
+    assert keys == 0
+
+
+def test_program_workout_prefill_adjust_rest_pr_reload_and_finish(phone: Page) -> None:
+    page = phone
+    page.context.grant_permissions(["notifications"])
+    workout_screen(page)
+    page.get_by_role("button", name="Strength A").tap()
+    expect(page.get_by_role("heading", name="Strength A", level=2)).to_be_visible()
+
+    # Squat from last time (per set number), overhead press from the program's targets.
+    expect(page.get_by_label("Weight in kg, set 1 of Squat")).to_have_value("100")
+    expect(page.get_by_label("Weight in kg, set 1 of Overhead press")).to_have_value("40")
+    expect(page.get_by_label("Reps, set 2 of Overhead press")).to_have_value("5")
+    press = page.get_by_role("table", name="Sets of Overhead press")
+    expect(press.locator("td.prev").first).to_have_text("—")
+
+    # Adjust one with the stepper, check it: a PR badge and the rest timer.
+    page.get_by_role("button", name="More weight, set 1 of Squat").tap()
+    expect(page.get_by_label("Weight in kg, set 1 of Squat")).to_have_value("102.5")
+    page.get_by_role("button", name="Done: set 1 of Squat").tap()
+    squat = page.get_by_role("table", name="Sets of Squat")
+    expect(squat.locator(".pr")).to_have_count(1)
+    expect(squat.locator(".pr")).to_contain_text("Heaviest weight")
+    timer = page.get_by_role("timer")
+    expect(timer).to_have_text("1:30", timeout=3000)
+    page.wait_for_timeout(1500)  # the rest ticks down by itself
+    assert timer.text_content() in ("1:29", "1:28", "1:27")
+    page.get_by_role("button", name="15 s more").tap()
+    expect(timer).to_have_text(re.compile(r"1:4\d"))
+
+    # Take it down to nothing: the rest expires with its alert.
+    for _ in range(8):
+        page.get_by_role("button", name="15 s less").tap()
+    expect(timer).to_have_text("Rest over")
+    page.wait_for_function("document.documentElement.dataset.restOver !== undefined")
+    expect(page.locator(".rest-note")).to_contain_text("notification")
+
+    # A value typed and not yet left, a reload: the workout is exactly where it was.
+    reps = page.get_by_label("Reps, set 2 of Squat")
+    reps.fill("7")
+    page.reload()
+    wait_ready(page)
+    expect(page.get_by_role("heading", name="Strength A", level=2)).to_be_visible()
+    expect(page.get_by_label("Weight in kg, set 1 of Squat")).to_have_value("102.5")
+    expect(
+        page.get_by_role("button", name="Done: set 1 of Squat (checked; tap to undo)")
+    ).to_be_visible()
+    expect(page.get_by_label("Reps, set 2 of Squat")).to_have_value("7")
+    expect(squat.locator(".pr")).to_have_count(1)
+
+    page.get_by_role("button", name="Done: set 2 of Squat").tap()
+    page.get_by_role("button", name="Done: set 1 of Overhead press").tap()
+    page.get_by_role("button", name="Finish").tap()
+    summary = page.locator(".summary")
+    expect(summary).to_contain_text("Workout complete: Strength A")
+    expect(summary).to_contain_text("Sets3")
+    expect(summary.get_by_role("list", name="Personal records")).to_contain_text("Squat")
+    expect(page.get_by_role("status").filter(has_text="unchecked set")).to_have_text(
+        "1 unchecked set left out."
+    )

@@ -1,0 +1,232 @@
+"""The workout loop as pure functions: start, prefilled rows, one-tap check, rest, PR, finish."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Any
+
+import pytest
+
+from app.core.changes import Change
+from app.core.schema import ValidationError
+from app.views import render
+from app.views import workout_actions as act
+from app.views.state import Account, Data, Screen
+
+_ids = itertools.count(1)
+NOW = 1_800_000_000_000
+
+
+def new_id() -> str:
+    return f"00000000-0000-4000-8000-{next(_ids):012d}"
+
+
+def stamp(now: int = NOW) -> dict[str, Any]:
+    return {"device_id": "phone", "now": now, "new_id": new_id, "today": "2026-11-25"}
+
+
+def apply(data: Data, outcome: act.Outcome) -> None:
+    """Store the changes the way the device's store does: whole records, tombstones hidden."""
+    for change in outcome.changes:
+        rows: list[dict[str, Any]] = getattr(data, change.table)
+        rows[:] = [r for r in rows if r["id"] != change.record["id"]]
+        if not change.record["deleted"]:
+            rows.append(change.record)
+
+
+def record(**fields: Any) -> dict[str, Any]:
+    return {"id": new_id(), "createdAt": 0, "version": 3, "deleted": False, **fields}
+
+
+BENCH = record(name="Bench press", equipment="Barbell")
+SQUAT = record(name="Squat", equipment="Barbell", restSeconds=180)
+ROW = record(name="Barbell row")
+
+
+def history() -> Data:
+    """Last session: 3 exercises x 3 sets."""
+    last = record(date="2026-11-22", name="Push day", startedAt=1, finishedAt=2)
+    sets = [
+        record(workoutId=last["id"], exerciseId=e["id"], position=i * 3 + n, reps=5, weight=w)
+        for i, (e, w) in enumerate(((BENCH, 80), (SQUAT, 100), (ROW, 60)))
+        for n in range(3)
+    ]
+    return Data(exercises=[BENCH, SQUAT, ROW], workoutLogs=[last], workoutSets=sets)
+
+
+def page(data: Data, screen: Screen) -> str:
+    screen.view = "workout"
+    return render(screen, data, Account())
+
+
+def check_buttons(html: str) -> list[str]:
+    return re.findall(r'data-action="check-set" data-id="([^"]+)"', html)
+
+
+def test_start_screen_offers_repeat_last_time_programs_and_empty() -> None:
+    data = history()
+    data.programs.append(
+        record(name="5x5", items=[{"exerciseId": SQUAT["id"], "sets": 5, "reps": 5}])
+    )
+    html = page(data, Screen(date_pattern="dmy/"))
+    assert "Repeat last time" in html
+    assert "Push day · Sun 22/11/2026 · Bench press, Squat, Barbell row" in html
+    assert 'data-action="start-program-workout"' in html and "Program · 1 exercise" in html
+    assert "Start an empty workout" in html
+
+
+def test_repeating_last_time_is_eleven_taps_and_no_typing() -> None:
+    """Repeat (1) + nine checks (9) + Finish (1): the summary shows 9 sets and the volume."""
+    data, screen = history(), Screen()
+    apply(data, act.start_repeat(data, screen, stamp()))
+    html = page(data, screen)
+    assert html.count("5 × 80 kg") == 3 and html.count("5 × 100 kg") == 3  # "previous" column
+    checks = check_buttons(html)
+    assert len(checks) == 9
+    for n, set_id in enumerate(checks):
+        apply(data, act.check_set(data, screen, set_id, stamp(NOW + n * 60_000)))
+    html = page(data, screen)
+    assert html.count('aria-pressed="true"') == 9
+    apply(data, act.finish(data, screen, stamp(NOW + 50 * 60_000)))
+    html = page(data, screen)
+    assert "Workout complete: Push day" in html
+    assert "<dt>Sets</dt><dd>9</dd>" in html
+    assert "<dt>Volume</dt><dd>3,600 kg</dd>" in html
+    assert "<dt>Duration</dt><dd>50 min</dd>" in html
+    assert "<dt>PRs</dt><dd>0</dd>" in html
+
+
+def test_values_typed_are_drafts_until_saved_and_never_leak_between_exercises() -> None:
+    data, screen = history(), Screen()
+    apply(data, act.start_repeat(data, screen, stamp()))
+    first = check_buttons(page(data, screen))[0]
+    screen.drafts[f"w-{first}"] = "85"
+    html = page(data, screen)
+    assert f'id="w-{first}"' in html and 'value="85"' in html
+    apply(data, act.check_set(data, screen, first, stamp()))
+    done = next(s for s in data.workoutSets if s["id"] == first)
+    assert (done["weight"], done["done"]) == (85, True)
+    assert screen.drafts == {}
+    squat_sets = [
+        s
+        for s in data.workoutSets
+        if s["exerciseId"] == SQUAT["id"] and s.get("done", True) is not True
+    ]
+    assert all(s["weight"] == 100 for s in squat_sets)
+
+
+def test_check_starts_the_exercises_rest_and_a_heavier_set_gets_a_pr_badge() -> None:
+    data, screen = history(), Screen()
+    apply(data, act.start_repeat(data, screen, stamp()))
+    squat_first = next(
+        s for s in data.workoutSets if s["exerciseId"] == SQUAT["id"] and s.get("done") is False
+    )
+    apply(data, act.step_weight(data, screen, squat_first["id"], 1, stamp()))
+    apply(data, act.check_set(data, screen, squat_first["id"], stamp()))
+    assert screen.rest_ends_at == NOW + 180_000 and screen.rest_seconds == 180
+    screen.now = NOW + 30_000
+    html = page(data, screen)
+    assert 'class="pr"' in html and "Heaviest weight" in html
+    assert 'data-ends="1800000180000"' in html and ">2:30<" in html
+    act.rest_adjust(screen, 15, NOW + 30_000)
+    assert screen.rest_ends_at == NOW + 195_000
+    act.rest_skip(screen)
+    assert 'role="timer"' not in page(data, screen)
+
+
+def test_unchecking_a_set_undoes_it_and_starts_no_rest() -> None:
+    data, screen = history(), Screen()
+    apply(data, act.start_repeat(data, screen, stamp()))
+    first = check_buttons(page(data, screen))[0]
+    apply(data, act.check_set(data, screen, first, stamp()))
+    screen.rest_ends_at = 0
+    apply(data, act.check_set(data, screen, first, stamp()))
+    assert next(s for s in data.workoutSets if s["id"] == first)["done"] is False
+    assert screen.rest_ends_at == 0
+
+
+def test_weights_show_and_step_in_pounds() -> None:
+    data, screen = history(), Screen()
+    data.settings.append(record(id="5e77a1a9-0000-4000-8000-000000000001", unit="lb"))
+    data.settings[0]["id"] = "5e77a1a9-0000-4000-8000-000000000001"
+    apply(data, act.start_repeat(data, screen, stamp()))
+    html = page(data, screen)
+    assert "5 × 220.46 lb" in html and '<th scope="col">lb</th>' in html
+    first = check_buttons(html)[0]
+    apply(data, act.step_weight(data, screen, first, 1, stamp()))
+    assert (
+        next(s for s in data.workoutSets if s["id"] == first)["weight"] == 82.268048
+    )  # 176.37 lb + 5 lb
+
+
+def test_finish_leaves_out_unchecked_sets_and_says_so() -> None:
+    data, screen = history(), Screen()
+    apply(data, act.start_repeat(data, screen, stamp()))
+    for set_id in check_buttons(page(data, screen))[:7]:
+        apply(data, act.check_set(data, screen, set_id, stamp()))
+    outcome = act.finish(data, screen, stamp())
+    assert outcome.message == "2 unchecked sets left out."
+    apply(data, outcome)
+    assert len([s for s in data.workoutSets if s.get("done") is True]) == 7
+
+
+def test_finish_with_nothing_checked_asks_to_check_or_discard() -> None:
+    data, screen = history(), Screen()
+    apply(data, act.start_repeat(data, screen, stamp()))
+    with pytest.raises(ValidationError, match="No set is checked off yet"):
+        act.finish(data, screen, stamp())
+
+
+def test_remove_set_offers_undo_and_discard_too() -> None:
+    data, screen = history(), Screen()
+    apply(data, act.start_repeat(data, screen, stamp()))
+    outcome = act.remove_set(data, screen, ROW["id"], stamp())
+    removed = outcome.changes[0].record
+    apply(data, outcome)
+    assert 'data-action="undo"' in page(data, screen)
+    restored = act.undo([removed], screen, stamp(), ["workoutSets"])
+    assert restored.changes[0].mutation.kind == "restore"
+    apply(data, restored)
+    assert any(s["id"] == removed["id"] for s in data.workoutSets) and screen.undo == []
+
+
+def test_add_a_library_exercise_to_an_empty_workout() -> None:
+    data, screen = Data(), Screen()
+    apply(data, act.start_empty(data, screen, stamp()))
+    assert screen.picking
+    screen.query = "hip thrust"
+    html = page(data, screen)
+    assert "Hip thrust" in html
+    library_id = re.findall(r'data-action="pick-exercise-add" data-id="([^"]+)"', html)[0]
+    outcome = act.add_exercise(data, screen, library_id, stamp())
+    apply(data, outcome)
+    assert [e["name"] for e in data.exercises] == ["Hip thrust"]
+    assert data.exercises[0]["id"] == library_id
+    assert len(check_buttons(page(data, screen))) == 1 and not screen.picking
+
+
+def test_a_second_workout_cannot_start_while_one_runs() -> None:
+    data, screen = history(), Screen()
+    apply(data, act.start_repeat(data, screen, stamp()))
+    with pytest.raises(ValidationError, match="already running"):
+        act.start_empty(data, screen, stamp())
+
+
+def test_cycle_set_type_marks_a_warm_up() -> None:
+    data, screen = history(), Screen()
+    apply(data, act.start_repeat(data, screen, stamp()))
+    first = check_buttons(page(data, screen))[0]
+    apply(data, act.cycle_set_type(data, screen, first, stamp()))
+    html = page(data, screen)
+    assert 'class="set-type warmup"' in html and ">W</button>" in html
+
+
+def test_unit_setting_is_one_synced_record() -> None:
+    data = Data()
+    outcome = act.set_unit(data, "lb", stamp())
+    change: Change = outcome.changes[0]
+    assert change.record["id"] == "5e77a1a9-0000-4000-8000-000000000001"
+    assert outcome.message == "Weights now show in lb."
+    apply(data, outcome)
+    assert act.set_unit(data, "lb", stamp()).changes == []
