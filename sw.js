@@ -36,6 +36,18 @@ self.addEventListener("message", (event) => {
   }
 });
 
+// The rest timer's "Rest over" notification (app/js/ticker.mjs): a tap brings Setflow back.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  event.waitUntil(
+    (async () => {
+      const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+      if (windows.length) return windows[0].focus();
+      return self.clients.openWindow("/#workout");
+    })(),
+  );
+});
+
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== self.location.origin) return;

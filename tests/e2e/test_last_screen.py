@@ -61,7 +61,7 @@ def test_the_last_screen_is_painted_before_ready_and_replaced_in_place(
     expect(exercises.get_by_text("Deadlift", exact=True)).to_be_visible()
     expect(page.locator("html")).to_have_attribute("data-app-state", "loading")
     expect(page.get_by_text("Getting ready…")).to_be_visible()
-    expect(page.get_by_text("Starting Setflow…")).to_be_hidden()
+    expect(page.get_by_text("Getting your workouts ready…")).to_be_hidden()
     assert float(page.locator("#last-screen").evaluate("e => getComputedStyle(e).opacity")) < 1
 
     release(page, held)
@@ -115,7 +115,7 @@ def test_a_copy_of_another_account_or_version_is_never_shown(
     open_with_a_copy(page, server.url, "Deadlift")
     page.evaluate(change)
     held = reopen_held(page)
-    expect(page.get_by_text("Starting Setflow…")).to_be_visible()
+    expect(page.get_by_text("Getting your workouts ready…")).to_be_visible()
     expect(page.locator("#last-screen")).to_have_count(0)
     expect(page.get_by_text("Deadlift", exact=True)).to_have_count(0)
     release(page, held)

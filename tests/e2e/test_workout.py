@@ -149,3 +149,62 @@ def test_program_workout_prefill_adjust_rest_pr_reload_and_finish(phone: Page) -
     expect(page.get_by_role("status").filter(has_text="unchecked set")).to_have_text(
         "1 unchecked set left out."
     )
+
+
+def test_switching_units_round_trips_exactly(phone: Page) -> None:
+    """kg -> lb -> kg shows the same numbers and stores the same kilograms."""
+    page = phone
+    page.get_by_role("button", name="Pounds (lb)").tap()
+    expect(page.get_by_role("button", name="Pounds (lb)")).to_have_attribute("aria-pressed", "true")
+    workout_screen(page)
+    page.get_by_role("button", name="Repeat last time").tap()
+    expect(page.get_by_label("Weight in lb, set 1 of Squat")).to_have_value("220.46")
+    bench = page.get_by_role("table", name="Sets of Bench press")
+    expect(bench.get_by_role("cell", name="5 × 176.37 lb")).to_have_count(3)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").tap()
+    page.get_by_role("button", name="Kilograms (kg)").tap()
+    expect(page.get_by_role("button", name="Kilograms (kg)")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    workout_screen_running(page, "Push day")
+    expect(page.get_by_label("Weight in kg, set 1 of Squat")).to_have_value("100")
+    stored = page.evaluate(
+        """async () => {
+            const req = indexedDB.open('setflow');
+            const db = await new Promise((ok) => { req.onsuccess = () => ok(req.result); });
+            const all = db.transaction('workoutSets').objectStore('workoutSets').getAll();
+            const rows = await new Promise((ok) => { all.onsuccess = () => ok(all.result); });
+            db.close();
+            return rows.filter((s) => s.done === false).map((s) => s.weight);
+        }"""
+    )
+    assert sorted(stored) == [60.0] * 3 + [80.0] * 3 + [100.0] * 3
+
+
+def workout_screen_running(page: Page, name: str) -> None:
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Workout").tap()
+    expect(page.get_by_role("heading", name=name, level=2)).to_be_visible()
+
+
+def test_archive_keeps_history_and_undo_brings_a_program_back(phone: Page) -> None:
+    page = phone
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Exercises").tap()
+    page.get_by_role("button", name="Archive Squat").tap()
+    expect(page.get_by_role("status").filter(has_text="Archived Squat")).to_contain_text(
+        "its 3 sets and charts stay"
+    )
+    expect(page.get_by_role("list", name="Your exercises")).not_to_contain_text("Squat")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="History").tap()
+    expect(page.get_by_role("list", name="Past workouts")).to_contain_text(
+        "Bench press, Squat, Barbell row"
+    )
+    workout_screen(page)
+    page.get_by_role("button", name="Repeat last time").tap()
+    expect(page.get_by_role("table", name="Sets of Squat")).to_have_count(0)  # not offered
+    expect(checks(page)).to_have_count(6)
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Programs").tap()
+    page.get_by_role("button", name="Delete program Strength A").tap()
+    expect(page.get_by_text("Strength A")).to_have_count(0)
+    page.get_by_role("button", name="Undo").tap()
+    expect(page.get_by_text("Strength A").first).to_be_visible()
