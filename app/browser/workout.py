@@ -219,6 +219,10 @@ class WorkoutScreen:
             )
             await self._apply(outcome)
 
+    async def toggle_library(self: App, button: Any, values: dict[str, str]) -> None:
+        self.screen.library_open = not self.screen.library_open
+        self.render()
+
     async def add_library_exercise(self: App, button: Any, values: dict[str, str]) -> None:
         entry = BY_ID[values["id"]]
         async with self._lock:
@@ -321,6 +325,7 @@ class WorkoutScreen:
         "unarchive-exercise": "unarchive_exercise",
         "purge-exercise": "purge_exercise",
         "add-library-exercise": "add_library_exercise",
+        "toggle-library": "toggle_library",
         "toggle-workout": "toggle_workout",
         "chart-metric": "chart_metric",
         "chart-range": "chart_range",

@@ -69,7 +69,16 @@ def _archived(data: Data) -> str:
     )
 
 
-def _library(data: Data) -> str:
+def _library(data: Data, is_open: bool) -> str:
+    # Listed only once asked for: ~100 rows would weigh down every render of this screen (and
+    # its copy painted at the next start).
+    toggle = (
+        f'<button type="button" class="secondary wide" data-action="toggle-library" '
+        f'aria-expanded="{"true" if is_open else "false"}">'
+        f"Exercise library ({len(LIBRARY)})</button>"
+    )
+    if not is_open:
+        return f'<div class="card">{toggle}</div>'
     owned = {e["id"] for e in data.exercises} | {e["name"].casefold() for e in data.exercises}
     rows = "".join(
         f'<li><span class="grow"><strong>{esc(e.name)}</strong><br>'
@@ -80,9 +89,9 @@ def _library(data: Data) -> str:
         if e.id not in owned and e.name.casefold() not in owned
     )
     return (
-        f'<details class="card"><summary>Exercise library ({len(LIBRARY)})</summary>'
+        f'<div class="card">{toggle}'
         '<p class="muted">Common exercises, ready to use. In a workout, search finds them too.</p>'
-        f'<ul class="list" aria-label="Exercise library">{rows}</ul></details>'
+        f'<ul class="list" aria-label="Exercise library">{rows}</ul></div>'
     )
 
 
@@ -108,7 +117,7 @@ def render(screen: Screen, data: Data, account: Account) -> str:
         '<input id="exercise-group" name="muscleGroup" list="muscle-groups" maxlength="80">'
         f'<datalist id="muscle-groups">{groups}</datalist>'
         '<p><button type="submit">Add exercise</button></p></form>'
-        f"{listing}{_archived(data)}{_library(data)}</section>"
+        f"{listing}{_archived(data)}{_library(data, screen.library_open)}</section>"
     )
 
 

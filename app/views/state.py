@@ -90,6 +90,7 @@ class Screen:
     open_workout: str | None = None  # History: the workout shown expanded
     chart_metric: str = "e1rm"  # History: e1rm, weight or volume
     chart_range: str = "3m"  # History: 3m, 1y or all
+    library_open: bool = False  # Exercises: the built-in library is listed
 
     KEPT: ClassVar[tuple[str, ...]] = (
         "rest_ends_at",

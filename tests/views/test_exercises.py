@@ -58,6 +58,8 @@ def test_deleting_for_good_says_how_many_sets_go_and_takes_them() -> None:
 
 def test_buttons_say_archive_or_delete_and_the_library_is_listed() -> None:
     html = render(Screen(view="exercises"), data(), Account())
+    assert "Hip thrust" not in html  # listed only once asked for
+    html = render(Screen(view="exercises", library_open=True), data(), Account())
     assert 'aria-label="Archive Squat">Archive</button>' in html
     assert 'aria-label="Delete Lunge">Delete</button>' in html
     assert f"Exercise library ({len(LIBRARY)})" in html and "Hip thrust" in html
