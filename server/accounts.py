@@ -21,6 +21,7 @@ import argon2.profiles
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.core.account import account_id
 from app.core.credentials import (
     CredentialsError,
     check_new_password,
@@ -96,6 +97,10 @@ def device_label(user_agent: str | None) -> str:
     browser = next((name for mark, name in _BROWSERS if mark in agent), "A browser")
     system = next((name for mark, name in _SYSTEMS if mark in agent), "")
     return f"{browser} on {system}" if system else browser
+
+    def public(self) -> dict[str, str]:
+        """What sign-up, login and ``me`` answer: the email and the stable account id."""
+        return {"email": self.email, "accountId": account_id(self.email)}
 
 
 @dataclass(frozen=True)

@@ -147,7 +147,7 @@ async def signup(request: Request) -> JSONResponse:
     user, token = await run_in_threadpool(
         _accounts(request).signup, creds, client_address(request), device_of(request)
     )
-    return _with_session(_answer({"email": user.email}, 201), request, token)
+    return _with_session(_answer(user.public(), 201), request, token)
 
 
 @router.post(
@@ -163,7 +163,7 @@ async def login(request: Request) -> JSONResponse:
     user, token = await run_in_threadpool(
         _accounts(request).login, creds, client_address(request), device_of(request)
     )
-    return _with_session(_answer({"email": user.email}), request, token)
+    return _with_session(_answer(user.public()), request, token)
 
 
 @router.post(
@@ -197,7 +197,7 @@ async def logout(request: Request) -> JSONResponse:
 )
 async def me(request: Request) -> JSONResponse:
     user = await _user(request)
-    return _answer({"email": user.email})
+    return _answer(user.public())
 
 
 # --- sync -------------------------------------------------------------------------------------

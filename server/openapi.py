@@ -33,6 +33,7 @@ class Credentials(BaseModel):
 
 class Account(BaseModel):
     email: str
+    accountId: str
 
 
 class LoggedOut(BaseModel):

@@ -9,11 +9,10 @@ import js  # type: ignore[import-not-found]
 from pyscript.js_modules import setflow_db as db  # type: ignore[import-not-found]
 
 from app.browser.clock import new_id
-from app.browser.idb import IndexedDBStore
 from app.browser.interop import to_py_data
 from app.browser.live import LiveLink
 from app.browser.settings import LocalStorage
-from app.browser.sync import SyncController, expose
+from app.browser.sync import SyncController, expose, open_local_data
 from app.browser.tasks import spawn
 from app.browser.ui import App
 from app.core.capabilities import Capabilities, browser_family
@@ -76,13 +75,13 @@ async def start() -> App:
     try:
         settings = LocalStorage()
         device_id = ensure_device_id(settings, new_id)
-        store = await IndexedDBStore().open()
+        store = await open_local_data(settings)
         app = App(store, device_id)
         await app.load()
         js.document.getElementById("loading").hidden = True
         app.render()
         app.attach()
-        app.sync = SyncController(store, settings, app.sync_updated)
+        app.sync = SyncController(store, settings, app.sync_updated, app.use_store)
         app.sync_updated()
         _set_state("ready")
     except Exception as err:  # any failure must reach the person as a sentence

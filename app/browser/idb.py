@@ -18,10 +18,12 @@ from pyscript.js_modules import setflow_db as db  # type: ignore[import-not-foun
 from app.browser.clock import id_pool, now_ms
 from app.browser.interop import to_js_data, to_py_data
 from app.browser.transport import JsRecords
+from app.core.account import GUEST_DATABASE
 from app.core.changes import Change
+from app.core.importer import ImportOutcome, import_changes, import_keys
 from app.core.protocol import Mutation, MutationResult, ProtocolError
 from app.core.schema import TABLES, get_table
-from app.core.store import import_mutations, split_change
+from app.core.store import split_change
 
 CURSOR_KEY = "cursor"
 
@@ -39,20 +41,31 @@ def _mutation(entry: dict[str, Any]) -> Mutation:
 
 
 class IndexedDBStore:
-    def __init__(self, name: str = "setflow") -> None:
+    """One local database: the guest's, or one account's (``app.core.account``)."""
+
+    def __init__(self, name: str = GUEST_DATABASE) -> None:
         self.name = name
+        self.db: Any = None  # the Dexie database every call below works on
         self._seqs: dict[str, int] = {}  # mutationId -> outbox primary key, for acknowledge
 
     async def open(self) -> IndexedDBStore:
-        await db.open(self.name)
+        self.db = await db.open(self.name)
         return self
 
+    async def holds(self) -> tuple[int, int]:
+        """``(live records of the person's tables, changes not yet uploaded)``."""
+        found = to_py_data(await db.holds(self.db)) or {}
+        return int(found.get("records", 0)), int(found.get("pending", 0))
+
+    async def clear(self) -> None:
+        await db.clearAll(self.db)
+
     async def get(self, table: str, id: str) -> dict[str, Any] | None:
-        return to_py_data(await db.get(get_table(table).name, id))
+        return to_py_data(await db.get(self.db, get_table(table).name, id))
 
     async def rows(self, table: str) -> list[dict[str, Any]]:
         """Every record of ``table``, tombstones included."""
-        return json.loads(str(await db.getAllJson(get_table(table).name)))  # type: ignore[no-any-return]
+        return json.loads(str(await db.getAllJson(self.db, get_table(table).name)))  # type: ignore[no-any-return]
 
     async def all(self, table: str) -> list[dict[str, Any]]:
         return [r for r in await self.rows(table) if not r.get("deleted")]
@@ -60,25 +73,25 @@ class IndexedDBStore:
     async def write(self, changes: list[Change]) -> None:
         rows = [{"table": c.table, "record": c.record} for c in changes]
         mutations = [c.mutation.to_json() for c in changes]
-        await db.write(to_js_data(rows), to_js_data(mutations))
+        await db.write(self.db, to_js_data(rows), to_js_data(mutations))
 
     async def outbox(self, limit: int) -> list[Mutation]:
-        entries = to_py_data(await db.outbox(limit)) or []
+        entries = to_py_data(await db.outbox(self.db, limit)) or []
         # Remember each entry's primary key, so acknowledging deletes by key, not by search.
         self._seqs.update((e["mutationId"], e["seq"]) for e in entries)
         return [_mutation(e) for e in entries]
 
     async def outbox_count(self) -> int:
-        return int(await db.outboxCount())
+        return int(await db.outboxCount(self.db))
 
     async def apply_pulled(self, changes: list[dict[str, Any]], cursor: int) -> int:
         if isinstance(changes, JsRecords):  # straight from fetch: no round trip through Python
             try:
-                return int(await db.applyPulledWire(changes.array, CURSOR_KEY, cursor))
+                return int(await db.applyPulledWire(self.db, changes.array, CURSOR_KEY, cursor))
             except JsException as err:  # a malformed page: nothing of it was stored
                 raise ProtocolError(str(err)) from None
         rows = [dict(zip(("table", "record"), split_change(c), strict=True)) for c in changes]
-        return int(await db.applyPulled(to_js_data(rows), CURSOR_KEY, cursor))
+        return int(await db.applyPulled(self.db, to_js_data(rows), CURSOR_KEY, cursor))
 
     async def acknowledge(self, results: list[MutationResult]) -> None:
         seqs = [self._seqs.pop(r.mutation_id) for r in results if r.mutation_id in self._seqs]
@@ -87,19 +100,15 @@ class IndexedDBStore:
             for r in results
             if r.record is not None
         ]
-        await db.acknowledge(to_js_data(seqs), to_js_data(rows))
+        await db.acknowledge(self.db, to_js_data(seqs), to_js_data(rows))
 
     async def refuse(self, mutation: Mutation, conflict: dict[str, Any]) -> None:
         self._seqs.pop(mutation.mutation_id, None)
-        await db.refuse(mutation.mutation_id, to_js_data(conflict))
+        await db.refuse(self.db, mutation.mutation_id, to_js_data(conflict))
 
     async def cursor(self) -> int:
-        value = to_py_data(await db.getMeta(CURSOR_KEY))
+        value = to_py_data(await db.getMeta(self.db, CURSOR_KEY))
         return int(value or 0)
-
-    async def reset_cursor(self) -> None:
-        """Pull everything again from the start (another account signed in on this device)."""
-        await db.setMeta(CURSOR_KEY, 0)
 
     async def dump(self) -> dict[str, list[dict[str, Any]]]:
         # All tables are read at once, not one after another.
@@ -107,7 +116,19 @@ class IndexedDBStore:
         tables = await asyncio.gather(*(self.rows(name) for name in names))
         return dict(zip(names, tables, strict=True))
 
-    async def import_records(self, tables: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
-        mutations = import_mutations(tables, now=now_ms(), new_id=id_pool())
-        await db.importTables(to_js_data(tables), to_js_data([m.to_json() for m in mutations]))
-        return {name: len(records) for name, records in tables.items()}
+    async def import_records(
+        self, tables: dict[str, list[dict[str, Any]]], *, device_id: str = ""
+    ) -> ImportOutcome:
+        for name in tables:
+            get_table(name)
+        keys = import_keys(tables)
+        found = json.loads(str(await db.getManyJson(self.db, to_js_data(keys))))
+        held = dict(zip(keys, found, strict=True))
+        outcome = import_changes(
+            tables, held, device_id=device_id or "import", now=now_ms(), new_id=id_pool()
+        )
+        rows = [{"table": c.table, "record": c.record} for c in outcome.changes]
+        rows += [{"table": t, "record": r} for t, r in outcome.rows]
+        mutations = [c.mutation.to_json() for c in outcome.changes]
+        await db.write(self.db, to_js_data(rows), to_js_data(mutations))
+        return outcome

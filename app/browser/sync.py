@@ -18,33 +18,49 @@ import js  # type: ignore[import-not-found]
 from pyodide.ffi import create_once_callable, create_proxy  # type: ignore[import-not-found]
 from pyscript.js_modules import setflow_db as db  # type: ignore[import-not-found]
 
+from app.browser.idb import IndexedDBStore
 from app.browser.interop import attr, is_null, to_js_data
 from app.browser.tasks import spawn
 from app.browser.transport import AccountError, FetchTransport, account_request
-from app.core import status
+from app.core import account, status
+from app.core.account import ACCOUNT_ID_KEY, ACCOUNT_KEY, GUEST_OFFER_KEY
 from app.core.backoff import Backoff
-from app.core.device import LAST_SYNCED_KEY
+from app.core.device import DEVICE_ID_KEY, LAST_SYNCED_KEY
 from app.core.engine import SyncEngine, SyncResult
-from app.core.store import Store
+from app.core.importer import ImportOutcome
 from app.core.transport import OfflineError
 
-ACCOUNT_KEY = "setflow-account"  # the signed-in email, so an offline start knows it
-SYNCED_ACCOUNT_KEY = "setflow-synced-account"  # whose data the pull cursor belongs to
 LOCK_NAME = "setflow-sync"
 CHANGE_DELAY_S = 1.5
 PERIOD_S = 60.0
 
 
+async def open_local_data(settings: MutableMapping[str, str]) -> IndexedDBStore:
+    """The signed-in account's local database (or the guest's), after upgrading an old device.
+
+    An older app version kept one database for everything; what it holds belongs to the account
+    that last synced it, so it moves into that account's database, queued changes included.
+    """
+    owner = account.legacy_owner(settings)
+    if owner is not None:
+        await db.moveAll(account.GUEST_DATABASE, account.database_name(owner))
+    settings[account.LAYOUT_KEY] = account.LAYOUT
+    settings.pop(account.LEGACY_SYNCED_KEY, None)
+    return await IndexedDBStore(account.database_name(account.signed_in(settings))).open()
+
+
 class SyncController:
     def __init__(
         self,
-        store: Store,
+        store: IndexedDBStore,
         settings: MutableMapping[str, str],
         on_update: Callable[[], None],
+        on_store: Callable[[IndexedDBStore], None] = lambda _store: None,
     ) -> None:
         self.store = store
         self.settings = settings
-        self.engine = SyncEngine(store, FetchTransport(), settings, lambda: js.Date.now() / 1000)
+        self.on_store = on_store  # the app shows another account's (or the guest's) data
+        self.engine = self._engine_for(store)
         self.on_update = on_update
         self.backoff = Backoff()
         self.status = status.SYNCING if self.email else status.NOT_SIGNED_IN
@@ -56,6 +72,43 @@ class SyncController:
     @property
     def email(self) -> str | None:
         return self.settings.get(ACCOUNT_KEY) or None
+
+    def _engine_for(self, store: IndexedDBStore) -> SyncEngine:
+        bound = account.signed_in(self.settings)
+
+        def still_signed_in() -> bool:
+            # Another tab (or this one) signed out or in as someone else: the session cookie
+            # is no longer this data's, so not one more page or batch may cross.
+            return bound is not None and account.signed_in(self.settings) == bound
+
+        return SyncEngine(
+            store,
+            FetchTransport(),
+            self.settings,
+            lambda: js.Date.now() / 1000,
+            still_signed_in=still_signed_in,
+        )
+
+    async def _use(self, store: IndexedDBStore) -> None:
+        """Show and sync ``store`` (another account's data, or the guest's) from now on."""
+        if store.name == self.store.name:
+            return
+        self.store = store
+        self.engine = self._engine_for(store)
+        self.settings.pop(LAST_SYNCED_KEY, None)
+        self.on_store(store)
+
+    async def follow_account(self) -> None:
+        """Open the data of whoever is signed in now (after another tab signed in or out)."""
+        name = account.database_name(account.signed_in(self.settings))
+        if name != self.store.name:
+            await self._use(await IndexedDBStore(name).open())
+        if not self.email:
+            self.status = status.NOT_SIGNED_IN
+            if self._timer is not None:
+                js.clearTimeout(self._timer)
+                self._timer = None
+        self.on_update()
 
     @property
     def last_synced_at(self) -> str | None:
@@ -80,12 +133,12 @@ class SyncController:
             self.soon(0)
 
     def _on_storage(self, event: Any) -> None:
-        # Another tab synced or signed in/out: show what it found.
-        if str(event.key) in (LAST_SYNCED_KEY, ACCOUNT_KEY):
-            if not self.email:
-                self.status = status.NOT_SIGNED_IN
-            elif str(event.key) == LAST_SYNCED_KEY:
-                self.status = status.SYNCED
+        # Another tab synced or signed in/out: show what it found, from the right database.
+        key = str(event.key)
+        if key in (ACCOUNT_KEY, ACCOUNT_ID_KEY, GUEST_OFFER_KEY):
+            spawn(self.follow_account())
+        elif key == LAST_SYNCED_KEY and self.email:
+            self.status = status.SYNCED
             self.on_update()
 
     def local_change(self) -> None:
@@ -126,8 +179,10 @@ class SyncController:
         # How many syncs this tab has finished: lets a test or benchmark wait for the next one.
         root = js.document.documentElement
         root.setAttribute("data-syncs", str(int(attr(root, "data-syncs") or 0) + 1))
-        if result.status == status.NOT_SIGNED_IN:  # the session ended on the server
-            self.settings.pop(ACCOUNT_KEY, None)
+        if result.status == status.NOT_SIGNED_IN and self.engine.still_signed_in():
+            # The session ended on the server: this account's data stays, out of sight.
+            account.forget_sign_in(self.settings)
+            await self.follow_account()
         if result.status == status.UPDATE_NEEDED:
             # The server moved on: fetch the new app version now; the outbox waits for it.
             check = getattr(js.window, "setflowCheckForUpdate", None)
@@ -149,22 +204,54 @@ class SyncController:
 
     # --- account --------------------------------------------------------------------------
     async def sign_in(self, email: str, password: str, *, create: bool) -> str:
-        """Sign up or in; keeps this device's data and syncs it up.  Returns a sentence."""
+        """Sign up or in, and show that account's own data.  Returns a sentence.
+
+        Data made before signing in (the guest's) stays apart until the person chooses.
+        """
         try:
             answer = await account_request(
                 "signup" if create else "login", {"email": email, "password": password}
             )
         except OfflineError:
             raise AccountError("The server cannot be reached. Try again when online.") from None
-        signed_in = str(answer.get("email") or email)
-        if self.settings.get(SYNCED_ACCOUNT_KEY) not in (None, signed_in):
-            # This device last synced another account: pull this one's data from the start.
-            await self.store.reset_cursor()  # type: ignore[attr-defined]
-        self.settings[SYNCED_ACCOUNT_KEY] = signed_in
-        self.settings[ACCOUNT_KEY] = signed_in
+        answer.setdefault("email", email)
+        guest = self.store if self.store.name == account.GUEST_DATABASE else None
+        chosen = account.remember_sign_in(self.settings, answer)
+        guest_records = 0
+        if guest is not None:
+            records, pending = await guest.holds()
+            guest_records = records or pending
+        if guest_records:
+            self.settings[GUEST_OFFER_KEY] = chosen
+        await self._use(await IndexedDBStore(account.database_name(chosen)).open())
         self.backoff.succeeded()
         spawn(self.sync())
-        return f"Signed in as {signed_in}. Your data on this device will sync."
+        text = f"Signed in as {self.email}."
+        if guest_records:
+            text += " " + account.guest_offer(guest_records) + " Choose below what to do with it."
+        return text
+
+    async def guest_records(self) -> int:
+        """How much guest data waits for the person's choice (0: none, or no choice to make)."""
+        if self.settings.get(GUEST_OFFER_KEY) != account.signed_in(self.settings):
+            return 0
+        guest = await IndexedDBStore(account.GUEST_DATABASE).open()
+        records, pending = await guest.holds()
+        return records or pending
+
+    async def bring_guest_data(self) -> ImportOutcome:
+        """The person chose to add the guest's data to the signed-in account's."""
+        guest = await IndexedDBStore(account.GUEST_DATABASE).open()
+        outcome = await self.store.import_records(
+            await guest.dump(), device_id=self.settings.get(DEVICE_ID_KEY, "")
+        )
+        await guest.clear()
+        self.settings.pop(GUEST_OFFER_KEY, None)
+        self.soon(0)
+        return outcome
+
+    def keep_guest_data(self) -> None:
+        self.settings.pop(GUEST_OFFER_KEY, None)
 
     async def _account_call(
         self, path: str, body: dict[str, str] | None = None, method: str | None = None
@@ -189,33 +276,45 @@ class SyncController:
 
     async def sign_out_everywhere(self) -> str:
         await self._account_call("logout-everywhere", {})
-        self._forget_account()
+        await self._forget_account()
         return "Signed out on every device. Your data stays on this device."
 
     async def delete_account(self, password: str) -> str:
         await self._account_call("delete", {"password": password})
-        self.settings.pop(SYNCED_ACCOUNT_KEY, None)
-        self._forget_account()
+        await self._forget_account(keep_copy=True)
         return "Your account and its data on the server are deleted. This device keeps its copy."
 
-    def _forget_account(self) -> None:
-        self.settings.pop(ACCOUNT_KEY, None)
+    async def _forget_account(self, *, keep_copy: bool = False) -> None:
+        """Signed out by the server's doing: show the guest's data.  ``keep_copy`` (the account
+        is gone): the account's data joins the guest's, so this device keeps showing it."""
+        account.forget_sign_in(self.settings)
         if self._timer is not None:
             js.clearTimeout(self._timer)
             self._timer = None
+        guest = await IndexedDBStore(account.GUEST_DATABASE).open()
+        if keep_copy:
+            await guest.import_records(
+                await self.store.dump(), device_id=self.settings.get(DEVICE_ID_KEY, "")
+            )
+        await self._use(guest)
         self._set_status(status.NOT_SIGNED_IN)
 
     async def sign_out(self) -> str:
-        # Offline, the server session outlives this (the cookie is HttpOnly); the device
-        # forgets the account now, and the next sign-in replaces the cookie.
-        with contextlib.suppress(AccountError, OfflineError):
-            await account_request("logout", {})
-        self.settings.pop(ACCOUNT_KEY, None)
+        """Switch to the guest's data; this account's data (and unsynced changes) stay here."""
+        pending = await self.store.outbox_count()
+        email = self.email
+        # Forget first: a sync running in any tab stops before its next request.
+        account.forget_sign_in(self.settings)
         if self._timer is not None:
             js.clearTimeout(self._timer)
             self._timer = None
+        # Offline, the server session outlives this (the cookie is HttpOnly); the next sign-in
+        # replaces the cookie.
+        with contextlib.suppress(AccountError, OfflineError):
+            await account_request("logout", {})
+        await self._use(await IndexedDBStore(account.GUEST_DATABASE).open())
         self._set_status(status.NOT_SIGNED_IN)
-        return "Signed out. Your data stays on this device; it no longer syncs."
+        return account.sign_out_message(pending, email)
 
 
 def expose(controller: SyncController) -> None:

@@ -83,11 +83,24 @@ class App(WorkoutScreen):
 
     # --- data and rendering -------------------------------------------------------------
     async def load(self) -> None:
-        tables = await asyncio.gather(*(self.store.all(t) for t in (*USER_TABLES, "conflicts")))
+        while True:
+            store = self.store
+            tables = await asyncio.gather(*(store.all(t) for t in (*USER_TABLES, "conflicts")))
+            pending = await store.outbox_count()
+            guest = await self.sync.guest_records() if self.sync is not None else 0
+            if store is self.store:  # else the account changed while reading: read the new one
+                break
         self.data = Data(*tables)
-        self.account.pending = await self.store.outbox_count()
-        self.screen.last_import = to_py_data(await db.getMeta(LAST_IMPORT_SUMMARY))
+        self.account.pending = pending
+        self.account.guest_records = guest
+        self.screen.last_import = to_py_data(await db.getMeta(self.store.db, LAST_IMPORT_SUMMARY))
         self._account_facts()
+
+    def use_store(self, store: IndexedDBStore) -> None:
+        """Show another local database (the account signed in now, or the guest's)."""
+        self.store = store
+        self.screen.editing = None
+        self.schedule_refresh()
 
     def _account_facts(self) -> None:
         if self.sync is not None:
@@ -479,9 +492,9 @@ class App(WorkoutScreen):
             await self.preview_import()
             return
         plan = exchange.parse_import(text)
-        await self.store.import_records(plan.tables)
+        outcome = await self.store.import_records(plan.tables, device_id=self.screen.device_id)
         self._changed()
-        self.screen.say(plan.summary())
+        self.screen.say(outcome.summary())
         await self.refresh()
 
     def _plan_import(self) -> csv_import.Plan:
@@ -520,9 +533,9 @@ class App(WorkoutScreen):
             raise ValidationError("Choose kg or lb for the weights in this file first.")
         summary = made.preview.summary()
         if made.record_count:  # a file with nothing new leaves the last import undoable
-            await self.store.import_records(made.tables)
-            await db.setMeta(LAST_IMPORT_IDS, json.dumps(made.ids()))
-            await db.setMeta(LAST_IMPORT_SUMMARY, summary)
+            await self.store.import_records(made.tables, device_id=self.screen.device_id)
+            await db.setMeta(self.store.db, LAST_IMPORT_IDS, json.dumps(made.ids()))
+            await db.setMeta(self.store.db, LAST_IMPORT_SUMMARY, summary)
             self._changed()
         self._import = None
         self.screen.import_preview = None
@@ -541,11 +554,11 @@ class App(WorkoutScreen):
         self.render()
 
     async def undo_import(self, button: Any, values: dict[str, str]) -> None:
-        ids = json.loads(to_py_data(await db.getMeta(LAST_IMPORT_IDS)) or "{}")
+        ids = json.loads(to_py_data(await db.getMeta(self.store.db, LAST_IMPORT_IDS)) or "{}")
         stamp = {**self._stamp(), "new_id": id_pool()}
         undone = csv_import.undo(ids, await self.store.dump(), **stamp)
-        await db.setMeta(LAST_IMPORT_IDS, None)
-        await db.setMeta(LAST_IMPORT_SUMMARY, None)
+        await db.setMeta(self.store.db, LAST_IMPORT_IDS, None)
+        await db.setMeta(self.store.db, LAST_IMPORT_SUMMARY, None)
         workouts = sum(1 for c in undone if c.table == "workoutLogs")
         await self.save(*undone, message=f"Undid the import: removed {workouts:,} workouts.")
 
@@ -608,6 +621,18 @@ class App(WorkoutScreen):
         self.account.sessions = None
         await self._account_action(lambda s: s.delete_account(password))
 
+    async def bring_guest_data(self, button: Any, values: dict[str, str]) -> None:
+        if self.sync is not None:
+            outcome = await self.sync.bring_guest_data()
+            self.screen.say(outcome.summary())
+        await self.refresh()
+
+    async def keep_guest_data(self, button: Any, values: dict[str, str]) -> None:
+        if self.sync is not None:
+            self.sync.keep_guest_data()
+            self.screen.say("The data made before you signed in stays apart, as guest data.")
+        await self.refresh()
+
     async def sync_now(self, button: Any, values: dict[str, str]) -> None:
         if self.sync is not None:
             await self.sync.sync()
@@ -655,6 +680,8 @@ class App(WorkoutScreen):
         "load-sessions": load_sessions,
         "end-session": end_session,
         "sign-out-everywhere": sign_out_everywhere,
+        "bring-guest-data": bring_guest_data,
+        "keep-guest-data": keep_guest_data,
         "sync-now": sync_now,
         "restore-conflict": restore_conflict,
         "dismiss-conflict": dismiss_conflict,

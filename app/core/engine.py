@@ -57,6 +57,7 @@ class SyncEngine:
         *,
         pull_limit: int = PULL_LIMIT,
         push_batch: int = PUSH_BATCH,
+        still_signed_in: Callable[[], bool] = lambda: True,
     ) -> None:
         self.store = store
         self.transport = transport
@@ -64,6 +65,10 @@ class SyncEngine:
         self.clock = clock
         self.pull_limit = pull_limit
         self.push_batch = push_batch
+        # Asked before every page is applied and every batch is sent: False once the person
+        # signed out or in as someone else (in any tab), since the session is no longer this
+        # store's account.
+        self.still_signed_in = still_signed_in
         # Two syncs at once would send the same outbox twice; the second waits for the first.
         self._lock = asyncio.Lock()
 
@@ -87,7 +92,13 @@ class SyncEngine:
         pulled = PullProgress()
         pushed = PushProgress()
         try:
-            await pull_all(self.store, self.transport, limit=self.pull_limit, progress=pulled)
+            await pull_all(
+                self.store,
+                self.transport,
+                limit=self.pull_limit,
+                progress=pulled,
+                still_signed_in=self.still_signed_in,
+            )
         except (SyncError, ProtocolError) as err:
             pull_error = _readable(err)
         try:
@@ -98,6 +109,7 @@ class SyncEngine:
                 batch_size=self.push_batch,
                 progress=pushed,
                 now=int(self.clock() * 1000),
+                still_signed_in=self.still_signed_in,
             )
         except (SyncError, ProtocolError) as err:
             push_error = _readable(err)

@@ -13,10 +13,10 @@ from collections.abc import Callable
 from typing import Any
 
 from app.core.changes import Change
+from app.core.importer import ImportOutcome, import_changes, import_keys
 from app.core.protocol import Mutation, MutationResult
 from app.core.schema import TABLES, get_table
 from app.core.store import (
-    import_mutations,
     pending_keys,
     split_change,
     take_pulled,
@@ -101,10 +101,16 @@ class MemoryStore:
             name: [copy.deepcopy(r) for r in rows.values()] for name, rows in self._records.items()
         }
 
-    async def import_records(self, tables: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
-        mutations = import_mutations(tables, now=self._now(), new_id=self._new_id)
-        for name, records in tables.items():
-            for record in records:
-                self._records[name][record["id"]] = copy.deepcopy(record)
-        self._outbox.extend(mutations)
-        return {name: len(records) for name, records in tables.items()}
+    async def import_records(
+        self, tables: dict[str, list[dict[str, Any]]], *, device_id: str = ""
+    ) -> ImportOutcome:
+        for name in tables:
+            get_table(name)
+        held = {(t, i): copy.deepcopy(self._records[t].get(i)) for t, i in import_keys(tables)}
+        outcome = import_changes(
+            tables, held, device_id=device_id or "import", now=self._now(), new_id=self._new_id
+        )
+        for table, record in outcome.rows:
+            self._records[table][record["id"]] = copy.deepcopy(record)
+        await self.write(outcome.changes)
+        return outcome

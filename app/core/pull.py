@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.core import horizon
 from app.core.protocol import PULL_LIMIT, PullResponse
 from app.core.store import Store
-from app.core.transport import ServerError, Transport
+from app.core.transport import AccountChanged, ServerError, Transport
 
 
 @dataclass
@@ -25,6 +26,7 @@ async def pull_all(
     *,
     limit: int = PULL_LIMIT,
     progress: PullProgress | None = None,
+    still_signed_in: Callable[[], bool] = lambda: True,
 ) -> PullProgress:
     """Pull pages until the server says there is no more.
 
@@ -37,6 +39,10 @@ async def pull_all(
     A cursor below the server's ``horizon`` may have missed pruned deletes: the pull then starts
     from 0, keeps the old cursor until the end (an interrupted one starts over), and finally
     drops what the server no longer has (``app.core.horizon``).
+
+    Before a page is applied, ``still_signed_in`` must hold: a page that arrives after the
+    person signed out (or in as someone else, say in another tab) may be the other account's,
+    and is dropped with the pull (``AccountChanged``).
     """
     progress = progress if progress is not None else PullProgress()
     since = await store.cursor()
@@ -54,6 +60,8 @@ async def pull_all(
                 raise ServerError("The server's sync cursor did not move forward.")
             upcoming = asyncio.ensure_future(transport.pull(page.cursor, limit))
         try:
+            if not still_signed_in():
+                raise AccountChanged("The account changed during the sync; it stopped.")
             if kept is None:
                 progress.taken += await store.apply_pulled(page.changes, page.cursor)  # step 2
             else:

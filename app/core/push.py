@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.core.changes import refused
 from app.core.protocol import CONFLICT, PUSH_BATCH, PushRequest
 from app.core.store import Store
-from app.core.transport import ServerError, Transport
+from app.core.transport import AccountChanged, ServerError, Transport
 
 REFUSED_STATUS = 422  # the server's answer to a change it will never take
 
@@ -29,6 +30,7 @@ async def push_all(
     batch_size: int = PUSH_BATCH,
     progress: PushProgress | None = None,
     now: int = 0,
+    still_signed_in: Callable[[], bool] = lambda: True,
 ) -> PushProgress:
     """Push batches until the outbox is empty; raises ``SyncError`` on the first failure.
 
@@ -49,6 +51,8 @@ async def push_all(
         batch = await store.outbox(size)  # step 1
         if not batch:
             return progress
+        if not still_signed_in():  # the session may be someone else's now
+            raise AccountChanged("The account changed during the sync; it stopped.")
         try:
             response = await transport.push(PushRequest(device_id, batch))  # step 2
         except ServerError as err:

@@ -17,18 +17,12 @@ same record is acknowledged: the server never counts a device's own earlier writ
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 from app.core.changes import Change
+from app.core.importer import ImportOutcome
 from app.core.protocol import Mutation, MutationResult
-from app.core.schema import (
-    USER_TABLES,
-    ValidationError,
-    check_record,
-    get_table,
-    user_fields,
-)
 
 RecordKey = tuple[str, str]
 
@@ -72,11 +66,15 @@ class Store(Protocol):
         """Every table, tombstones included (for export and for checks)."""
         ...
 
-    async def import_records(self, tables: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
-        """Upsert whole records and queue a mutation for each so they sync, atomically.
+    async def import_records(
+        self, tables: dict[str, list[dict[str, Any]]], *, device_id: str = ""
+    ) -> ImportOutcome:
+        """Take records from outside (a file, another importer, guest data), atomically.
 
-        Returns how many records were imported per table.  Raises ``ValidationError`` (and
-        changes nothing) if any record does not fit the schema.
+        The one entry point for such records: what it writes is decided by
+        ``app.core.importer.import_changes`` against the records the device holds (their own
+        versions are never trusted).  Raises ``ValidationError`` (and changes nothing) if any
+        record does not fit the schema.
         """
         ...
 
@@ -102,35 +100,3 @@ def take_pulled(local: dict[str, Any] | None, incoming: dict[str, Any], *, pendi
     if local is None:
         return True
     return int(incoming.get("version", 0)) >= int(local.get("version", 0))  # rule 2
-
-
-def import_mutations(
-    tables: dict[str, list[dict[str, Any]]], *, now: int, new_id: Callable[[], str]
-) -> list[Mutation]:
-    """Check a whole import, then the outbox entries that sync it (rule: all or nothing).
-
-    Raises ``ValidationError`` before anything is made if any record does not fit the schema.
-    Each imported record of a person's tables is queued so it reaches the server: a ``put`` of
-    all its fields based on the version it carries (the server finds nothing to change when it
-    already has that version), or a ``delete`` for a tombstone.  Conflict records are kept on the
-    device but never pushed: they are the server's, and a device may only dismiss them.
-    """
-    for name, records in tables.items():
-        spec = get_table(name)
-        if not isinstance(records, list):
-            raise ValidationError(f"{spec.label.capitalize()} must be a list of records.")
-        for record in records:
-            check_record(spec, record)
-    mutations = []
-    for name, records in tables.items():
-        if name not in USER_TABLES:
-            continue
-        spec = get_table(name)
-        for record in records:
-            deleted = record["deleted"]
-            kind = "delete" if deleted else "put"
-            fields = {} if deleted else user_fields(spec, record)
-            mutations.append(
-                Mutation(new_id(), name, record["id"], kind, record["version"], fields, now)
-            )
-    return mutations

@@ -8,6 +8,7 @@ Python exceptions at that boundary, each with a sentence a person can read::
     ├── OfflineError      network unreachable, request timed out, or the server is down
     ├── AuthRequired      401: no valid session; the person must sign in
     ├── UpgradeRequired   426: the server no longer speaks this app's schema; reload to update
+    ├── AccountChanged    someone signed out (or in as another person) while this sync ran
     └── ServerError       any other HTTP error, or an answer that breaks the protocol
 """
 
@@ -32,6 +33,10 @@ class AuthRequired(SyncError):
 
 class UpgradeRequired(SyncError):
     """The server answered 426: this version of the app is too old for it."""
+
+
+class AccountChanged(SyncError):
+    """The device's account changed during a sync: what was under way stopped, untouched."""
 
 
 class ServerError(SyncError):

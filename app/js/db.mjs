@@ -3,10 +3,11 @@
 // A Dexie transaction whose body is a Python coroutine never settles, so every multi-table write
 // is one JS function here, called from Python with plain arrays and objects. The decisions
 // (what to write, which rows are pending) are made in Python; this file only carries them out
-// atomically.
+// atomically. Each account has a database of its own (app/core/account.py): every function
+// takes the database that open() returned, so a sync that started on one account's data can
+// never write into another's.
 import Dexie from "/vendor/dexie/dexie.mjs";
 
-const DB_NAME = "setflow";
 const DATA_TABLES = [
   "exercises", "programs", "workoutLogs", "workoutSets", "settings", "bodyWeights", "conflicts",
 ];
@@ -32,31 +33,84 @@ function declare(db) {
   });
 }
 
-let db = null;
+const opened = new Map();
 
-export async function open(name = DB_NAME) {
-  if (db && db.name === name) return true;
-  db = new Dexie(name);
-  declare(db);
-  await db.open();
-  return true;
+export async function open(name) {
+  if (!opened.has(name)) {
+    const db = new Dexie(name);
+    declare(db);
+    opened.set(name, db.open().then(() => db));
+  }
+  return opened.get(name);
+}
+
+const ALL_TABLES = [...DATA_TABLES, "outbox", "meta"];
+
+// How much a database holds that a person made: live records of their tables, and changes
+// not yet uploaded (the guest's data, before the person decides where it goes).
+export async function holds(db) {
+  let records = 0;
+  for (const table of DATA_TABLES.filter((t) => t !== "conflicts")) {
+    records += await db.table(table).filter((r) => !r.deleted).count();
+  }
+  return { records, pending: await db.outbox.count() };
+}
+
+// Many records by [table, id], as one JSON string ([record or null, ...]).
+export async function getManyJson(db, keys) {
+  const byTable = new Map();
+  keys.forEach(([table, id], i) => {
+    if (!byTable.has(table)) byTable.set(table, []);
+    byTable.get(table).push([id, i]);
+  });
+  const found = new Array(keys.length).fill(null);
+  await db.transaction("r", [...byTable.keys()].map((t) => db.table(t)), async () => {
+    for (const [table, entries] of byTable) {
+      const rows = await db.table(table).bulkGet(entries.map(([id]) => id));
+      entries.forEach(([, i], j) => { found[i] = rows[j] ?? null; });
+    }
+  });
+  return JSON.stringify(found);
+}
+
+// Everything in a database goes, in one transaction (the guest's data once it joined an account).
+export async function clearAll(db) {
+  await db.transaction("rw", ALL_TABLES.map((t) => db.table(t)), async () => {
+    for (const t of ALL_TABLES) await db.table(t).clear();
+  });
+}
+
+// Moves a whole database into an empty one (records, outbox, cursor), then empties the old one:
+// the upgrade of a device whose one database belonged to the account that last synced it.
+// A crash between the two steps leaves the copy in place and the old data to clear next time.
+export async function moveAll(from, to) {
+  const target = await open(to);
+  const source = await open(from);
+  if ((await holds(target)).records === 0 && (await target.meta.count()) === 0) {
+    const tables = {};
+    for (const t of ALL_TABLES) tables[t] = await source.table(t).toArray();
+    await target.transaction("rw", ALL_TABLES.map((t) => target.table(t)), async () => {
+      for (const t of ALL_TABLES) await target.table(t).bulkPut(tables[t]);
+    });
+  }
+  await clearAll(source);
 }
 
 // A whole table as one JSON string: one string crosses into Python instead of 10,000 objects.
-export async function getAllJson(table) {
+export async function getAllJson(db, table) {
   return JSON.stringify(await db.table(table).toArray());
 }
 
-export async function get(table, id) {
+export async function get(db, table, id) {
   return (await db.table(table).get(id)) ?? null;
 }
 
-export async function getMeta(key) {
+export async function getMeta(db, key) {
   const row = await db.meta.get(key);
   return row ? row.value : null;
 }
 
-export async function setMeta(key, value) {
+export async function setMeta(db, key, value) {
   await db.meta.put({ key, value });
 }
 
@@ -70,7 +124,7 @@ function byTable(rows) {
 }
 
 // Records and their outbox entries in one transaction: both are stored or neither is.
-export async function write(rows, mutations) {
+export async function write(db, rows, mutations) {
   const groups = byTable(rows);
   await db.transaction("rw", [...groups.keys(), "outbox"].map((t) => db.table(t)), async () => {
     for (const [table, records] of groups) await db.table(table).bulkPut(records);
@@ -80,7 +134,7 @@ export async function write(rows, mutations) {
 
 // The records of `rows` that still have unpushed outbox entries: looked up by the outbox's
 // [table+id] index for just these keys, not by scanning the whole outbox.
-async function pendingKeys(rows) {
+async function pendingKeys(db, rows) {
   const keys = rows.map(({ table, record }) => [table, record.id]);
   const pending = new Set();
   if (!keys.length || !(await db.outbox.count())) return pending;
@@ -91,8 +145,8 @@ async function pendingKeys(rows) {
 
 // The rows the server's copies may replace: app.core.store.take_pulled, line for line.
 // 1. never a row with unpushed outbox entries; 2. never with an older server version.
-async function takeable(rows) {
-  const pending = await pendingKeys(rows);
+async function takeable(db, rows) {
+  const pending = await pendingKeys(db, rows);
   const taken = [];
   for (const [table, records] of byTable(rows)) {
     // A table this device has nothing in yet (a first sync) has no local rows to compare.
@@ -110,10 +164,10 @@ async function takeable(rows) {
 
 // A pulled page is taken (rules above) and the cursor saved in the same transaction, so a
 // crash can neither skip nor half-apply a page.
-export async function applyPulled(rows, cursorKey, cursor) {
+export async function applyPulled(db, rows, cursorKey, cursor) {
   const all = [...DATA_TABLES, "outbox", "meta"].map((t) => db.table(t));
   return db.transaction("rw", all, async () => {
-    const taken = await takeable(rows);
+    const taken = await takeable(db, rows);
     for (const [table, records] of byTable(taken)) await db.table(table).bulkPut(records);
     await db.meta.put({ key: cursorKey, value: cursor });
     return taken.length;
@@ -122,49 +176,40 @@ export async function applyPulled(rows, cursorKey, cursor) {
 
 // The same for a page exactly as the server sent it: each record carries its "table", which is
 // checked and split off here (app.core.store.split_change), then stored by the rules above.
-export async function applyPulledWire(changes, cursorKey, cursor) {
+export async function applyPulledWire(db, changes, cursorKey, cursor) {
   const rows = changes.map((change) => {
     const { table, ...record } = change;
     if (!DATA_TABLES.includes(table)) throw new Error(`The server sent a record of an unknown table ${table}.`);
     return { table, record };
   });
-  return applyPulled(rows, cursorKey, cursor);
+  return applyPulled(db, rows, cursorKey, cursor);
 }
 
 // Acknowledged outbox entries leave (by their primary keys, which outbox() handed out); the
 // server's records are taken by the same rules.
-export async function acknowledge(seqs, rows) {
+export async function acknowledge(db, seqs, rows) {
   const all = [...DATA_TABLES, "outbox"].map((t) => db.table(t));
   await db.transaction("rw", all, async () => {
     await db.outbox.bulkDelete(seqs);
-    const taken = await takeable(rows);
+    const taken = await takeable(db, rows);
     for (const [table, records] of byTable(taken)) await db.table(table).bulkPut(records);
   });
 }
 
 // A change the server refused leaves the outbox and is kept as a conflict record, atomically.
-export async function refuse(mutationId, conflict) {
+export async function refuse(db, mutationId, conflict) {
   await db.transaction("rw", db.outbox, db.conflicts, async () => {
     await db.outbox.where("mutationId").equals(mutationId).delete();
     await db.conflicts.put(conflict);
   });
 }
 
-export async function outbox(limit) {
+export async function outbox(db, limit) {
   return db.outbox.orderBy("seq").limit(limit).toArray();
 }
 
-export async function outboxCount() {
+export async function outboxCount(db) {
   return db.outbox.count();
-}
-
-// Bulk upserts of whole tables plus their outbox entries, all or nothing.
-export async function importTables(tableRecords, mutations) {
-  const names = Object.keys(tableRecords);
-  await db.transaction("rw", [...names, "outbox"].map((t) => db.table(t)), async () => {
-    for (const name of names) await db.table(name).bulkPut(tableRecords[name]);
-    if (mutations.length) await db.outbox.bulkAdd(mutations);
-  });
 }
 
 // Runs fn while holding a Web Lock, if no other tab holds it; null when another tab does.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from app.core.account import guest_offer
 from app.core.capabilities import Advice, storage_advice
 from app.core.schema import TABLES
 from app.views import importing, preferences
@@ -62,6 +63,19 @@ def _conflict(conflict: Record, data: Data) -> str:
     )
 
 
+def _guest_offer(account: Account) -> str:
+    if not account.guest_records:
+        return ""
+    return (
+        '<div class="notice ok" id="guest-offer" role="group" aria-label="Data made before signing in">'
+        f"<p>{esc(guest_offer(account.guest_records))} Add it to {esc(account.email or '')}'s "
+        "data (it will sync), or keep it apart as guest data on this device?</p>"
+        '<div class="row"><button type="button" data-action="bring-guest-data">Add to my data</button>'
+        '<button type="button" class="secondary" data-action="keep-guest-data">Keep apart</button>'
+        "</div></div>"
+    )
+
+
 def _account(account: Account) -> str:
     last = esc(account.last_synced_at or "Never")
     facts = (
@@ -71,16 +85,25 @@ def _account(account: Account) -> str:
     )
     busy = " disabled" if account.busy else ""
     if account.email:
+        waiting = (
+            f" {account.pending:,} change{'s' if account.pending != 1 else ''} not uploaded yet "
+            "will wait here and upload when you sign in again."
+            if account.pending
+            else ""
+        )
         return (
             f'<p>Signed in as <strong id="account-email">{esc(account.email)}</strong>.</p>{facts}'
+            f"{_guest_offer(account)}"
             f'<div class="row"><button type="button" data-action="sync-now"{busy}>Sync now</button>'
             '<button type="button" class="secondary" data-action="sign-out">Sign out</button></div>'
-            '<p class="muted">Signing out keeps your data on this device and stops syncing.</p>'
+            '<p class="muted" id="sign-out-note">Signing out keeps your data on this device, apart '
+            f"from anyone else's, and stops syncing.{waiting}</p>"
             f"{_account_controls(account)}"
         )
     return (
         '<p class="muted">Sign in to keep your devices in sync. Everything works without an account; '
-        "your data on this device stays here and is uploaded when you sign in.</p>"
+        "what you make before signing in stays on this device until you choose to add it to an "
+        "account.</p>"
         '<form data-form="account">'
         '<label for="account-email-input">Email</label>'
         '<input id="account-email-input" name="email" type="email" autocomplete="username" required>'

@@ -56,6 +56,7 @@ class Account:
     # "current"}), once the person asked to see them.
     sessions: list[dict[str, Any]] | None = None
     had_account: bool = False  # this device has synced an account before
+    guest_records: int = 0  # data made before signing in, waiting for the person's choice
 
 
 @dataclass

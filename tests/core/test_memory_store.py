@@ -170,7 +170,7 @@ def test_acknowledge_of_an_unknown_mutation_is_harmless() -> None:
     assert run(store.get("exercises", created.record["id"])) == created.record
 
 
-def test_import_upserts_and_queues_a_mutation_per_record() -> None:
+def test_import_stores_new_records_as_new_and_queues_them_on_base_0() -> None:
     store = MemoryStore()
     live = {
         "id": str(uuid.uuid4()),
@@ -183,13 +183,13 @@ def test_import_upserts_and_queues_a_mutation_per_record() -> None:
         "muscleGroup": "Back",
     }
     gone = {**live, "id": str(uuid.uuid4()), "deleted": True, "version": 13}
-    counts = run(store.import_records({"exercises": [live, gone], "programs": []}))
-    assert counts == {"exercises": 2, "programs": 0}
-    assert run(store.get("exercises", live["id"])) == live
+    outcome = run(store.import_records({"exercises": [live, gone], "programs": []}))
+    assert outcome.counts == {"exercises": 2}
+    assert run(store.get("exercises", live["id"])) == {**live, "version": 0}
     put, delete = run(store.outbox(10))
     assert (put.kind, put.base_version, put.fields) == (
         "put",
-        12,
+        0,
         {
             "name": "Row",
             "muscleGroup": "Back",
@@ -198,7 +198,7 @@ def test_import_upserts_and_queues_a_mutation_per_record() -> None:
             "archived": None,
         },
     )
-    assert (delete.kind, delete.base_version, delete.id) == ("delete", 13, gone["id"])
+    assert (delete.kind, delete.base_version, delete.id) == ("delete", 0, gone["id"])
 
 
 def test_import_is_all_or_nothing() -> None:

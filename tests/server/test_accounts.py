@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
+from app.core.account import account_id
 from server import accounts
 from server.accounts import SESSION_COOKIE
 from server.throttle import Limits
@@ -23,11 +24,12 @@ def test_signup_signs_in_with_a_safe_cookie(client: TestClient) -> None:
         "/api/auth/signup", json={"email": " Ada@Example.org ", "password": PASSWORD}
     )
     assert response.status_code == 201
-    assert response.json() == {"email": "ada@example.org"}
+    ada = {"email": "ada@example.org", "accountId": account_id("ada@example.org")}
+    assert response.json() == ada
     cookie = cookie_header(response).lower()
     assert "httponly" in cookie and "samesite=lax" in cookie and "path=/" in cookie
     assert "max-age=2592000" in cookie and "secure" not in cookie
-    assert client.get("/api/auth/me").json() == {"email": "ada@example.org"}
+    assert client.get("/api/auth/me").json() == ada
 
 
 def test_cookie_is_secure_when_served_over_https(make_client: MakeClient) -> None:
@@ -99,9 +101,9 @@ def test_login_logout_and_me(make_client: MakeClient) -> None:
     other = make_client()
     assert other.get("/api/auth/me").status_code == 401
     response = Device(other).login("A@example.org")
-    assert response.status_code == 200 and response.json() == {"email": "a@example.org"}
+    assert response.status_code == 200 and response.json()["email"] == "a@example.org"
     assert "httponly" in cookie_header(response).lower()
-    assert other.get("/api/auth/me").json() == {"email": "a@example.org"}
+    assert other.get("/api/auth/me").json()["accountId"] == account_id("a@example.org")
     token = other.cookies[SESSION_COOKIE]
     response = other.post("/api/auth/logout")
     assert response.status_code == 200 and response.json() == {"ok": True}
@@ -196,3 +198,13 @@ def test_an_account_made_before_normalisation_still_signs_in(make_client: MakeCl
     with db.read() as conn:
         assert conn.execute(accounts.users.select()).one().email == "strasse@example.org"
     assert Device(make_client()).login("STRASSE@example.org").status_code == 200
+
+
+def test_the_account_id_is_stable_and_names_only_that_account(client: TestClient) -> None:
+    """The id a device names its local data by: the same at every sign-in, another per person."""
+    ada = client.post("/api/auth/signup", json={"email": "ada@example.org", "password": PASSWORD})
+    client.post("/api/auth/logout")
+    bob = client.post("/api/auth/signup", json={"email": "bob@example.org", "password": PASSWORD})
+    client.post("/api/auth/logout")
+    again = client.post("/api/auth/login", json={"email": "Ada@example.org", "password": PASSWORD})
+    assert ada.json()["accountId"] == again.json()["accountId"] != bob.json()["accountId"]

@@ -1,0 +1,99 @@
+"""Whose data the device is showing: each account's local data apart, and the guest's.
+
+Every account that has used this device has a local database of its own, named after the
+account's stable id; data made before any sign-in is the device's guest data, in the guest
+database.  Signing out switches back to the guest database and leaves the account's data (and
+its unsynced changes) where it is; signing in as that account again brings it back, and its
+outbox uploads to that account only.  Guest data joins an account only when the person says so.
+
+The settings (localStorage) keys below say which account is signed in; the databases hold the
+rest (records, outbox, pull cursor, server epoch), so nothing of one account's sync state can
+leak into another's.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, MutableMapping
+from typing import Any
+
+ACCOUNT_KEY = "setflow-account"  # the signed-in email, so an offline start knows it
+ACCOUNT_ID_KEY = "setflow-account-id"  # the signed-in account's stable id
+GUEST_OFFER_KEY = "setflow-guest-offer"  # the account that has not yet chosen about guest data
+# Before local data was kept per account, the one database held the data of the account that
+# last synced (this key) plus edits made since; LAYOUT_KEY marks a device already moved on.
+LEGACY_SYNCED_KEY = "setflow-synced-account"
+LAYOUT_KEY = "setflow-local-layout"
+LAYOUT = "per-account"
+
+GUEST_DATABASE = "setflow"  # today's name: a device that never signed in keeps its data as is
+ACCOUNT_NAMESPACE = uuid.UUID("b0c5e1e4-3a3f-4a47-9d0a-7f35c2a1d9e2")
+
+
+def account_id(email: str) -> str:
+    """The account's stable id, derived from its (normalised) email.
+
+    The server hands it out with every sign-in answer; deriving it means it stays the same after
+    the server's database is restored or wiped and the person signs up again, so the device finds
+    that account's data (and re-sends what the server lost), and an offline start knows it too.
+    """
+    return str(uuid.uuid5(ACCOUNT_NAMESPACE, email.strip().lower()))
+
+
+def database_name(account: str | None) -> str:
+    """The local database of an account (by its id), or of the guest (``None``)."""
+    return f"setflow-account-{account}" if account else GUEST_DATABASE
+
+
+def signed_in(settings: Mapping[str, str]) -> str | None:
+    """The id of the account signed in on this device, or ``None`` for the guest."""
+    if not settings.get(ACCOUNT_KEY):
+        return None
+    return settings.get(ACCOUNT_ID_KEY) or account_id(settings[ACCOUNT_KEY])
+
+
+def remember_sign_in(settings: MutableMapping[str, str], answer: Mapping[str, Any]) -> str:
+    """Keep a sign-in answer's account as the signed-in one; returns its id."""
+    email = str(answer["email"])
+    account = answer.get("accountId")
+    account = account if isinstance(account, str) and account else account_id(email)
+    settings[ACCOUNT_KEY] = email
+    settings[ACCOUNT_ID_KEY] = account
+    return account
+
+
+def forget_sign_in(settings: MutableMapping[str, str]) -> None:
+    for key in (ACCOUNT_KEY, ACCOUNT_ID_KEY, GUEST_OFFER_KEY):
+        settings.pop(key, None)
+
+
+def legacy_owner(settings: Mapping[str, str]) -> str | None:
+    """Whose account the one database of an older app version belongs to, if anyone's.
+
+    That version kept everything in the guest database's place; the account that last synced
+    it (or, failing that, the one signed in) owns what is there: its records carry that
+    account's versions and its outbox was meant for that account.  ``None``: it is guest data.
+    """
+    if settings.get(LAYOUT_KEY) == LAYOUT:
+        return None
+    email = settings.get(LEGACY_SYNCED_KEY) or settings.get(ACCOUNT_KEY)
+    return account_id(email) if email else None
+
+
+def sign_out_message(pending: int, email: str | None) -> str:
+    who = f" as {email}" if email else ""
+    if pending == 0:
+        return (
+            "Signed out. Your data stays on this device and comes back when you sign in"
+            f"{who} again."
+        )
+    changes = "1 change" if pending == 1 else f"{pending:,} changes"
+    return (
+        f"Signed out. {changes} not uploaded yet stay on this device; they upload when you "
+        f"sign in{who} again."
+    )
+
+
+def guest_offer(records: int) -> str:
+    things = "1 item" if records == 1 else f"{records:,} items"
+    return f"This device holds {things} made before you signed in."
