@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from pyodide.ffi import JsException  # type: ignore[import-not-found]
@@ -22,6 +23,7 @@ from app.core.account import GUEST_DATABASE
 from app.core.changes import Change
 from app.core.importer import ImportOutcome, import_changes, import_keys
 from app.core.protocol import Mutation, MutationResult, ProtocolError
+from app.core.recovery import recovery_mutations
 from app.core.schema import TABLES, get_table
 from app.core.store import split_change
 
@@ -93,13 +95,12 @@ class IndexedDBStore:
         rows = [dict(zip(("table", "record"), split_change(c), strict=True)) for c in changes]
         return int(await db.applyPulled(self.db, to_js_data(rows), CURSOR_KEY, cursor))
 
-    async def acknowledge(self, results: list[MutationResult]) -> None:
+    async def acknowledge(
+        self, results: list[MutationResult], conflicts: Sequence[dict[str, Any]] = ()
+    ) -> None:
         seqs = [self._seqs.pop(r.mutation_id) for r in results if r.mutation_id in self._seqs]
-        rows = [
-            dict(zip(("table", "record"), split_change(r.record), strict=True))
-            for r in results
-            if r.record is not None
-        ]
+        records = [r.record for r in results if r.record is not None] + list(conflicts)
+        rows = [dict(zip(("table", "record"), split_change(r), strict=True)) for r in records]
         await db.acknowledge(self.db, to_js_data(seqs), to_js_data(rows))
 
     async def refuse(self, mutation: Mutation, conflict: dict[str, Any]) -> None:
@@ -109,6 +110,20 @@ class IndexedDBStore:
     async def cursor(self) -> int:
         value = to_py_data(await db.getMeta(self.db, CURSOR_KEY))
         return int(value or 0)
+
+    async def get_meta(self, key: str) -> Any:
+        return to_py_data(await db.getMeta(self.db, key))
+
+    async def set_meta(self, key: str, value: Any) -> None:
+        await db.setMeta(self.db, key, to_js_data(value))
+
+    async def recover(self, server_versions: dict[tuple[str, str], int], *, now: int) -> int:
+        tables = await self.dump()
+        pending = {(m.table, m.id) for m in await self.outbox(10**9)}
+        mutations = recovery_mutations(tables, server_versions, pending, now=now, new_id=new_id)
+        keys = sorted({(m.table, m.id) for m in mutations})
+        await db.recover(self.db, to_js_data(keys), to_js_data([m.to_json() for m in mutations]))
+        return len(mutations)
 
     async def dump(self) -> dict[str, list[dict[str, Any]]]:
         # All tables are read at once, not one after another.

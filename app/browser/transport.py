@@ -12,12 +12,23 @@ from typing import Any, overload
 
 import js  # type: ignore[import-not-found]
 
-from app.browser.interop import to_js_object, to_py_data
+from app.browser.interop import to_js_data, to_js_object, to_py_data
 from app.core import protocol
 from app.core.schema import SCHEMA_VERSION
-from app.core.transport import AuthRequired, OfflineError, ServerError, UpgradeRequired
+from app.core.transport import UNAVAILABLE, OfflineError, ServerError, error_for_status
 
 TIMEOUT_MS = 30_000
+# The keys of a pull answer besides its records (JSON.stringify's key filter, nested included).
+PULL_HEAD_KEYS = (
+    "schemaVersion",
+    "cursor",
+    "hasMore",
+    "epoch",
+    "accountVersion",
+    "limits",
+    "maxPushBytes",
+    "maxPushMutations",
+)
 
 
 async def _fetch(method: str, path: str, body: Any = None) -> Any:
@@ -40,8 +51,6 @@ async def _fetch(method: str, path: str, body: Any = None) -> Any:
         response = await js.fetch(path, to_js_object(options))
     except Exception as err:  # fetch rejects only when nothing came back
         raise OfflineError("The server cannot be reached.") from err
-    if 502 <= int(response.status) <= 504:
-        raise OfflineError("The server is not answering right now.")
     return response
 
 
@@ -88,13 +97,9 @@ class JsRecords(Sequence[dict[str, Any]]):
 
 
 def _raise_for(status: int, data: Any) -> None:
-    message = data.get("message") if isinstance(data, dict) else None
-    if status == 401:
-        raise AuthRequired(message or "You are not signed in.")
-    if status == 426:
-        raise UpgradeRequired(message or "This version of Setflow needs an update.")
     if status >= 400:
-        raise ServerError(message or f"The server answered {status}.", status)
+        message = data.get("message") if isinstance(data, dict) else None
+        raise error_for_status(status, message if isinstance(message, str) else None)
 
 
 class FetchTransport:
@@ -111,15 +116,19 @@ class FetchTransport:
             data = await response.json()
         except Exception as err:
             raise ServerError("The server sent a pull answer that is not JSON.") from err
-        changes, cursor, has_more = data.changes, data.cursor, data.hasMore
-        if (
-            not js.Array.isArray(changes)
-            or not isinstance(cursor, int)
-            or isinstance(cursor, bool)
-            or not isinstance(has_more, bool)
-        ):
+        changes = getattr(data, "changes", None)
+        if changes is None or not js.Array.isArray(changes):
             raise ServerError("The server sent a pull answer this app does not understand.")
-        return protocol.PullResponse(JsRecords(changes), cursor, has_more)  # type: ignore[arg-type]
+        # Everything but the records is read by the protocol's own parser (epoch, limits...).
+        head = json.loads(str(js.JSON.stringify(data, to_js_data(list(PULL_HEAD_KEYS)))))
+        try:
+            parsed = protocol.parse_pull_response({**head, "changes": []})
+        except protocol.ProtocolError as err:
+            raise ServerError(
+                f"The server sent a pull answer this app does not understand: {err}"
+            ) from None
+        parsed.changes = JsRecords(changes)  # type: ignore[assignment]
+        return parsed
 
     async def push(self, request: protocol.PushRequest) -> protocol.PushResponse:
         status, data = await request_json("POST", self.base, request.to_json())
@@ -138,6 +147,8 @@ async def account_request(
     status, data = await request_json(
         method or ("POST" if body is not None else "GET"), f"/api/auth/{path}", body
     )
+    if status in UNAVAILABLE:
+        raise error_for_status(status)  # OfflineError: "cannot be reached, try again"
     if status >= 400:
         message = data.get("message") if isinstance(data, dict) else None
         raise AccountError(message or f"The server answered {status}.")

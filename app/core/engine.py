@@ -33,6 +33,7 @@ class SyncResult:
     conflicts: int  # of those, how many lost (fully or partly) or were refused: conflict records
     error: str | None  # a sentence for a person, when something failed
     status: str  # one of app.core.status.STATUSES
+    recovered: int = 0  # records re-sent to a server that had lost them (a recovery sync)
 
 
 def _readable(error: Exception) -> Exception:
@@ -98,6 +99,7 @@ class SyncEngine:
                 limit=self.pull_limit,
                 progress=pulled,
                 still_signed_in=self.still_signed_in,
+                now=int(self.clock() * 1000),
             )
         except (SyncError, ProtocolError) as err:
             pull_error = _readable(err)
@@ -107,6 +109,7 @@ class SyncEngine:
                 self.transport,
                 device_id,
                 batch_size=self.push_batch,
+                limits=pulled.limits,
                 progress=pushed,
                 now=int(self.clock() * 1000),
                 still_signed_in=self.still_signed_in,
@@ -125,6 +128,7 @@ class SyncEngine:
             pulled=pulled.received,
             pushed=pushed.pushed,
             conflicts=pushed.conflicts + pushed.refused,
+            recovered=pulled.recovered,
             error=" ".join(dict.fromkeys(errors)) or None,
             status=status,
         )

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from app.core.changes import Change
 from app.core.importer import ImportOutcome, import_changes, import_keys
 from app.core.protocol import Mutation, MutationResult
+from app.core.recovery import recovery_mutations
 from app.core.schema import TABLES, get_table
 from app.core.store import (
     pending_keys,
@@ -34,6 +35,7 @@ class MemoryStore:
         self._records: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in TABLES}
         self._outbox: list[Mutation] = []
         self._cursor = 0
+        self._meta: dict[str, Any] = {}
         self._new_id = new_id
         self._now = now
 
@@ -72,7 +74,13 @@ class MemoryStore:
         self._cursor = cursor
         return taken
 
-    async def acknowledge(self, results: list[MutationResult]) -> None:
+    async def acknowledge(
+        self, results: list[MutationResult], conflicts: Sequence[dict[str, Any]] = ()
+    ) -> None:
+        for conflict in conflicts:
+            table, record = split_change(conflict)
+            if take_pulled(self._records[table].get(record["id"]), record, pending=False):
+                self._records[table][record["id"]] = copy.deepcopy(record)
         for result in results:
             index = next(
                 (i for i, m in enumerate(self._outbox) if m.mutation_id == result.mutation_id),
@@ -95,6 +103,23 @@ class MemoryStore:
 
     async def cursor(self) -> int:
         return self._cursor
+
+    async def get_meta(self, key: str) -> Any:
+        return copy.deepcopy(self._meta.get(key))
+
+    async def set_meta(self, key: str, value: Any) -> None:
+        self._meta[key] = copy.deepcopy(value)
+
+    async def recover(self, server_versions: dict[tuple[str, str], int], *, now: int) -> int:
+        pending = pending_keys(self._outbox)
+        tables = {name: list(rows.values()) for name, rows in self._records.items()}
+        mutations = recovery_mutations(
+            tables, server_versions, pending, now=now, new_id=self._new_id
+        )
+        resent = {(m.table, m.id) for m in mutations}
+        self._outbox = [m for m in self._outbox if (m.table, m.id) not in resent]
+        self._outbox.extend(mutations)
+        return len(mutations)
 
     async def dump(self) -> dict[str, list[dict[str, Any]]]:
         return {

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.core import horizon
-from app.core.protocol import PULL_LIMIT, PullResponse
+from app.core.protocol import PULL_LIMIT, PullResponse, PushLimits
+from app.core.recovery import EPOCH_KEY, RECOVERING_KEY
 from app.core.store import Store
 from app.core.transport import AccountChanged, ServerError, Transport
 
@@ -18,6 +19,15 @@ class PullProgress:
 
     received: int = 0
     taken: int = 0
+    limits: PushLimits = field(default_factory=PushLimits)  # what the server says it takes
+    recovered: int = 0  # records re-sent to a server that lost them (a recovery sync)
+
+
+def _lost_changes(page: PullResponse, since: int, known_epoch: str | None) -> bool:
+    """Whether the server lost changes this device saw (restored from a backup, or wiped)."""
+    if known_epoch and page.epoch and page.epoch != known_epoch:
+        return True
+    return page.server_lost_changes(since)
 
 
 async def pull_all(
@@ -27,14 +37,20 @@ async def pull_all(
     limit: int = PULL_LIMIT,
     progress: PullProgress | None = None,
     still_signed_in: Callable[[], bool] = lambda: True,
+    now: int = 0,
 ) -> PullProgress:
     """Pull pages until the server says there is no more.
 
     1. Ask for the changes after the stored cursor.
-    2. While the next page is on its way (its cursor is known from this page's answer), apply
+    2. If the answer shows the server lost changes this device saw (another ``epoch``, or the
+       account's version below the cursor), this is a recovery sync (``app.core.recovery``):
+       it is noted first (so an interrupted one starts again), and the pull starts from 0.
+    3. While the next page is on its way (its cursor is known from this page's answer), apply
        this page and save its cursor in one step, so an interrupted pull resumes after the last
        page that was fully applied and never skips one.  Pages are applied strictly in order.
-    3. Repeat while ``hasMore``.
+       A recovery notes the version the server holds of every record.
+    4. Repeat while ``hasMore``.  A recovery then queues every record the server lacks or holds
+       older, and the epoch is stored.
 
     A cursor below the server's ``horizon`` may have missed pruned deletes: the pull then starts
     from 0, keeps the old cursor until the end (an interrupted one starts over), and finally
@@ -45,13 +61,21 @@ async def pull_all(
     and is dropped with the pull (``AccountChanged``).
     """
     progress = progress if progress is not None else PullProgress()
-    since = await store.cursor()
+    recovering = bool(await store.get_meta(RECOVERING_KEY))
+    since = 0 if recovering else await store.cursor()
     page = await transport.pull(since, limit)  # step 1
+    if not recovering and _lost_changes(page, since, await store.get_meta(EPOCH_KEY)):  # step 2
+        recovering = True
+        await store.set_meta(RECOVERING_KEY, True)
+        since = 0
+        page = await transport.pull(since, limit)
     kept: set[horizon.Key] | None = None
     old_cursor = since
-    if page.behind_horizon(since):
+    if not recovering and page.behind_horizon(since):
         kept, since = set(), 0
         page = await transport.pull(since, limit)
+    progress.limits = page.limits
+    held: dict[tuple[str, str], int] = {}
     while True:
         upcoming: asyncio.Task[PullResponse] | None = None
         if page.has_more:
@@ -62,8 +86,10 @@ async def pull_all(
         try:
             if not still_signed_in():
                 raise AccountChanged("The account changed during the sync; it stopped.")
+            if recovering:
+                held.update(((c["table"], c["id"]), int(c["version"])) for c in page.changes)
             if kept is None:
-                progress.taken += await store.apply_pulled(page.changes, page.cursor)  # step 2
+                progress.taken += await store.apply_pulled(page.changes, page.cursor)  # step 3
             else:
                 kept |= horizon.keys_of(page.changes)
                 progress.taken += await store.apply_pulled(page.changes, old_cursor)
@@ -76,7 +102,13 @@ async def pull_all(
                 upcoming.cancel()
             raise
         progress.received += len(page.changes)
-        if upcoming is None:  # step 3
-            return progress
+        if upcoming is None:  # step 4
+            break
         since = page.cursor
         page = await upcoming
+    if recovering:
+        progress.recovered = await store.recover(held, now=now)
+        await store.set_meta(RECOVERING_KEY, False)
+    if page.epoch:
+        await store.set_meta(EPOCH_KEY, page.epoch)
+    return progress

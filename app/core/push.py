@@ -2,15 +2,37 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.core.changes import refused
-from app.core.protocol import CONFLICT, PUSH_BATCH, PushRequest
+from app.core.protocol import CONFLICT, PUSH_BATCH, Mutation, PushLimits, PushRequest
 from app.core.store import Store
 from app.core.transport import AccountChanged, ServerError, Transport
 
-REFUSED_STATUS = 422  # the server's answer to a change it will never take
+# The server's answers to a batch it will never take as it is: a change it refuses as invalid
+# (422), or a body over its limit (413).  Halving the batch finds what it refuses.
+REFUSED_STATUSES = (413, 422)
+ENVELOPE_BYTES = 200  # the push body around its mutations: schemaVersion, deviceId, brackets
+
+
+def mutation_bytes(mutation: Mutation) -> int:
+    """Bytes of a mutation in a push body, as both transports encode it (ASCII-escaped JSON)."""
+    return len(json.dumps(mutation.to_json(), separators=(",", ":"))) + 1  # + its comma
+
+
+def fitting(batch: list[Mutation], max_bytes: int) -> list[Mutation]:
+    """The longest start of ``batch`` whose push body stays within ``max_bytes``.
+
+    Empty when even the first mutation alone is too big: the server can never take it.
+    """
+    size = ENVELOPE_BYTES
+    for index, mutation in enumerate(batch):
+        size += mutation_bytes(mutation)
+        if size > max_bytes:
+            return batch[:index]
+    return batch
 
 
 @dataclass
@@ -28,6 +50,7 @@ async def push_all(
     device_id: str,
     *,
     batch_size: int = PUSH_BATCH,
+    limits: PushLimits | None = None,
     progress: PushProgress | None = None,
     now: int = 0,
     still_signed_in: Callable[[], bool] = lambda: True,
@@ -35,41 +58,57 @@ async def push_all(
     """Push batches until the outbox is empty; raises ``SyncError`` on the first failure.
 
     1. Read the oldest pending mutations, in the order they were made (the server applies a
-       batch in order, so a record's second edit lands after its first).
+       batch in order, so a record's second edit lands after its first), as many as the
+       server's advertised ``limits`` take, counted in mutations and in bytes.
     2. Send them.  If the request fails, they simply stay in the outbox: the next attempt
        resends them with the same mutationIds, and the server answers ``duplicate`` for any
        it had already applied.
-    3. Acknowledge the answers: only now do the entries leave the outbox.
-    4. A batch the server refuses as invalid (422) is halved until the refused change stands
-       alone; that one leaves the outbox as a conflict record the person sees (nothing is
-       dropped), and the changes after it go on.  Without this one bad change would hold up
-       every later one forever.
+    3. Acknowledge the answers: only now do the entries leave the outbox; the server's
+       records and the conflict records this push made are taken at once, so what lost shows
+       after this same sync.
+    4. A batch the server refuses (422 invalid, 413 too large) is halved until the refused
+       change stands alone; that one leaves the outbox as a conflict record the person sees
+       (nothing is dropped), and the changes after it go on.  A change too big for any push
+       is set aside the same way without being sent.  Without this one bad change would hold
+       up every later one forever.
     """
     progress = progress if progress is not None else PushProgress()
-    size = batch_size
+    limits = limits if limits is not None else PushLimits()
+    most = max(1, min(batch_size, limits.max_push_mutations))
+    size = most
     while True:
         batch = await store.outbox(size)  # step 1
         if not batch:
             return progress
         if not still_signed_in():  # the session may be someone else's now
             raise AccountChanged("The account changed during the sync; it stopped.")
+        batch = fitting(batch, limits.max_push_bytes)
+        if not batch:  # step 4: the oldest change alone is over the limit
+            await _set_aside(store, (await store.outbox(1))[0], device_id, now, progress)
+            continue
         try:
             response = await transport.push(PushRequest(device_id, batch))  # step 2
         except ServerError as err:
-            if err.status != REFUSED_STATUS:
+            if err.status not in REFUSED_STATUSES:
                 raise
             # step 4
             if len(batch) > 1:
                 size = max(1, len(batch) // 2)
                 continue
-            await store.refuse(batch[0], refused(batch[0], device_id=device_id, now=now))
-            progress.refused += 1
-            size = batch_size
+            await _set_aside(store, batch[0], device_id, now, progress)
+            size = most
             continue
         sent = {m.mutation_id for m in batch}
         results = [r for r in response.results if r.mutation_id in sent]
-        await store.acknowledge(results)  # step 3
+        await store.acknowledge(results, response.conflicts)  # step 3
         if not results:
             raise ServerError("The server did not confirm any of the changes sent.")
         progress.pushed += len(results)
         progress.conflicts += sum(1 for r in results if r.status == CONFLICT)
+
+
+async def _set_aside(
+    store: Store, mutation: Mutation, device_id: str, now: int, progress: PushProgress
+) -> None:
+    await store.refuse(mutation, refused(mutation, device_id=device_id, now=now))
+    progress.refused += 1

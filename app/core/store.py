@@ -17,7 +17,7 @@ same record is acknowledged: the server never counts a device's own earlier writ
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 from app.core.changes import Change
@@ -50,8 +50,13 @@ class Store(Protocol):
         """Take a pulled page (rules 1-2) and save ``cursor``, atomically; how many were taken."""
         ...
 
-    async def acknowledge(self, results: list[MutationResult]) -> None:
-        """Drop acknowledged outbox entries and take the server's records (rules 1-2), atomically."""
+    async def acknowledge(
+        self, results: list[MutationResult], conflicts: Sequence[dict[str, Any]] = ()
+    ) -> None:
+        """Drop acknowledged outbox entries and take the server's records (rules 1-2), atomically.
+
+        ``conflicts`` are the conflict records the push made (wire records), taken the same way.
+        """
         ...
 
     async def refuse(self, mutation: Mutation, conflict: dict[str, Any]) -> None:
@@ -60,6 +65,16 @@ class Store(Protocol):
 
     async def cursor(self) -> int:
         """The server version up to which this device has pulled (0 at first)."""
+        ...
+
+    async def get_meta(self, key: str) -> Any:
+        """A value of this store's own bookkeeping (``None`` when unset), e.g. the epoch."""
+        ...
+
+    async def set_meta(self, key: str, value: Any) -> None: ...
+
+    async def recover(self, server_versions: dict[tuple[str, str], int], *, now: int) -> int:
+        """Queue what the server lost (``app.core.recovery``), atomically; how many records."""
         ...
 
     async def dump(self) -> dict[str, list[dict[str, Any]]]:

@@ -47,6 +47,32 @@ class ServerError(SyncError):
         self.status = status
 
 
+# Answers that say the server (or a proxy in front of it) is down for now.
+UNAVAILABLE = (502, 503, 504)
+# A request the server will take after some time: a retry may succeed.
+TRANSIENT = (*UNAVAILABLE, 429)
+
+
+def error_for_status(status: int, message: str | None = None) -> SyncError:
+    """The one mapping of an HTTP error status to the exception both transports raise."""
+    if status == 401:
+        return AuthRequired(message or "You are not signed in.")
+    if status == 426:
+        return UpgradeRequired(message or "This version of Setflow needs an update.")
+    if status in UNAVAILABLE:
+        return OfflineError("The server is not answering right now.")
+    return ServerError(message or f"The server answered {status}.", status)
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether trying again later may succeed (network, 5xx, 429), as opposed to a refusal."""
+    if isinstance(error, (OfflineError, AccountChanged)):
+        return True
+    if isinstance(error, ServerError):
+        return error.status is None or error.status >= 500 or error.status in TRANSIENT
+    return False
+
+
 class Transport(Protocol):
     async def pull(self, since: int, limit: int) -> PullResponse:
         """``GET /api/sync?since=&limit=``: the changes after ``since``, one page."""

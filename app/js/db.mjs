@@ -204,6 +204,15 @@ export async function refuse(db, mutationId, conflict) {
   });
 }
 
+// A recovery sync's re-sends replace the outbox entries of the same records, in one step
+// (app/core/recovery.py).
+export async function recover(db, keys, mutations) {
+  await db.transaction("rw", db.outbox, async () => {
+    if (keys.length) await db.outbox.where("[table+id]").anyOf(keys).delete();
+    if (mutations.length) await db.outbox.bulkAdd(mutations);
+  });
+}
+
 export async function outbox(db, limit) {
   return db.outbox.orderBy("seq").limit(limit).toArray();
 }

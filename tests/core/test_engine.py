@@ -16,15 +16,19 @@ from app.core.protocol import (
     CONFLICT,
     MutationResult,
     PullResponse,
+    PushLimits,
     PushRequest,
     PushResponse,
 )
+from app.core.push import ENVELOPE_BYTES, mutation_bytes
 from app.core.transport import (
     AuthRequired,
     OfflineError,
     ServerError,
     SyncError,
     UpgradeRequired,
+    error_for_status,
+    is_transient,
 )
 
 T = TypeVar("T")
@@ -309,3 +313,212 @@ def test_concurrent_syncs_do_not_overlap() -> None:
     pushes = [args for kind, args in transport.calls if kind == "push"]
     assert len(pushes) == 1  # the second sync found the outbox already empty
     assert [kind for kind, _ in transport.calls] == ["pull", "push", "pull"]
+
+
+# --- the outbox never wedges ---------------------------------------------------------------
+
+
+def test_pushes_are_sized_by_the_bytes_the_server_advertises() -> None:
+    transport = ScriptedTransport()
+    one = mutation_bytes(run(make(transport, edits=1)[1].outbox(1))[0])
+    limits = PushLimits(max_push_bytes=ENVELOPE_BYTES + 3 * one + 10, max_push_mutations=1000)
+    transport.pages[0] = PullResponse([], 0, False, limits=limits)
+    engine, store, _ = make(transport, edits=7)
+    result = run(engine.full_sync())
+    sizes = [len(ids) for kind, ids in transport.calls if kind == "push"]
+    assert sizes == [3, 3, 1] and result.ok and run(store.outbox_count()) == 0
+
+
+def test_a_413_splits_the_batch_like_a_422_and_a_lone_refusal_is_kept() -> None:
+    transport = ScriptedTransport()
+    engine, store, _ = make(transport, edits=4)
+    (first, *_rest) = run(store.outbox(4))
+    doomed = first.mutation_id
+
+    def answer(request: PushRequest) -> PushResponse:
+        if any(m.mutation_id == doomed for m in request.mutations):
+            raise ServerError("Too large.", 413)
+        return ScriptedTransport.apply_all(request)
+
+    async def push(request: PushRequest) -> PushResponse:
+        transport.calls.append(("push", [m.mutation_id for m in request.mutations]))
+        return answer(request)
+
+    transport.push = push  # type: ignore[method-assign]
+    result = run(engine.full_sync())
+    assert result.ok and run(store.outbox_count()) == 0
+    assert result.pushed == 3 and result.conflicts == 1
+    (kept,) = run(store.all("conflicts"))
+    assert kept["reason"] == "refused" and kept["fields"] == first.fields
+
+
+def test_a_change_too_big_for_any_push_is_set_aside_without_being_sent() -> None:
+    transport = ScriptedTransport()
+    transport.pages[0] = PullResponse([], 0, False, limits=PushLimits(700, 1000))
+    engine, store, _ = make(transport)
+    huge = changes.create(
+        "workoutLogs",
+        {"date": "2026-01-01", "notes": "x" * 900},
+        device_id="device-a",
+        now=1,
+        new_id=lambda: str(uuid.uuid4()),
+    )
+    small = changes.create(
+        "exercises", {"name": "Row"}, device_id="device-a", now=1, new_id=lambda: str(uuid.uuid4())
+    )
+    run(store.write([huge, small]))
+    result = run(engine.full_sync())
+    sent = [ids for kind, ids in transport.calls if kind == "push"]
+    assert sent == [[small.mutation.mutation_id]]
+    assert result.ok and result.conflicts == 1 and run(store.outbox_count()) == 0
+    (kept,) = run(store.all("conflicts"))
+    assert kept["recordId"] == huge.record["id"] and kept["fields"]["notes"] == "x" * 900
+
+
+def test_other_refusals_stop_the_push_and_keep_the_outbox() -> None:
+    transport = ScriptedTransport()
+    transport.push_errors = [ServerError("Forbidden.", 403)]
+    engine, store, _ = make(transport, edits=2)
+    result = run(engine.full_sync())
+    assert not result.push_ok and run(store.outbox_count()) == 2
+    assert [kind for kind, _ in transport.calls].count("push") == 1
+
+
+def test_one_status_mapping_for_every_transport() -> None:
+    assert isinstance(error_for_status(401), AuthRequired)
+    assert isinstance(error_for_status(426), UpgradeRequired)
+    for unavailable in (502, 503, 504):
+        assert isinstance(error_for_status(unavailable), OfflineError)
+    assert [is_transient(error_for_status(s)) for s in (400, 413, 422, 429, 500, 503)] == [
+        False,
+        False,
+        False,
+        True,
+        True,
+        True,
+    ]
+    assert error_for_status(422, "Bad name.").status == 422  # type: ignore[attr-defined]
+
+
+def test_the_push_answers_conflicts_show_after_the_same_sync() -> None:
+    transport = ScriptedTransport()
+    engine, store, _ = make(transport, edits=1)
+    (pending,) = run(store.outbox(1))
+    conflict = {
+        "id": str(uuid.uuid4()),
+        "table": "conflicts",
+        "createdAt": 1,
+        "updatedAt": 1,
+        "deviceId": "server",
+        "deleted": False,
+        "version": 101,
+        "recordTable": "exercises",
+        "recordId": pending.id,
+        "reason": "edited",
+        "fields": {"name": "Ex 0"},
+        "serverFields": {"name": "Theirs"},
+        "lostBy": "device-a",
+        "wonBy": "device-b",
+    }
+    transport.answer = lambda request: PushResponse(
+        [MutationResult(pending.mutation_id, CONFLICT, 100)], conflicts=[conflict]
+    )
+    result = run(engine.full_sync())
+    assert result.conflicts == 1
+    (shown,) = run(store.all("conflicts"))
+    assert shown["serverFields"] == {"name": "Theirs"} and shown["wonBy"] == "device-b"
+
+
+# --- an account switch during a sync -----------------------------------------------------
+
+
+def test_pages_arriving_after_the_account_changed_are_not_applied() -> None:
+    transport = ScriptedTransport()
+    transport.pages[0] = PullResponse([exercise(1)], 1, True)
+    transport.pages[1] = PullResponse([exercise(2, "Bob's")], 2, False)
+    signed_in = {"alice": True}
+    engine, store, _ = make(transport, edits=1, pull_limit=1)
+    engine.still_signed_in = lambda: signed_in["alice"]
+    applied = store.apply_pulled
+
+    async def then_switch(changes_: list[dict[str, Any]], cursor: int) -> int:
+        taken = await applied(changes_, cursor)
+        signed_in["alice"] = False  # another tab signs out after the first page
+        return taken
+
+    store.apply_pulled = then_switch  # type: ignore[method-assign]
+    result = run(engine.full_sync())
+    assert not result.ok
+    assert {e["name"] for e in run(store.all("exercises"))} == {"Pulled", "Ex 0"}
+    assert run(store.cursor()) == 1 and run(store.outbox_count()) == 1  # nothing pushed
+    assert [kind for kind, _ in transport.calls].count("push") == 0
+
+
+# --- recovery sync --------------------------------------------------------------------------
+
+
+def test_a_new_epoch_pulls_everything_and_re_sends_what_the_server_lacks_or_holds_older() -> None:
+    transport = ScriptedTransport()
+    kept, older, lost = exercise(3, "Kept"), exercise(5, "Older"), exercise(6, "Lost")
+    transport.pages[0] = PullResponse([kept, older, lost], 6, False, epoch="first")
+    engine, store, _ = make(transport)
+    run(engine.full_sync())
+    assert run(store.get_meta("epoch")) == "first"
+    # The server comes back from a backup: it holds `kept` as it was, `older` at version 2.
+    transport.pages = {
+        0: PullResponse([kept, {**older, "version": 2}], 3, False, epoch="second"),
+        6: PullResponse([], 6, False, epoch="second"),
+    }
+    transport.calls.clear()
+    result = run(engine.full_sync())
+    assert [args for kind, args in transport.calls if kind == "pull"] == [(6, 2000), (0, 2000)]
+    (sent,) = [ids for kind, ids in transport.calls if kind == "push"]
+    assert result.recovered == 2 and len(sent) == 2
+    assert run(store.get_meta("epoch")) == "second"
+    assert run(store.get("exercises", older["id"]))["name"] == "Older"  # never rolled back
+
+
+def test_recovery_re_sends_whole_copies_as_recover_on_the_held_version() -> None:
+    transport = ScriptedTransport()
+    held = exercise(9, "Pause squat")
+    transport.pages[0] = PullResponse([held], 9, False, epoch="e")
+    engine, store, _ = make(transport)
+    run(engine.full_sync())
+    current = run(store.get("exercises", held["id"]))
+    edit = changes.edit(
+        "exercises",
+        current,
+        {"muscleGroup": "Legs"},
+        device_id="device-a",
+        now=2,
+        new_id=lambda: str(uuid.uuid4()),
+    )
+    run(store.write([edit]))
+    # No restore-mark: the account's version below the cursor tells.
+    transport.pages = {9: PullResponse([], 9, False, epoch="e", account_version=0)}
+    transport.pages[0] = PullResponse([], 0, False, epoch="e", account_version=0)
+    pushed: list[Any] = []
+
+    def answer(request: PushRequest) -> PushResponse:
+        pushed.extend(request.mutations)
+        return ScriptedTransport.apply_all(request)
+
+    transport.answer = answer
+    run(engine.full_sync())
+    (recover,) = pushed  # the pending partial edit was folded into the whole copy
+    assert (recover.kind, recover.base_version) == ("recover", 9)
+    assert recover.fields == {"name": "Pause squat", "muscleGroup": "Legs"}
+
+
+def test_an_interrupted_recovery_starts_again_at_the_next_sync() -> None:
+    transport = ScriptedTransport()
+    transport.pages[0] = PullResponse([exercise(4)], 4, False, epoch="a")
+    engine, store, _ = make(transport)
+    run(engine.full_sync())
+    transport.pages = {4: PullResponse([], 4, False, epoch="b")}
+    transport.pages[0] = PullResponse([], 0, True, epoch="b")  # a server bug stops the pull
+    assert not run(engine.full_sync()).pull_ok
+    assert run(store.get_meta("epoch")) == "a" and run(store.get_meta("recovering"))
+    transport.pages[0] = PullResponse([], 0, False, epoch="b")
+    result = run(engine.full_sync())
+    assert result.ok and result.recovered == 1 and not run(store.get_meta("recovering"))

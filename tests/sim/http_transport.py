@@ -1,8 +1,9 @@
 """A ``Transport`` over httpx, speaking the real HTTP API (in-process through ASGITransport).
 
-It converts at the boundary exactly as the browser's fetch transport must: network failures
-become ``OfflineError``, 401 ``AuthRequired``, 426 ``UpgradeRequired``, any other error status
-``ServerError``, each with the server's own sentence.
+It converts at the boundary exactly as the browser's fetch transport does, with the same
+``app.core.transport.error_for_status``: network failures and 502-504 become ``OfflineError``,
+401 ``AuthRequired``, 426 ``UpgradeRequired``, any other error status ``ServerError``, each with
+the server's own sentence.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import httpx
 
 from app.core import protocol
 from app.core.schema import SCHEMA_VERSION
-from app.core.transport import AuthRequired, OfflineError, ServerError, UpgradeRequired
+from app.core.transport import OfflineError, ServerError, error_for_status
 
 
 class HttpTransport:
@@ -30,14 +31,10 @@ class HttpTransport:
             raise OfflineError(f"The server cannot be reached ({err}).") from None
         if response.status_code >= 400:
             try:
-                message = str(response.json()["message"])
+                message: str | None = str(response.json()["message"])
             except (ValueError, KeyError, TypeError):
-                message = f"The server answered {response.status_code}."
-            if response.status_code == 401:
-                raise AuthRequired(message)
-            if response.status_code == 426:
-                raise UpgradeRequired(message)
-            raise ServerError(message, response.status_code)
+                message = None
+            raise error_for_status(response.status_code, message)
         try:
             return response.json()
         except ValueError:
