@@ -30,6 +30,7 @@ from app.core.changes import Change
 from app.core.formats.base import Parsed
 from app.core.schema import USER_TABLES, ValidationError
 from app.views import log, render
+from app.views.conflicts import settings_tab_label
 from app.views.state import VIEWS, Account, Data, Screen
 
 Handler = Callable[[Any, dict[str, str]], Awaitable[None]]
@@ -148,6 +149,7 @@ class App(WorkoutScreen):
             else:
                 link.removeAttribute("aria-current")
         self._show_status()
+        self._badge()
 
     def _show_status(self) -> None:
         header = status.header(self.account.status, had_account=self.account.had_account)
@@ -155,6 +157,24 @@ class App(WorkoutScreen):
         el = js.document.getElementById("settings-sync-status")
         if not is_null(el):
             el.textContent = self.account.status
+
+    def _badge(self) -> None:
+        """The Settings tab shows how many conflicts are open, while any are."""
+        link = js.document.querySelector('.tabbar a[data-view="settings"]')
+        if is_null(link):
+            return
+        count = len(self.data.conflicts)
+        badge = link.querySelector(".badge")
+        if count and is_null(badge):
+            badge = js.document.createElement("span")
+            badge.className = "badge"
+            badge.setAttribute("aria-hidden", "true")
+            link.appendChild(badge)
+        if count:
+            badge.textContent = str(count)
+        elif not is_null(badge):
+            badge.remove()
+        link.setAttribute("aria-label", settings_tab_label(count))
 
     async def refresh(self) -> None:
         await self.load()

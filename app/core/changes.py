@@ -177,7 +177,17 @@ def restore(
     lost = {k: v for k, v in (conflict.get("fields") or {}).items() if k in spec.field_map}
     check_fields(spec, lost, partial=True)
     changes: list[Change] = []
-    if current is None or current.get("deleted"):
+    deleted = current is not None and bool(current.get("deleted"))
+    if conflict.get("reason") == REFUSED and current is not None and not (deleted and lost):
+        # The change the server refused, sent again as it was, on the current version: its
+        # values equal the local record's (that is what never reached the server), so an edit
+        # of "what differs" would send nothing.
+        if deleted:
+            changes.append(delete(spec.name, current, device_id=device_id, now=now, new_id=new_id))
+        else:
+            record = {**current, **lost, "updatedAt": now, "deviceId": device_id}
+            changes.append(Change(record, _put(spec.name, record, lost, now, new_id)))
+    elif current is None or deleted:
         base: dict[str, Any] = current or {
             "id": conflict["recordId"],
             "createdAt": now,

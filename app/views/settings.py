@@ -7,18 +7,10 @@ from typing import Any
 
 from app.core.account import guest_offer
 from app.core.capabilities import Advice, storage_advice
-from app.core.schema import TABLES
 from app.views import importing, preferences
+from app.views.conflicts import render_one
 from app.views.html import esc, notice, number
-from app.views.state import Account, Data, Record, Screen
-
-# The reasons the server gives (app.core.merge) in words a person reads.
-REASONS = {
-    "edited": "Another device changed the same field first; your value was kept here.",
-    "deleted": "It was deleted on another device; your edit was kept here.",
-    "edited-then-deleted": "It was deleted, and the edits made before that were kept here.",
-    "refused": "The server refused this change as invalid; what you entered is kept here.",
-}
+from app.views.state import Account, Data, Screen
 
 
 def _bytes(value: Any) -> str:
@@ -30,37 +22,6 @@ def _bytes(value: Any) -> str:
             return f"{number(round(size, 1))} {unit}"
         size /= 1024
     return "unknown"  # pragma: no cover
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, list):
-        return f"{len(value)} entries"
-    return "(empty)" if value in (None, "") else str(value)
-
-
-def _conflict(conflict: Record, data: Data) -> str:
-    table = conflict.get("recordTable", "")
-    spec = TABLES.get(table)
-    label = spec.label[:-1] if spec and spec.label.endswith("s") else table
-    names = data.exercise_names() | {p["id"]: p["name"] for p in data.programs}
-    target = names.get(conflict.get("recordId", ""), "")
-    lost = conflict.get("fields") or {}
-    won = conflict.get("serverFields") or {}
-    changes = "".join(
-        f"<li>{esc(name)}: yours <strong>{esc(_value(value))}</strong>"
-        + (f", kept <strong>{esc(_value(won[name]))}</strong>" if name in won else "")
-        + "</li>"
-        for name, value in lost.items()
-    )
-    reason = REASONS.get(conflict.get("reason", ""), "Another device's change won.")
-    cid = esc(conflict["id"])
-    title = f"{label.capitalize()} {target}".strip()
-    return (
-        f'<li><div class="grow"><strong>{esc(title)}</strong><br><span class="muted">{esc(reason)}</span>'
-        f"<ul>{changes}</ul></div>"
-        f'<button type="button" data-action="restore-conflict" data-id="{cid}" aria-label="Restore your {esc(title)}">Restore</button>'
-        f'<button type="button" class="secondary" data-action="dismiss-conflict" data-id="{cid}" aria-label="Dismiss {esc(title)}">Dismiss</button></li>'
-    )
 
 
 def _guest_offer(account: Account) -> str:
@@ -189,7 +150,7 @@ def render(screen: Screen, data: Data, account: Account) -> str:
     persisted_text = "Yes" if persisted else ("No" if persisted is False else "Checking…")
     caps = screen.capabilities
     advice = _advice(storage_advice(caps, signed_in=bool(account.email)) if caps else None)
-    conflicts = "".join(_conflict(c, data) for c in data.conflicts)
+    conflicts = "".join(render_one(c, data, screen.device_id) for c in data.conflicts)
     conflict_section = (
         f'<ul class="list" aria-label="Conflicts">{conflicts}</ul>'
         if conflicts

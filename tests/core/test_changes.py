@@ -273,3 +273,27 @@ def test_undelete_brings_the_tombstone_back_with_its_fields() -> None:
     assert change.record["deleted"] is False and change.record["name"] == "Squat"
     assert (change.mutation.kind, change.mutation.base_version) == ("restore", 5)
     assert change.mutation.fields["name"] == "Squat"
+
+
+def test_restore_of_a_refused_change_sends_it_again_on_the_current_version() -> None:
+    """A refused change's values are the local record's own: Restore must still send them."""
+    made = changes.create("exercises", {"name": "Squat"}, **kw())
+    conflict = changes.refused(made.mutation, device_id=DEVICE, now=2)
+    put, dismissal = changes.restore(conflict, made.record, **kw())
+    assert (put.mutation.kind, put.mutation.base_version) == ("put", 0)
+    assert put.mutation.fields["name"] == "Squat"
+    assert dismissal.mutation.id == conflict["id"]
+    later = synced(made.record, version=12)
+    edit = changes.edit("exercises", later, {"name": "Back squat"}, **kw())
+    assert edit is not None
+    refused_edit = changes.refused(edit.mutation, device_id=DEVICE, now=3)
+    put, _ = changes.restore(refused_edit, edit.record, **kw())
+    assert (put.mutation.base_version, put.mutation.fields) == (12, {"name": "Back squat"})
+
+
+def test_restore_of_a_refused_delete_deletes_again() -> None:
+    current = synced(changes.create("exercises", {"name": "Squat"}, **kw()).record)
+    gone = changes.delete("exercises", current, **kw())
+    conflict = changes.refused(gone.mutation, device_id=DEVICE, now=2)
+    again, _ = changes.restore(conflict, gone.record, **kw())
+    assert (again.mutation.kind, again.mutation.base_version) == ("delete", 7)

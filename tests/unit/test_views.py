@@ -7,6 +7,7 @@ import re
 from app.core.capabilities import SAFARI, Capabilities
 from app.core.csv_import import ExerciseMatch, Preview
 from app.views import render
+from app.views.conflicts import settings_tab_html, settings_tab_label
 from app.views.state import Account, Data, Screen
 
 EX = {"id": "11111111-1111-4111-8111-111111111111", "name": "Bench <press>", "muscleGroup": "Chest"}
@@ -72,7 +73,42 @@ def test_conflicts_offer_restore_and_dismiss() -> None:
     html = page("settings", Data(exercises=[EX], conflicts=[conflict]))
     assert ">Restore</button>" in html and ">Dismiss</button>" in html
     assert "Mine" in html and "Theirs" in html
-    assert "changed the same field first" in html
+    assert "Two devices changed the same thing." in html
+
+
+def test_a_conflict_names_the_set_its_units_and_whose_value_won() -> None:
+    """ "your phone's 42.5 kg lost to 45 kg from another device", in this app's words."""
+    workout = {"id": "55555555-5555-4555-8555-555555555555", "date": "2026-03-03", "createdAt": 1}
+    sets = [
+        {
+            "id": f"6666666{i}-6666-4666-8666-666666666666",
+            "workoutId": workout["id"],
+            "exerciseId": EX["id"],
+            "position": i,
+            "reps": 5,
+            "weight": 40,
+            "createdAt": 1,
+        }
+        for i in range(3)
+    ]
+    conflict = {
+        "id": "44444444-4444-4444-8444-444444444444",
+        "recordTable": "workoutSets",
+        "recordId": sets[1]["id"],
+        "reason": "edited",
+        "fields": {"weight": 42.5},
+        "serverFields": {"weight": 45},
+        "lostBy": "phone",
+        "wonBy": "laptop",
+    }
+    data = Data(exercises=[EX], workoutLogs=[workout], workoutSets=sets, conflicts=[conflict])
+    html = page("settings", data, device_id="phone")
+    assert "Set 2 of Bench &lt;press&gt;, 3 Mar 2026" in html
+    assert "This device&#x27;s 42.5 kg lost to 45 kg from another device." in html
+    laptop = page("settings", data, device_id="laptop")
+    assert "Another device&#x27;s 42.5 kg lost to 45 kg from this device." in laptop
+    assert settings_tab_label(1) == "Settings, 1 conflict to look at"
+    assert settings_tab_html(0) == "Settings"
 
 
 def _preview(**changes: object) -> Preview:
