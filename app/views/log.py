@@ -6,10 +6,20 @@ from app.views.html import esc, notice, number, options, undo_notice
 from app.views.state import Account, Data, Record, Screen
 
 
+def workouts_for(data: Data, date: str) -> list[Record]:
+    """Every workout of the day, in the same order on every device.
+
+    Two devices offline can each start one for the same date; all of them are shown, and no
+    device clock decides which (the order is by id, which means nothing but is the same
+    everywhere).
+    """
+    return sorted((w for w in data.workoutLogs if w.get("date") == date), key=lambda w: w["id"])
+
+
 def workout_for(data: Data, date: str) -> Record | None:
-    """The day's workout (the first one made, if two devices each started one)."""
-    found = [w for w in data.workoutLogs if w.get("date") == date]
-    return min(found, key=lambda w: (w.get("createdAt", 0), w["id"])) if found else None
+    """The workout new sets of the day go into: the first of ``workouts_for``."""
+    found = workouts_for(data, date)
+    return found[0] if found else None
 
 
 def sets_of(data: Data, workout_ids: set[str]) -> list[Record]:
@@ -41,6 +51,18 @@ def _set_row(number_in_group: int, s: Record, editing: bool) -> str:
         f'<button type="button" class="danger" data-action="delete-set" data-id="{sid}" '
         f'aria-label="Delete {label}">Delete</button></li>'
     )
+
+
+def _day(screen: Screen, data: Data) -> str:
+    workouts = workouts_for(data, screen.log_date)
+    if len(workouts) <= 1:
+        return _sets(screen, data, workouts[0] if workouts else None)
+    parts = [
+        f'<section aria-label="Workout {i} of {len(workouts)}"><h3>Workout {i} of '
+        f"{len(workouts)}</h3>{_sets(screen, data, w)}</section>"
+        for i, w in enumerate(workouts, start=1)
+    ]
+    return "".join(parts)
 
 
 def _sets(screen: Screen, data: Data, workout: Record | None) -> str:
@@ -117,5 +139,4 @@ def render(screen: Screen, data: Data, account: Account) -> str:
         '<div><label for="log-weight">Weight</label><input id="log-weight" name="weight" type="number" inputmode="decimal" min="0" max="2000" step="any" required></div>'
         '</div><p><button type="submit">Add set</button></p></form>'
     )
-    workout = workout_for(data, screen.log_date)
-    return head + start + _plan(data, screen) + form + _sets(screen, data, workout) + "</section>"
+    return head + start + _plan(data, screen) + form + _day(screen, data) + "</section>"

@@ -198,3 +198,15 @@ def test_settings_lists_the_devices_signed_in() -> None:
     assert "Firefox on Linux" in html and 'data-id="fedcba9876543210"' in html
     assert 'data-id="0123456789abcdef"' not in html  # this device signs out with "Sign out"
     assert "Signed in 01 Jan 1970" in html
+
+
+def test_two_workouts_on_one_date_are_both_shown_with_every_set_editable() -> None:
+    """Two devices each started a workout on the same date offline: no clock hides one."""
+    later = {**W, "id": "77777777-7777-4777-8777-777777777777", "createdAt": 0}
+    other_set = {**S, "id": "88888888-8888-4888-8888-888888888888", "workoutId": later["id"]}
+    data = Data(exercises=[EX], workoutLogs=[W, later], workoutSets=[S, other_set])
+    html = page("log", data)
+    assert "Workout 1 of 2" in html and "Workout 2 of 2" in html
+    for s in (S, other_set):
+        assert f'data-action="edit" data-id="{s["id"]}"' in html
+        assert f'data-action="delete-set" data-id="{s["id"]}"' in html
