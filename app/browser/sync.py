@@ -165,11 +165,14 @@ class SyncController:
     async def _locked_sync(self, _lock: Any = None) -> bool:
         self.busy = True
         self._set_status(status.SYNCING)
+        engine = self.engine
         try:
-            result = await self.engine.full_sync()
+            result = await engine.full_sync()
         except Exception as err:  # a bug, not the network: say so quietly and try again later
             js.console.error(f"Setflow sync: {type(err).__name__}: {err}")
             self.busy = False
+            if not engine.still_signed_in():
+                return self._account_changed()
             self._set_status(status.FAILED)
             self.soon(self.backoff.failed())
             return True
@@ -179,7 +182,9 @@ class SyncController:
         # How many syncs this tab has finished: lets a test or benchmark wait for the next one.
         root = js.document.documentElement
         root.setAttribute("data-syncs", str(int(attr(root, "data-syncs") or 0) + 1))
-        if result.status == status.NOT_SIGNED_IN and self.engine.still_signed_in():
+        if not engine.still_signed_in():
+            return self._account_changed()
+        if result.status == status.NOT_SIGNED_IN:
             # The session ended on the server: this account's data stays, out of sight.
             account.forget_sign_in(self.settings)
             await self.follow_account()
@@ -195,6 +200,15 @@ class SyncController:
                 self.soon(PERIOD_S)
         elif result.status not in status.NEEDS_PERSON:
             self.soon(self.backoff.failed())
+        self.on_update()
+        return True
+
+    def _account_changed(self) -> bool:
+        """A sync ended after the person signed out or in as someone else: its outcome is not
+        the current account's news; the current account (if any) syncs now."""
+        self.status = status.SYNCING if self.email else status.NOT_SIGNED_IN
+        self.backoff.succeeded()
+        self.soon(0)
         self.on_update()
         return True
 
