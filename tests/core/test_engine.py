@@ -21,6 +21,7 @@ from app.core.protocol import (
     PushResponse,
 )
 from app.core.push import ENVELOPE_BYTES, mutation_bytes
+from app.core.schema import EXERCISES
 from app.core.transport import (
     AuthRequired,
     OfflineError,
@@ -507,7 +508,8 @@ def test_recovery_re_sends_whole_copies_as_recover_on_the_held_version() -> None
     run(engine.full_sync())
     (recover,) = pushed  # the pending partial edit was folded into the whole copy
     assert (recover.kind, recover.base_version) == ("recover", 9)
-    assert recover.fields == {"name": "Pause squat", "muscleGroup": "Legs"}
+    assert recover.fields["name"] == "Pause squat" and recover.fields["muscleGroup"] == "Legs"
+    assert set(recover.fields) == set(EXERCISES.field_map)  # the whole copy
 
 
 def test_an_interrupted_recovery_starts_again_at_the_next_sync() -> None:
