@@ -10,7 +10,7 @@ from app.core.protocol import SCHEMA_HEADER
 from app.core.schema import SCHEMA_VERSION
 from tests.e2e.conftest import wait_ready
 from tests.e2e.live_server import LiveServer
-from tests.e2e.test_sync import sign_in, sync_now
+from tests.e2e.test_sync import bring_guest_data, sign_in, sync_now
 from tests.e2e.test_tracker import go
 from tests.fixtures import schema1
 
@@ -57,6 +57,7 @@ def test_a_schema_1_device_is_upgraded_and_its_outbox_pushed(
     assert version == 20  # Dexie's version 2 (IndexedDB counts in tens)
 
     sign_in(page, "upgraded@example.org", create=True)
+    bring_guest_data(page)  # made before any sign-in: it joins the account when asked to
     sync_now(page)
     expect(page.locator("#pending-count")).to_have_text("0")
     expect(page.get_by_role("list", name="Conflicts")).to_have_count(0)
