@@ -159,6 +159,8 @@ class SyncController:
         if not self.email or self.busy:
             return None
         self._timer = None
+        if account.database_name(account.signed_in(self.settings)) != self.store.name:
+            await self.follow_account()  # signed in without this tab hearing of it
         result = await db.withLock(LOCK_NAME, create_once_callable(self._locked_sync))
         return None if is_null(result) else self.last_result
 
