@@ -5,6 +5,8 @@ from __future__ import annotations
 import httpx
 from playwright.sync_api import Browser, Page, expect
 
+from app.core.protocol import SCHEMA_HEADER
+from app.core.schema import SCHEMA_VERSION
 from tests.e2e.conftest import wait_ready
 from tests.e2e.live_server import LiveServer
 from tests.e2e.test_sync import PASSWORD, device, exercise_list, expect_names, sign_in, sync_now
@@ -16,7 +18,9 @@ def server_names(url: str, email: str) -> set[str]:
     with httpx.Client(base_url=url) as client:
         login = client.post("/api/auth/login", json={"email": email, "password": PASSWORD})
         assert login.status_code == 200, login.text
-        answer = client.get("/api/sync", params={"since": 0}, headers={"X-Setflow-Schema": "1"})
+        answer = client.get(
+            "/api/sync", params={"since": 0}, headers={SCHEMA_HEADER: str(SCHEMA_VERSION)}
+        )
         assert answer.status_code == 200, answer.text
         return {
             c["name"]

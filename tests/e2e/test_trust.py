@@ -16,6 +16,8 @@ import pytest
 from playwright.sync_api import Browser, Page, Response, expect
 
 from app.core import exchange
+from app.core.protocol import SCHEMA_HEADER
+from app.core.schema import SCHEMA_VERSION
 from tests.e2e.live_server import ROOT, LiveServer
 from tests.e2e.test_accounts import server_names
 from tests.e2e.test_files import export_file, import_file
@@ -56,7 +58,7 @@ def server_table(url: str, email: str, table: str) -> list[dict]:
         since, more = 0, True
         while more:
             page = client.get(
-                "/api/sync", params={"since": since}, headers={"X-Setflow-Schema": "1"}
+                "/api/sync", params={"since": since}, headers={SCHEMA_HEADER: str(SCHEMA_VERSION)}
             )
             assert page.status_code == 200, page.text
             body = page.json()
