@@ -105,7 +105,14 @@ class IndexedDBStore:
 
     async def refuse(self, mutation: Mutation, conflict: dict[str, Any]) -> None:
         self._seqs.pop(mutation.mutation_id, None)
-        await db.refuse(self.db, mutation.mutation_id, to_js_data(conflict))
+        await db.refuse(
+            self.db,
+            mutation.mutation_id,
+            to_js_data(conflict),
+            mutation.table,
+            mutation.id,
+            CURSOR_KEY,
+        )
 
     async def cursor(self) -> int:
         value = to_py_data(await db.getMeta(self.db, CURSOR_KEY))

@@ -19,6 +19,7 @@ from app.core.recovery import recovery_mutations
 from app.core.schema import TABLES, get_table
 from app.core.store import (
     pending_keys,
+    refused_cursor,
     split_change,
     take_pulled,
 )
@@ -100,6 +101,9 @@ class MemoryStore:
     async def refuse(self, mutation: Mutation, conflict: dict[str, Any]) -> None:
         self._outbox = [m for m in self._outbox if m.mutation_id != mutation.mutation_id]
         self._records["conflicts"][conflict["id"]] = copy.deepcopy(conflict)
+        if mutation.table in self._records:
+            local = self._records[mutation.table].get(mutation.id)
+            self._cursor = refused_cursor(local, self._cursor)
 
     async def cursor(self) -> int:
         return self._cursor

@@ -9,6 +9,8 @@ both implementations apply the very same logic inside their transactions:
    hold a person's edits that the server has not seen yet ("pending wins until pushed").
 2. Otherwise the server's copy wins ("cloud wins"), unless the device already holds a newer
    server version of it (a late or repeated answer must not roll a record back).
+3. A change the server refused leaves the outbox; the server's copy of its record is pulled
+   again (``refused_cursor``), so the device shows what the server holds, not the refused values.
 
 Pending mutations keep the base version they were made on, even after an earlier mutation of the
 same record is acknowledged: the server never counts a device's own earlier write as a rival
@@ -115,3 +117,16 @@ def take_pulled(local: dict[str, Any] | None, incoming: dict[str, Any], *, pendi
     if local is None:
         return True
     return int(incoming.get("version", 0)) >= int(local.get("version", 0))  # rule 2
+
+
+def refused_cursor(local: dict[str, Any] | None, cursor: int) -> int:
+    """The pull cursor after a change to ``local`` was refused (rule 3).
+
+    3. The device's copy still holds the refused values (they are kept in a conflict record),
+       so the server's copy must come back to replace it: the cursor moves back to just before
+       the version the device holds, and the next pull brings the record again (rule 2 takes
+       it: its version is at least the local one).  A record the server never had (version 0)
+       has nothing to come back; it stays as the person made it.
+    """
+    version = int((local or {}).get("version") or 0)
+    return min(cursor, version - 1) if version > 0 else cursor

@@ -196,11 +196,20 @@ export async function acknowledge(db, seqs, rows) {
   });
 }
 
-// A change the server refused leaves the outbox and is kept as a conflict record, atomically.
-export async function refuse(db, mutationId, conflict) {
-  await db.transaction("rw", db.outbox, db.conflicts, async () => {
+// A change the server refused leaves the outbox and is kept as a conflict record, atomically;
+// the server's copy of its record is pulled again: app.core.store.refused_cursor, line for line.
+export async function refuse(db, mutationId, conflict, table, id, cursorKey) {
+  const tables = DATA_TABLES.includes(table) ? [db.table(table)] : [];
+  await db.transaction("rw", [db.outbox, db.conflicts, db.meta, ...tables], async () => {
     await db.outbox.where("mutationId").equals(mutationId).delete();
     await db.conflicts.put(conflict);
+    const local = tables.length ? await db.table(table).get(id) : null;
+    const version = (local && local.version) || 0;
+    if (version > 0) {
+      const row = await db.meta.get(cursorKey);
+      const cursor = row ? row.value : 0;
+      await db.meta.put({ key: cursorKey, value: Math.min(cursor, version - 1) });
+    }
   });
 }
 

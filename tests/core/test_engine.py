@@ -524,3 +524,30 @@ def test_an_interrupted_recovery_starts_again_at_the_next_sync() -> None:
     transport.pages[0] = PullResponse([], 0, False, epoch="b")
     result = run(engine.full_sync())
     assert result.ok and result.recovered == 1 and not run(store.get_meta("recovering"))
+
+
+def test_after_a_refusal_the_device_shows_the_servers_copy_again() -> None:
+    """The refused values stay in their conflict record, not in the record itself."""
+    transport = ScriptedTransport()
+    squat = exercise(5, "Squat")
+    transport.pages[0] = PullResponse([squat], 5, False)
+    engine, store, _ = make(transport)
+    run(engine.full_sync())
+    current = run(store.get("exercises", squat["id"]))
+    edit = changes.edit(
+        "exercises", current, {"name": "Refused"}, device_id="device-a", now=2, new_id=_uuid4
+    )
+    assert edit is not None
+    run(store.write([edit]))
+    transport.push_errors = [ServerError("Invalid.", 422)]
+    transport.pages[4] = PullResponse([squat], 5, False)  # what a pull from 4 brings
+    run(engine.full_sync())
+    assert run(store.cursor()) == 4 and run(store.outbox_count()) == 0
+    run(engine.full_sync())
+    assert run(store.get("exercises", squat["id"]))["name"] == "Squat"
+    (kept,) = run(store.all("conflicts"))
+    assert kept["reason"] == "refused" and kept["fields"] == {"name": "Refused"}
+
+
+def _uuid4() -> str:
+    return str(uuid.uuid4())
