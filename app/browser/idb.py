@@ -127,7 +127,7 @@ class IndexedDBStore:
     async def recover(self, server_versions: dict[tuple[str, str], int], *, now: int) -> int:
         tables = await self.dump()
         pending = {(m.table, m.id) for m in await self.outbox(10**9)}
-        mutations = recovery_mutations(tables, server_versions, pending, now=now, new_id=new_id)
+        mutations = recovery_mutations(tables, server_versions, pending, now=now, new_id=id_pool())
         keys = sorted({(m.table, m.id) for m in mutations})
         await db.recover(self.db, to_js_data(keys), to_js_data([m.to_json() for m in mutations]))
         return len(mutations)
