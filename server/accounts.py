@@ -65,6 +65,10 @@ class User:
     # The sha256 of the session that asked (for "this device" in the session list).
     session: str = ""
 
+    def public(self) -> dict[str, str]:
+        """What sign-up, login and ``me`` answer: the email and the stable account id."""
+        return {"email": self.email, "accountId": account_id(self.email)}
+
 
 @dataclass(frozen=True)
 class Session:
@@ -97,10 +101,6 @@ def device_label(user_agent: str | None) -> str:
     browser = next((name for mark, name in _BROWSERS if mark in agent), "A browser")
     system = next((name for mark, name in _SYSTEMS if mark in agent), "")
     return f"{browser} on {system}" if system else browser
-
-    def public(self) -> dict[str, str]:
-        """What sign-up, login and ``me`` answer: the email and the stable account id."""
-        return {"email": self.email, "accountId": account_id(self.email)}
 
 
 @dataclass(frozen=True)

@@ -178,7 +178,13 @@ def restore(
     check_fields(spec, lost, partial=True)
     changes: list[Change] = []
     deleted = current is not None and bool(current.get("deleted"))
-    if conflict.get("reason") == REFUSED and current is not None and not (deleted and lost):
+    # A refused delete carries the record's data: the tombstone here holds exactly those values.
+    refused_delete = deleted and all(current.get(k) == v for k, v in lost.items())  # type: ignore[union-attr]
+    if (
+        conflict.get("reason") == REFUSED
+        and current is not None
+        and (refused_delete or not deleted)
+    ):
         # The change the server refused, sent again as it was, on the current version: its
         # values equal the local record's (that is what never reached the server), so an edit
         # of "what differs" would send nothing.
