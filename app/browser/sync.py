@@ -43,6 +43,7 @@ async def open_local_data(settings: MutableMapping[str, str]) -> IndexedDBStore:
     """
     owner = account.legacy_owner(settings)
     if owner is not None:
+        settings[account.HAD_ACCOUNT_KEY] = "1"
         await db.moveAll(account.GUEST_DATABASE, account.database_name(owner))
     settings[account.LAYOUT_KEY] = account.LAYOUT
     settings.pop(account.LEGACY_SYNCED_KEY, None)

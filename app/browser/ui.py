@@ -21,11 +21,12 @@ from pyscript.js_modules import setflow_last_screen as last_screen  # type: igno
 from app.browser.clock import id_pool, new_id, now_ms
 from app.browser.idb import IndexedDBStore
 from app.browser.interop import attr, is_null, to_py_data
-from app.browser.sync import SYNCED_ACCOUNT_KEY, SyncController
+from app.browser.sync import SyncController
 from app.browser.tasks import spawn
 from app.browser.transport import AccountError
 from app.browser.workout import WorkoutScreen, notify_state, restore_screen
 from app.core import changes, csv_export, csv_import, exchange, formats, status
+from app.core.account import HAD_ACCOUNT_KEY
 from app.core.changes import Change
 from app.core.formats.base import Parsed
 from app.core.schema import USER_TABLES, ValidationError
@@ -111,7 +112,7 @@ class App(WorkoutScreen):
             # Shown in the person's own time zone and format.
             self.account.last_synced_at = str(js.Date.new(last).toLocaleString()) if last else None
             self.account.busy = self.sync.busy
-            self.account.had_account = self.sync.settings.get(SYNCED_ACCOUNT_KEY) is not None
+            self.account.had_account = self.sync.settings.get(HAD_ACCOUNT_KEY) is not None
 
     def sync_updated(self) -> None:
         """The sync controller's status changed: show it; after a sync, show what it brought.

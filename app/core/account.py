@@ -19,6 +19,7 @@ from typing import Any
 
 ACCOUNT_KEY = "setflow-account"  # the signed-in email, so an offline start knows it
 ACCOUNT_ID_KEY = "setflow-account-id"  # the signed-in account's stable id
+HAD_ACCOUNT_KEY = "setflow-had-account"  # some account has signed in on this device
 GUEST_OFFER_KEY = "setflow-guest-offer"  # the account that has not yet chosen about guest data
 # Before local data was kept per account, the one database held the data of the account that
 # last synced (this key) plus edits made since; LAYOUT_KEY marks a device already moved on.
@@ -59,6 +60,7 @@ def remember_sign_in(settings: MutableMapping[str, str], answer: Mapping[str, An
     account = account if isinstance(account, str) and account else account_id(email)
     settings[ACCOUNT_KEY] = email
     settings[ACCOUNT_ID_KEY] = account
+    settings[HAD_ACCOUNT_KEY] = "1"
     return account
 
 
