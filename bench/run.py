@@ -31,15 +31,13 @@ import httpx
 from playwright.sync_api import Browser, sync_playwright
 
 from app.core.schema import SCHEMA_VERSION
-from bench import pyscripts
+from bench import lighthouse, pyscripts, startup
 from bench.browser import (
     heap,
     launch,
-    load_timings,
     new_context,
     run_python,
     settle,
-    wait_for_service_worker,
     wait_ready,
 )
 from bench.engines import bench_engines
@@ -207,84 +205,133 @@ def as_mutation(record: dict[str, Any]) -> dict[str, Any]:
 
 # --- startup ------------------------------------------------------------------------------------
 def bench_startup(browser: Browser, res: Results, rep: int, work: Path) -> None:
-    """Shell first paint and ready: first visit, then served by the service worker, server off."""
+    """First visit (bytes too), then reopens with the server stopped: as is, and at 4x CPU.
+
+    The app's reopen boots from the snapshot its first visit made and paints the last screen
+    first; bare Pyodide is the same runtime loaded and asked to print (``bench/startup.py``).
+    """
 
     def app() -> None:
         with tempfile.TemporaryDirectory(dir=work) as tmp:
             server = LiveServer(f"sqlite:///{tmp}/setflow.sqlite3").start()
             context = new_context(browser)
             try:
-                page = context.new_page()
-                page.goto(server.url + "/")
-                wait_ready(page)
-                t = load_timings(page)
+                first = startup.first_visit(context, server.url)
                 res.add(
-                    "fp_first", "first paint, first visit", "ms", t["firstPaint"], "bare_fp_first"
+                    "fp_first",
+                    "first paint, first visit",
+                    "ms",
+                    first["firstPaint"],
+                    "bare_fp_first",
                 )
-                res.add("ready_first", "ready, first visit", "ms", t["ready"], "bare_ready_first")
-                wait_for_service_worker(page)
-                page.close()
+                res.add(
+                    "ready_first", "ready, first visit", "ms", first["ready"], "bare_ready_first"
+                )
+                res.add(
+                    "bytes_first",
+                    "bytes over the network, first visit (target <= 6 MB)",
+                    "MB",
+                    first["bytes"] / 1e6,
+                    "bare_bytes_first",
+                )
+                if first["snapshot"].get("ok"):
+                    res.add(
+                        "snapshot_mb", "start-up snapshot", "MB", first["snapshot"]["size"] / 1e6
+                    )
+                    res.add(
+                        "snapshot_stored_mb",
+                        "start-up snapshot as stored (gzip)",
+                        "MB",
+                        first["snapshot"]["stored"] / 1e6,
+                        "snapshot_mb",
+                    )
                 server.stop()  # proves the port refuses connections
-                page = context.new_page()
-                page.goto(server.url + "/")
-                wait_ready(page)
-                t = load_timings(page)
+                again = startup.reopen(context, server.url)
+                if again["snapshot"] != "used":
+                    res.notes.append(f"rep {rep}: reopen started without the snapshot")
+                res.add(
+                    "last_screen_sw",
+                    "last screen painted, reopen, server stopped (target <= 300 ms)",
+                    "ms",
+                    again["lastScreen"],
+                    "bare_ready_sw",
+                )
                 res.add(
                     "fp_sw",
                     "first paint, service worker, server stopped",
                     "ms",
-                    t["firstPaint"],
+                    again["firstPaint"],
                     "bare_fp_sw",
                 )
                 res.add(
                     "ready_sw",
-                    "ready, service worker, server stopped",
+                    "ready, reopen, server stopped (target <= 0.5x)",
                     "ms",
-                    t["ready"],
+                    again["ready"],
                     "bare_ready_sw",
+                )
+                slow = startup.reopen(context, server.url, cpu_slowdown=4)
+                res.add(
+                    "ready_sw_cpu4",
+                    "ready, reopen, server stopped, 4x CPU slowdown (target <= 0.5x, < 4 s)",
+                    "ms",
+                    slow["ready"],
+                    "bare_ready_sw_cpu4",
+                )
+                res.add(
+                    "last_screen_sw_cpu4",
+                    "last screen painted, reopen, 4x CPU slowdown",
+                    "ms",
+                    slow["lastScreen"],
+                    "bare_ready_sw_cpu4",
                 )
             finally:
                 context.close()
                 server.stop()
 
     def bare() -> None:
-        with tempfile.TemporaryDirectory(dir=work) as tmp, static_server(Path(tmp)) as url:
-            context = new_context(browser)
-            try:
-                page = context.new_page()
-                page.goto(url + "/bench/bare.html")
-                wait_ready(page)
-                t = load_timings(page)
-                res.add(
-                    "bare_fp_first", "bare Pyodide first paint, first visit", "ms", t["firstPaint"]
-                )
-                res.add("bare_ready_first", "bare Pyodide ready, first visit", "ms", t["ready"])
-                wait_for_service_worker(page)
-                page.close()
-                holder: dict[str, Any] = {}
-                holder["page"] = context.new_page()
-            except BaseException:
-                context.close()
-                raise
-        # The static server is stopped now: the worker alone serves the page and Pyodide.
+        context = new_context(browser)
         try:
-            page = holder["page"]
-            page.goto(url + "/bench/bare.html")
-            wait_ready(page)
-            t = load_timings(page)
+            with tempfile.TemporaryDirectory(dir=work) as tmp, static_server(Path(tmp)) as url:
+                first = startup.bare_first_visit(context, url)
+                res.add(
+                    "bare_fp_first",
+                    "bare Pyodide first paint, first visit",
+                    "ms",
+                    first["firstPaint"],
+                )
+                res.add("bare_ready_first", "bare Pyodide ready, first visit", "ms", first["ready"])
+                res.add(
+                    "bare_bytes_first",
+                    "bare Pyodide bytes over the network, first visit",
+                    "MB",
+                    first["bytes"] / 1e6,
+                )
+                holder = context.new_page()  # the device stays open while its server stops
+            # The static server is stopped now: the worker alone serves the page and Pyodide.
+            again = startup.bare_reopen(context, url)
             res.add(
                 "bare_fp_sw",
                 "bare Pyodide first paint, service worker, server stopped",
                 "ms",
-                t["firstPaint"],
+                again["firstPaint"],
             )
             res.add(
                 "bare_ready_sw",
                 "bare Pyodide ready, service worker, server stopped",
                 "ms",
-                t["ready"],
+                again["ready"],
             )
-            h = heap(context, page)
+            slow = startup.bare_reopen(context, url, cpu_slowdown=4)
+            res.add(
+                "bare_ready_sw_cpu4",
+                "bare Pyodide ready, service worker, server stopped, 4x CPU slowdown",
+                "ms",
+                slow["ready"],
+            )
+            holder.goto(url + "/bench/bare.html")
+            wait_ready(holder)
+            h = heap(context, holder)
             res.add("heap_bare", "bare Pyodide JS heap used", "MB", h["usedSize"] / 2**20)
         finally:
             context.close()
@@ -825,6 +872,40 @@ def bench_live(browser: Browser, res: Results, sizes: Sizes, work: Path) -> None
 
 
 # --- the machine --------------------------------------------------------------------------------
+def bench_lighthouse(res: Results, work: Path) -> None:
+    """Lighthouse's mobile scores and Total Blocking Time (``bench/lighthouse.py``)."""
+    found = lighthouse.measure(f"sqlite:///{work}/lighthouse.sqlite3")
+    for visit, key in (("first visit", "first"), ("return visit", "return")):
+        scores, metrics = found[visit]["scores"], found[visit]["metrics"]
+        for category, target in (
+            ("performance", ">= 90"),
+            ("accessibility", "100"),
+            ("best-practices", ">= 95"),
+        ):
+            res.add(
+                f"lh_{category}_{key}",
+                f"Lighthouse mobile {category}, {visit} (target {target})",
+                "score",
+                scores[category],
+            )
+        res.add(
+            f"lh_tbt_{key}",
+            f"Lighthouse mobile Total Blocking Time, {visit} (target < 200 ms)",
+            "ms",
+            metrics["total-blocking-time"],
+        )
+        res.add(
+            f"lh_lcp_{key}",
+            f"Lighthouse mobile Largest Contentful Paint, {visit}",
+            "ms",
+            metrics["largest-contentful-paint"],
+        )
+        if found[visit]["failed_audits"]:
+            res.notes.append(
+                f"Lighthouse {visit}: failed {', '.join(found[visit]['failed_audits'])}"
+            )
+
+
 def machine(browser_version: str) -> dict[str, Any]:
     cpu = ""
     for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -855,7 +936,17 @@ def main(argv: list[str] | None = None) -> int:
         "--skip",
         action="append",
         default=[],
-        choices=["startup", "engines", "storage", "sync", "live", "load", "durability", "logins"],
+        choices=[
+            "startup",
+            "engines",
+            "storage",
+            "sync",
+            "live",
+            "load",
+            "durability",
+            "logins",
+            "lighthouse",
+        ],
         help="leave a part out",
     )
     args = parser.parse_args(argv)
@@ -916,6 +1007,9 @@ def main(argv: list[str] | None = None) -> int:
             bench_logins(res, work)
         if "load" not in args.skip:
             bench_load(res, sizes, work)
+        if "lighthouse" not in args.skip and not args.smoke:  # minutes per run: never in smoke
+            log("Lighthouse, mobile: first visit and return visit")
+            bench_lighthouse(res, work)
     report = {
         "started": started.isoformat(timespec="seconds"),
         "mode": "smoke" if args.smoke else "full",

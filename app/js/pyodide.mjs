@@ -2,7 +2,7 @@
 // snapshot when this app version has one (app/js/snapshot.mjs).
 //
 // 1. A start looks for the snapshot; with one, Pyodide restores its memory instead of starting
-//    Python and importing the standard library and the app's core (about 4x faster).
+//    Python and importing the standard library and the app's core.
 // 2. A missing, stale or damaged snapshot means a normal start, silently; a damaged one is
 //    dropped first.
 // 3. Once the app is ready, a start without a snapshot asks a worker to make one, in the
@@ -24,9 +24,14 @@ export async function loadPyodide(options) {
   const appVersion = snapshot.appVersion();
   performance.mark("setflow-runtime-start");
   try {
-    const bytes = await snapshot.read(appVersion, version);
-    performance.mark("setflow-snapshot-read");
-    if (bytes) {
+    const stored = await snapshot.find(appVersion, version);
+    if (stored) {
+      // A promise: Pyodide fetches and compiles its wasm while the snapshot is decompressed.
+      const bytes = snapshot.bytes(stored).then((data) => {
+        performance.mark("setflow-snapshot-read");
+        return data;
+      });
+      bytes.catch(() => {}); // a damaged copy is handled below, not an unhandled rejection
       const pyodide = await loadRuntime({ ...settings, _loadSnapshot: bytes });
       performance.mark("setflow-runtime-ready");
       start.snapshot = "used";

@@ -18,19 +18,21 @@ function where(version, runtime) {
   return { cache: CACHE_PREFIX + version, key: `/setflow-snapshot/pyodide-${runtime}` };
 }
 
-// The snapshot's bytes, or null when there is none (or no Cache Storage). A damaged copy throws
-// while it is decompressed.
-export async function read(version, runtime) {
+// The stored snapshot (a Response, not yet read), or null when there is none.
+export async function find(version, runtime) {
   if (!version || !globalThis.caches) return null;
   const { cache, key } = where(version, runtime);
   if (!(await caches.has(cache))) return null;
-  const hit = await (await caches.open(cache)).match(key);
-  if (!hit) return null;
-  const length = Number(hit.headers.get("x-snapshot-length"));
-  const plain = hit.body.pipeThrough(new DecompressionStream("gzip"));
-  const bytes = new Uint8Array(await new Response(plain).arrayBuffer());
-  if (bytes.length !== length) throw new Error("snapshot has the wrong length");
-  return bytes;
+  return (await (await caches.open(cache)).match(key)) || null;
+}
+
+// Its bytes. A damaged copy throws while it is decompressed (gzip's checksum) or measured.
+export async function bytes(stored) {
+  const length = Number(stored.headers.get("x-snapshot-length"));
+  const plain = stored.body.pipeThrough(new DecompressionStream("gzip"));
+  const data = new Uint8Array(await new Response(plain).arrayBuffer());
+  if (data.length !== length) throw new Error("snapshot has the wrong length");
+  return data;
 }
 
 export async function write(version, runtime, bytes) {

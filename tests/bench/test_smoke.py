@@ -20,6 +20,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 BROWSER_ROWS = [
     "fp_first", "ready_first", "fp_sw", "ready_sw",
     "bare_fp_first", "bare_ready_first", "bare_fp_sw", "bare_ready_sw",
+    "last_screen_sw", "ready_sw_cpu4", "last_screen_sw_cpu4", "bare_ready_sw_cpu4",
+    "bytes_first", "bare_bytes_first", "snapshot_mb", "snapshot_stored_mb",
     "store_write", "store_read", "dexie_write", "dexie_read",
     "export", "export_rate", "import", "import_rate",
     "csv_preview", "csv_preview_unit", "csv_write", "csv_write_rate",
@@ -46,6 +48,9 @@ PAIRED = {
     "ready_first": "bare_ready_first",
     "fp_sw": "bare_fp_sw",
     "ready_sw": "bare_ready_sw",
+    "last_screen_sw": "bare_ready_sw",
+    "ready_sw_cpu4": "bare_ready_sw_cpu4",
+    "bytes_first": "bare_bytes_first",
     "store_write": "dexie_write",
     "store_read": "dexie_read",
     "heap_app": "heap_bare",
