@@ -26,12 +26,8 @@ export async function loadPyodide(options) {
   try {
     const stored = await snapshot.find(appVersion, version);
     if (stored) {
-      // A promise: Pyodide fetches and compiles its wasm while the snapshot is decompressed.
-      const bytes = snapshot.bytes(stored).then((data) => {
-        performance.mark("setflow-snapshot-read");
-        return data;
-      });
-      bytes.catch(() => {}); // a damaged copy is handled below, not an unhandled rejection
+      const bytes = await snapshot.bytes(stored);
+      performance.mark("setflow-snapshot-read");
       const pyodide = await loadRuntime({ ...settings, _loadSnapshot: bytes });
       performance.mark("setflow-runtime-ready");
       start.snapshot = "used";
