@@ -55,8 +55,10 @@ def slow_cpu(context: BrowserContext, page: Page, rate: float) -> None:
 
 
 def wait_for_snapshot(page: Page) -> dict[str, Any]:
+    # Not awaited inside evaluate (which has no timeout): waited for below, with one.
     page.evaluate(
-        "window.setflowStart.made && window.setflowStart.made.then((r) => { window.__made = r; })"
+        "() => { const m = window.setflowStart.made;"
+        " if (m) m.then((r) => { window.__made = r; }); }"
     )
     page.wait_for_function("window.__made !== undefined", timeout=SNAPSHOT_TIMEOUT_MS)
     return dict(page.evaluate("window.__made"))

@@ -45,8 +45,10 @@ async (kind) => {
 
 def wait_for_snapshot(page: Page) -> dict:
     """Wait until the snapshot this start asked for has been made and stored."""
+    # Not awaited inside evaluate (which has no timeout): waited for below, with one.
     page.evaluate(
-        "window.setflowStart.made && window.setflowStart.made.then((r) => { window.__made = r; })"
+        "() => { const m = window.setflowStart.made;"
+        " if (m) m.then((r) => { window.__made = r; }); }"
     )
     page.wait_for_function("window.__made !== undefined", timeout=SNAPSHOT_TIMEOUT_MS)
     made = page.evaluate("window.__made")
