@@ -19,6 +19,7 @@ from app.views.preferences import unit_of
 from app.views.state import Account, Data, Outcome, Record, Screen
 
 METRICS = {"e1rm": "Best est. 1RM", "weight": "Heaviest weight", "volume": "Volume"}
+CHART_TITLES = {"e1rm": "estimated one-rep max", "weight": "heaviest weight", "volume": "volume"}
 RANGES = {"3m": "3 months", "1y": "Year", "all": "All"}
 _DAYS = {"3m": 92, "1y": 366}
 
@@ -68,7 +69,7 @@ def _progress(screen: Screen, data: Data) -> str:
     chart = (
         line_chart_svg(
             [(p.date, round(units.shown(value(p), unit), 1)) for p in points],
-            title=f"{name}: {METRICS[metric]}",
+            title=f"{name}: {CHART_TITLES[metric]}",
             y_label=METRICS[metric],
             unit=unit,
             width=360,  # drawn for a phone: the text stays readable when scaled to the screen
@@ -216,7 +217,7 @@ def render(screen: Screen, data: Data, account: Account) -> str:
         title = workout.get("name") or format_day(w.date, pattern)
         sub = format_day(w.date, pattern) if workout.get("name") else ""
         items.append(
-            f'<li class="workout-item"><button type="button" class="workout-toggle" data-action="toggle-workout" '
+            f'<li class="workout-item" data-date="{esc(w.date)}"><button type="button" class="workout-toggle" data-action="toggle-workout" '
             f'data-id="{esc(w.workout_id)}" aria-expanded="{"true" if is_open else "false"}">'
             f"<strong>{esc(title)}</strong>"
             f'<span class="muted">{esc(sub + " · " if sub else "")}{esc(", ".join(w.exercise_names) or "No sets")}'

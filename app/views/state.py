@@ -90,7 +90,7 @@ class Screen:
     notify: str = "default"  # what the platform allows: unsupported, default, denied, granted
     open_workout: str | None = None  # History: the workout shown expanded
     chart_metric: str = "e1rm"  # History: e1rm, weight or volume
-    chart_range: str = "3m"  # History: 3m, 1y or all
+    chart_range: str = "all"  # History: 3m, 1y or all
     library_open: bool = False  # Exercises: the built-in library is listed
 
     KEPT: ClassVar[tuple[str, ...]] = (

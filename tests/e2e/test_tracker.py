@@ -97,7 +97,8 @@ def test_log_sets_edit_delete_and_see_history_and_chart(
     go(page, "History")
     workouts = page.get_by_role("list", name="Past workouts").get_by_role("listitem")
     expect(workouts).to_have_count(2)
-    expect(workouts.first).to_contain_text("2026-11-08")  # newest first
+    # Newest first, in the person's own date format (Playwright's browser speaks en-US).
+    expect(workouts.first).to_contain_text("11/08/2026")
     expect(workouts.nth(1)).to_contain_text("2 sets")
     chart = page.get_by_role("img", name="Deadlift: estimated one-rep max")
     expect(chart).to_be_visible()

@@ -60,7 +60,7 @@ def test_chart_ranges_leave_out_older_sessions() -> None:
     everything = render(Screen(view="history", now=NOW, chart_range="all"), d, Account())
     assert three_months.count("<tr><td>") == 1 and everything.count("<tr><td>") == 2
     heaviest = render(Screen(view="history", now=NOW, chart_metric="weight"), d, Account())
-    assert "Bench press: Heaviest weight" in heaviest
+    assert "Bench press: heaviest weight" in heaviest
 
 
 def test_body_weight_log() -> None:
