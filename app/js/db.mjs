@@ -58,6 +58,7 @@ export async function holds(db) {
 
 // Many records by [table, id], as one JSON string ([record or null, ...]).
 export async function getManyJson(db, keys) {
+  if (!keys.length) return "[]";
   const byTable = new Map();
   keys.forEach(([table, id], i) => {
     if (!byTable.has(table)) byTable.set(table, []);

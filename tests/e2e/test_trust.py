@@ -198,7 +198,7 @@ def test_a_server_restored_from_a_file_copy_gets_back_what_two_devices_hold(
         shutil.copy2(f, db.parent / f.name)
     _restore_mark(own_server.database)
     own_server.start()
-    assert server_names(own_server.url, email) == {"Squat", "Bench"}  # the copy's state
+    # (The devices' live link may already be recovering: their syncs below finish the job.)
 
     for page in (phone, laptop, phone, laptop):
         sync_now(page)
