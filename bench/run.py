@@ -662,6 +662,10 @@ def bench_sync(
                 out["ms"],
                 "floor",
             )
+            # The live stream opens once the app knows it is signed in, and its hello may start
+            # a sync of its own; wait for it, so no background sync pushes what is timed below.
+            page.wait_for_function("document.documentElement.dataset.live === 'true'")
+            settle(page)
             run_python(page, pyscripts.ONE_EDIT)
             settle(page)
             out = page.evaluate(JS_SYNC)

@@ -66,10 +66,10 @@ function root() {
   return document.documentElement;
 }
 
-// The view a start will show: the one the address names (app/browser/ui.py routes no address
-// to the log; an address of a view without a copy paints nothing).
+// The view a start will show: the one the address names (app/browser/ui.py `_route` sends no
+// address to the workout screen; an address of a view without a copy paints nothing).
 function routed() {
-  return location.hash.replace(/^#/, "") || "log";
+  return location.hash.replace(/^#/, "") || "workout";
 }
 
 // Paints the copy of the view the address names into #view, at once. False when there is none.

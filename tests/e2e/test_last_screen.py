@@ -120,3 +120,22 @@ def test_a_copy_of_another_account_or_version_is_never_shown(
     expect(page.get_by_text("Deadlift", exact=True)).to_have_count(0)
     release(page, held)
     wait_ready(page)
+
+
+def test_a_reopen_at_the_bare_address_paints_the_home_screen_copy(
+    device: BrowserContext, server: LiveServer
+) -> None:
+    """The installed app opens at "/", which is the workout screen: its copy is painted first."""
+    page = device.new_page()
+    page.goto(server.url + "/")
+    wait_ready(page)
+    page.wait_for_function(
+        "JSON.parse(localStorage.getItem('setflow-last-screen') || '{}').views?.workout"
+    )
+    held = reopen_held(page)
+    expect(page.locator("#last-screen")).to_have_count(1)
+    expect(page.locator("html")).to_have_attribute("data-last-screen", "workout")
+    expect(page.locator("html")).to_have_attribute("data-app-state", "loading")
+    release(page, held)
+    wait_ready(page)
+    expect(page.locator("#last-screen")).to_have_count(0)
