@@ -262,7 +262,7 @@ class Screen:
         self.go("Settings")
         finder = f"(label) => {{ {LIB} return one('field', label); }}"
         self.driver.set_files(finder, ["Import data"], [str(path)])
-        return self.wait_for_text("status", None, "Imported")
+        return self.wait_for_text("status", None, "import")
 
     # --- account and sync -------------------------------------------------------------------
     def sign_in(self, email: str, password: str, create: bool) -> None:
