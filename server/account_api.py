@@ -15,8 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from server import openapi as doc
-from server.accounts import SESSION_COOKIE
-from server.api import _accounts, _answer, _config, _user, client_address
+from server.api import _accounts, _answer, _user, client_address, signed_out
 from server.errors import ApiError
 from server.guards import read_json
 
@@ -31,17 +30,6 @@ def _texts(body: Any, *names: str) -> list[str]:
     if not all(isinstance(body[name], str) for name in names):
         raise ApiError(422, "invalid", "Passwords must be text.")
     return [body[name] for name in names]
-
-
-def _signed_out(response: JSONResponse, request: Request) -> JSONResponse:
-    response.delete_cookie(
-        SESSION_COOKIE,
-        path="/",
-        httponly=True,
-        samesite="lax",
-        secure=_config(request).secure_cookies,
-    )
-    return response
 
 
 @router.post(
@@ -92,7 +80,7 @@ async def end_session(request: Request, session_id: str) -> JSONResponse:
         raise ApiError(404, "not_found", "That session has already ended.")
     response = _answer({"ok": True})
     if user.session.startswith(session_id):
-        _signed_out(response, request)
+        signed_out(response, request)
     return response
 
 
@@ -105,7 +93,7 @@ async def end_session(request: Request, session_id: str) -> JSONResponse:
 async def logout_everywhere(request: Request) -> JSONResponse:
     user = await _user(request)
     await run_in_threadpool(_accounts(request).end_all_sessions, user)
-    return _signed_out(_answer({"ok": True}), request)
+    return signed_out(_answer({"ok": True}), request)
 
 
 @router.post(
@@ -121,4 +109,4 @@ async def delete_account(request: Request) -> JSONResponse:
     await run_in_threadpool(
         _accounts(request).delete_account, user, password, client_address(request)
     )
-    return _signed_out(_answer({"ok": True}), request)
+    return signed_out(_answer({"ok": True}), request)

@@ -177,7 +177,11 @@ async def logout(request: Request) -> JSONResponse:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         await run_in_threadpool(_accounts(request).logout, token)
-    response = _answer({"ok": True})
+    return signed_out(_answer({"ok": True}), request)
+
+
+def signed_out(response: JSONResponse, request: Request) -> JSONResponse:
+    """The answer with the session cookie cleared (sign-out, password change, account deleted)."""
     response.delete_cookie(
         SESSION_COOKIE,
         path="/",
