@@ -40,6 +40,20 @@ Handler = Callable[[Any, dict[str, str]], Awaitable[None]]
 LAST_IMPORT_IDS = "lastImportIds"
 LAST_IMPORT_SUMMARY = "lastImportSummary"
 
+# Reads overtaken by a newer change are dropped at most this often in a row, so a steady stream
+# of changes (another tab importing) still shows progress.
+_MAX_SKIPPED_READS = 5
+
+
+@dataclass
+class _Read:
+    """One consistent read of the device database, for the screen."""
+
+    data: Data
+    pending: int
+    guest_records: int
+    last_import: str | None
+
 
 def _today() -> str:
     # The person's local date, not UTC: a workout at 23:30 belongs to that evening.
@@ -85,17 +99,23 @@ class App(WorkoutScreen):
 
     # --- data and rendering -------------------------------------------------------------
     async def load(self) -> None:
+        self._take(await self._read())
+
+    async def _read(self) -> _Read:
         while True:
             store = self.store
             tables = await asyncio.gather(*(store.all(t) for t in (*USER_TABLES, "conflicts")))
             pending = await store.outbox_count()
             guest = await self.sync.guest_records() if self.sync is not None else 0
+            last_import = to_py_data(await db.getMeta(store.db, LAST_IMPORT_SUMMARY))
             if store is self.store:  # else the account changed while reading: read the new one
-                break
-        self.data = Data(*tables)
-        self.account.pending = pending
-        self.account.guest_records = guest
-        self.screen.last_import = to_py_data(await db.getMeta(self.store.db, LAST_IMPORT_SUMMARY))
+                return _Read(Data(*tables), pending, guest, last_import)
+
+    def _take(self, read: _Read) -> None:
+        self.data = read.data
+        self.account.pending = read.pending
+        self.account.guest_records = read.guest_records
+        self.screen.last_import = read.last_import
         self._account_facts()
 
     def use_store(self, store: IndexedDBStore) -> None:
@@ -195,11 +215,20 @@ class App(WorkoutScreen):
             self._refresh_task = spawn(self._refresh_soon())
 
     async def _refresh_soon(self) -> None:
-        # A change that lands while a refresh is reading the tables gets a refresh of its own.
+        # A change that lands while a refresh is reading the tables gets a refresh of its own,
+        # and what the first one read is not shown: it can be older than the screen already is
+        # (an action shows what it wrote at once), and showing it would take that back a moment.
+        skipped = 0
         while self._refresh_again:
             self._refresh_again = False
             await asyncio.sleep(0.05)
-            await self.refresh()
+            read = await self._read()
+            if self._refresh_again and skipped < _MAX_SKIPPED_READS:
+                skipped += 1
+                continue
+            skipped = 0
+            self._take(read)
+            self.render()
 
     def _route(self) -> str:
         name = str(js.location.hash).lstrip("#")
