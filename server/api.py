@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from app.core import protocol
 from app.core.schema import SCHEMA_VERSION
@@ -225,7 +225,7 @@ async def me(request: Request) -> JSONResponse:
         ]
     },
 )
-async def sync_pull(request: Request) -> JSONResponse:
+async def sync_pull(request: Request) -> Response:
     _check_schema(request.headers.get(protocol.SCHEMA_HEADER))
     token = _session_token(request)
     try:
@@ -255,7 +255,7 @@ async def sync_pull(request: Request) -> JSONResponse:
     },
     openapi_extra={"parameters": [doc.SCHEMA_PARAMETER], **doc.body(doc.PushRequest)},
 )
-async def sync_push(request: Request) -> JSONResponse:
+async def sync_push(request: Request) -> Response:
     _check_schema(request.headers.get(protocol.SCHEMA_HEADER))
     token = _session_token(request)
     config = _config(request)

@@ -122,7 +122,7 @@ def create_app(config: Config | None = None) -> FastAPI:
                 health_route,
             )
             if isinstance(route, APIRoute) and route.matches(request.scope)[0] == Match.PARTIAL
-            for method in route.methods
+            for method in route.methods or ()
         )
         if allowed:
             return errors.error_response(

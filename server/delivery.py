@@ -55,7 +55,7 @@ class Delivery:
                 continue
             packed = path.with_name(path.name + suffix)
             if packed.is_file() and packed.stat().st_mtime_ns >= stat.st_mtime_ns:
-                return self._cached(packed, encoding, version, lambda p=packed: p.read_bytes())
+                return self._cached(packed, encoding, version, packed.read_bytes)
         if path.suffix in COMPRESSIBLE and "gzip" in wanted:
             return self._cached(path, "gzip", version, lambda: _gzip(_page(path, version)))
         return self._cached(path, None, version, lambda: _page(path, version))

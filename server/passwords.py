@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from zxcvbn import zxcvbn
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
+from zxcvbn import zxcvbn  # type: ignore[import-untyped]
+from zxcvbn.frequency_lists import FREQUENCY_LISTS  # type: ignore[import-untyped]
 
 # zxcvbn's cost grows quickly with length; the first 72 characters tell what there is to tell.
 CHECKED_LENGTH = 72

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import ColumnElement, Connection, delete, func, insert, select
 
 from server.errors import ApiError
 from server.tables import attempts, sessions
@@ -71,7 +71,9 @@ def _lock_address(conn: Connection, address: str) -> None:
         conn.execute(select(func.pg_advisory_xact_lock(func.hashtext("attempts:" + address))))
 
 
-def _oldest_of_recent(conn: Connection, where: list, since: int, limit: int) -> int | None:
+def _oldest_of_recent(
+    conn: Connection, where: list[ColumnElement[bool]], since: int, limit: int
+) -> int | None:
     """The time of the oldest of the last ``limit`` attempts after ``since``, when there are
     ``limit`` of them (the limit is reached), else None."""
     times = (
