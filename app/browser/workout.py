@@ -114,6 +114,11 @@ class WorkoutScreen:
             self.screen.notify = str(await ticker.prepareAlerts())
             self.render()
 
+    async def set_details(self: App, button: Any, values: dict[str, str]) -> None:
+        actions.toggle_set_details(self.screen, values["id"])
+        keep_screen(self.screen)
+        self.render()
+
     async def weight_up(self: App, button: Any, values: dict[str, str]) -> None:
         await self._act("step_weight", values["id"], 1)
 
@@ -190,6 +195,10 @@ class WorkoutScreen:
             await self._apply(
                 actions.set_unit(self.data, attr(button, "data-unit"), self._wstamp())
             )
+
+    async def bar_and_plates(self: App, form: Any, values: dict[str, str]) -> None:
+        async with self._lock:
+            await self._apply(actions.set_bar_and_plates(self.data, values, self._wstamp()))
 
     # Exercises: archive rather than destroy, library entries become the person's own.
     def _stamp_only(self: App) -> dict[str, Any]:
@@ -289,6 +298,8 @@ class WorkoutScreen:
         text = str(target.value)
         if field in ("weight", "reps"):
             self._run(self._act("set_value", record_id, field, text))
+        elif field in ("rpe", "set-notes"):
+            self._run(self._act("set_detail", record_id, field, text))
         else:
             self.screen.drafts.pop(str(target.id), None)
             self._run(self._act("set_notes", field, record_id, text))
@@ -305,6 +316,7 @@ class WorkoutScreen:
         "start-program-workout": "start_program_workout",
         "start-empty": "start_empty",
         "check-set": "check_set",
+        "set-details": "set_details",
         "weight-up": "weight_up",
         "weight-down": "weight_down",
         "cycle-set-type": "cycle_set_type",
@@ -333,4 +345,5 @@ class WorkoutScreen:
     workout_forms: dict[str, str] = {  # noqa: RUF012 - read-only table
         "history-edit-set": "history_edit_set",
         "add-body-weight": "add_body_weight",
+        "bar-and-plates": "bar_and_plates",
     }

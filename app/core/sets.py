@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.core.schema import ValidationError
+
 Record = dict[str, Any]
 
 SET_TYPE_LABELS = {
@@ -48,3 +50,38 @@ def volume(s: Record) -> float:
 
 def position_key(s: Record) -> tuple[Any, ...]:
     return (s.get("position") or 0, s.get("createdAt", 0), s["id"])
+
+
+# RPE (rate of perceived exertion): 6 to 10 in halves, optional.
+RPE_VALUES = tuple(n / 2 for n in range(12, 21))
+
+
+def format_rpe(value: float) -> str:
+    """8.0 -> "8", 8.5 -> "8.5"."""
+    return f"{value:g}"
+
+
+def parse_rpe(text: str) -> float | None:
+    """What a person picked as RPE ("" clears it); anything but 6, 6.5 ... 10 is refused."""
+    cleaned = text.strip().replace(",", ".")
+    if not cleaned:
+        return None
+    try:
+        value = float(cleaned)
+    except ValueError:
+        value = -1.0
+    if value not in RPE_VALUES:
+        raise ValidationError("RPE must be 6 to 10, in halves (like 7.5).")
+    return value
+
+
+def details(s: Record) -> str:
+    """A set's RPE and note as one line ("RPE 8 · grindy last rep"), "" when it has neither."""
+    parts = []
+    rpe = s.get("rpe")
+    if isinstance(rpe, (int, float)) and not isinstance(rpe, bool):
+        parts.append(f"RPE {format_rpe(float(rpe))}")
+    note = s.get("notes")
+    if isinstance(note, str) and note.strip():
+        parts.append(note.strip())
+    return " · ".join(parts)

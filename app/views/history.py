@@ -11,7 +11,7 @@ from app.core.chart import line_chart_svg
 from app.core.dates import DatePattern, format_day
 from app.core.personal_records import bests
 from app.core.schema import ValidationError
-from app.core.sets import SET_TYPE_LETTERS, is_done, set_type
+from app.core.sets import SET_TYPE_LETTERS, details, is_done, set_type
 from app.core.stats import ProgressPoint, progress, workout_history
 from app.core.summary import duration
 from app.views.html import esc, notice, number, options
@@ -131,7 +131,9 @@ def _set_line(s: Record, number_in_exercise: int, unit: str, editing: bool) -> s
         )
     return (
         f'<li><span class="grow"><span class="set-tag">{esc(label)}</span> '
-        f"{esc(s['reps'])} × {esc(units.label(float(s['weight']), unit))}</span>"
+        f"{esc(s['reps'])} × {esc(units.label(float(s['weight']), unit))}"
+        + (f' <span class="muted">· {esc(details(s))}</span>' if details(s) else "")
+        + "</span>"
         f'<button type="button" class="ghost small" data-action="edit" data-id="{sid}" '
         f'aria-label="Edit set {esc(label)}">Edit</button></li>'
     )
@@ -155,8 +157,11 @@ def _workout_detail(screen: Screen, data: Data, workout: Record, unit: str) -> s
                 n += 1
             lines.append(_set_line(s, max(n, 1), unit, screen.editing == s["id"]))
         name = esc(names.get(exercise_id, "Exercise"))
+        note = (workout.get("exerciseNotes") or {}).get(exercise_id)
+        note_line = f'<p class="muted">{esc(note)}</p>' if isinstance(note, str) and note else ""
         parts.append(
-            f'<h4>{name}</h4><ul class="list compact" aria-label="Sets of {name}">{"".join(lines)}</ul>'
+            f'<h4>{name}</h4>{note_line}<ul class="list compact" aria-label="Sets of {name}">'
+            f"{''.join(lines)}</ul>"
         )
     notes = f'<p class="muted">{esc(workout["notes"])}</p>' if workout.get("notes") else ""
     return (

@@ -1,4 +1,5 @@
-"""Settings a lifter changes: the weight unit (synced to every device), shown in Settings."""
+"""Settings a lifter changes (synced to every device), shown in Settings: the weight unit, the bar
+and the plates they own."""
 
 from __future__ import annotations
 
@@ -47,6 +48,26 @@ def plates_line(weight_kg: float, data: Data) -> str:
     return f"Plates per side: {side} {unit}{extra} ({units.format_number(bar)} {unit} bar)"
 
 
+def _bar_and_plates_card(data: Data) -> str:
+    unit = unit_of(data)
+    bar, owned = bar_and_plates(data)
+    # The unit is in the fields' ids: a switch of unit shows the stored values anew instead of
+    # keeping the numbers last typed in the other unit (app/browser/ui.py keeps typed values).
+    return (
+        '<div class="card"><h3 id="plates-title">Bar and plates</h3>'
+        '<form data-form="bar-and-plates" aria-labelledby="plates-title"><div class="row">'
+        f'<div class="bar-field"><label for="bar-weight-{unit}">Bar ({unit})</label>'
+        f'<input id="bar-weight-{unit}" name="bar" inputmode="decimal" autocomplete="off" '
+        f'value="{esc(units.format_number(bar))}"></div>'
+        f'<div><label for="plate-list-{unit}">Plates you have ({unit})</label>'
+        f'<input id="plate-list-{unit}" name="plates" autocomplete="off" '
+        f'value="{esc(plates.format_plates(owned))}"></div></div>'
+        '<p class="muted">The workout screen shows which plates go on each side of a barbell. '
+        "Leave a field empty for the standard bar or plates.</p>"
+        '<button type="submit">Save bar and plates</button></form></div>'
+    )
+
+
 def render(data: Data) -> str:
     unit = unit_of(data)
     buttons = "".join(
@@ -59,4 +80,5 @@ def render(data: Data) -> str:
         f'<div class="row" role="group" aria-labelledby="units-title">{buttons}</div>'
         f'<p class="muted">Weights are kept exactly as you entered them; switching only changes '
         f"how they show. It follows you to your other devices. Now: {esc(unit)}.</p></div>"
+        f"{_bar_and_plates_card(data)}"
     )

@@ -83,6 +83,7 @@ class Screen:
     picking: bool = False  # the exercise picker is open
     query: str = ""  # what the picker searches for
     summary_id: str | None = None  # the finished workout whose summary shows
+    set_open: str | None = None  # the set whose RPE and note fields are shown
     drafts: dict[str, str] = field(default_factory=dict)  # input id -> text typed, not yet saved
     undo: list[list[str]] = field(default_factory=list)  # [table, id] of what was just deleted
     date_pattern: str = "ymd-"  # the person's date order and separator (app.core.dates)
@@ -99,6 +100,7 @@ class Screen:
         "picking",
         "query",
         "summary_id",
+        "set_open",
         "drafts",
         "undo",
         "chart_metric",

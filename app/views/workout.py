@@ -10,7 +10,15 @@ from __future__ import annotations
 from app.core import personal_records, rest, units
 from app.core.dates import DatePattern, format_day
 from app.core.library import search
-from app.core.sets import SET_TYPE_LABELS, SET_TYPE_LETTERS, is_done, set_type
+from app.core.sets import (
+    RPE_VALUES,
+    SET_TYPE_LABELS,
+    SET_TYPE_LETTERS,
+    details,
+    format_rpe,
+    is_done,
+    set_type,
+)
 from app.core.summary import duration, running, summarize
 from app.core.workout import (
     exercise_order,
@@ -108,7 +116,50 @@ def _row(
         f'<td class="check-cell"><button type="button" class="check" data-action="check-set" '
         f'data-id="{sid}" aria-pressed="{"true" if done else "false"}" aria-label="{esc(check_label)}">'
         '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M4 12.5l5 5L20 6.5"/></svg>'
-        "</button></td></tr>"
+        f"</button></td>{_more_cell(s, what, screen)}</tr>{_details_row(s, what, screen)}"
+    )
+
+
+def _more_cell(s: Record, what: str, screen: Screen) -> str:
+    """The per-set "more" control: RPE and a note, folded away until asked for."""
+    sid = esc(s["id"])
+    is_open = screen.set_open == s["id"]
+    has = " has-details" if details(s) else ""
+    return (
+        f'<td class="more-cell"><button type="button" class="more{has}" data-action="set-details" '
+        f'data-id="{sid}" aria-expanded="{"true" if is_open else "false"}" '
+        f'aria-label="RPE and note for {esc(what)}">'
+        '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><circle cx="5" cy="12" r="1.6"/>'
+        '<circle cx="12" cy="12" r="1.6"/><circle cx="19" cy="12" r="1.6"/></svg></button></td>'
+    )
+
+
+def _details_row(s: Record, what: str, screen: Screen) -> str:
+    """Below a set: its RPE and note as a line, or (opened) the fields to change them."""
+    sid = esc(s["id"])
+    if screen.set_open != s["id"]:
+        line = details(s)
+        if not line:
+            return ""
+        return f'<tr class="set-extra"><td></td><td colspan="5" class="muted">{esc(line)}</td></tr>'
+    rpe = s.get("rpe")
+    current = format_rpe(float(rpe)) if isinstance(rpe, (int, float)) else ""
+    options = '<option value="">—</option>' + "".join(
+        f'<option value="{format_rpe(v)}"{" selected" if format_rpe(v) == current else ""}>'
+        f"{format_rpe(v)}</option>"
+        for v in RPE_VALUES
+    )
+    note_id = f"sn-{s['id']}"
+    note = screen.drafts.get(note_id, str(s.get("notes") or ""))
+    return (
+        f'<tr class="set-details" id="details-{sid}"><td colspan="6"><div class="set-details-fields">'
+        f'<div class="rpe-field"><label for="rpe-{sid}">RPE</label>'
+        f'<select id="rpe-{sid}" data-field="rpe" data-id="{sid}" '
+        f'aria-label="RPE, {esc(what)}">{options}</select></div>'
+        f'<div class="grow"><label for="{esc(note_id)}">Note</label>'
+        f'<input id="{esc(note_id)}" data-field="set-notes" data-id="{sid}" maxlength="500" '
+        f'autocomplete="off" value="{esc(note)}" aria-label="Note, {esc(what)}" '
+        'placeholder="Felt easy, pause reps…"></div></div></td></tr>'
     )
 
 
@@ -156,7 +207,8 @@ def _exercise_card(
         f'<table class="sets" aria-label="Sets of {esc(name)}"><thead><tr>'
         '<th scope="col">Set</th><th scope="col">Previous</th>'
         f'<th scope="col">{unit}</th><th scope="col">Reps</th>'
-        '<th scope="col"><span class="sr-only">Done</span></th></tr></thead>'
+        '<th scope="col"><span class="sr-only">Done</span></th>'
+        '<th scope="col"><span class="sr-only">More</span></th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>{plate_line}"
         '<div class="card-actions">'
         f'<button type="button" class="secondary small" data-action="add-set" data-id="{eid}" '

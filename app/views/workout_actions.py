@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.core import changes, rest, units
+from app.core import changes, plates, rest, units
 from app.core.changes import Change
 from app.core.library import BY_ID
 from app.core.schema import SET_TYPES, SETTINGS_ID, ValidationError
-from app.core.sets import is_done, set_type
+from app.core.sets import is_done, parse_rpe, set_type
 from app.core.workout import (
     in_progress,
     plan_sets,
@@ -142,6 +142,26 @@ def set_value(
     else:
         value = parse_reps(text)
     change = changes.edit("workoutSets", s, {name: value}, **_stamp(stamp))
+    return Outcome([c for c in (change,) if c is not None])
+
+
+def toggle_set_details(screen: Screen, set_id: str) -> None:
+    """Show a set's RPE and note fields (one set at a time), or fold them away."""
+    screen.set_open = None if screen.set_open == set_id else set_id
+
+
+def set_detail(
+    data: Data, screen: Screen, set_id: str, name: str, text: str, stamp: Stamp
+) -> Outcome:
+    """A set's RPE was picked or its note left: ``name`` is "rpe" or "set-notes"."""
+    s = _set_of_current(data, set_id)
+    if name == "rpe":
+        screen.drafts.pop(f"rpe-{set_id}", None)
+        fields: dict[str, Any] = {"rpe": parse_rpe(text)}
+    else:
+        screen.drafts.pop(f"sn-{set_id}", None)
+        fields = {"notes": text.strip() or None}
+    change = changes.edit("workoutSets", s, fields, **_stamp(stamp))
     return Outcome([c for c in (change,) if c is not None])
 
 
@@ -316,6 +336,16 @@ def set_unit(data: Data, unit: str, stamp: Stamp) -> Outcome:
     if unit not in units.UNITS:
         raise ValidationError("Choose kg or lb.")
     return _settings(data, {"unit": unit}, stamp, f"Weights now show in {unit}.")
+
+
+def set_bar_and_plates(data: Data, values: dict[str, str], stamp: Stamp) -> Outcome:
+    """The bar and plates typed in Settings, in the person's unit (empty: the standard ones)."""
+    unit = unit_of(data)
+    fields = {
+        "barWeight": plates.parse_bar(values.get("bar", ""), unit),
+        "plates": plates.parse_plates(values.get("plates", ""), unit),
+    }
+    return _settings(data, fields, stamp, "Bar and plates saved.")
 
 
 def _settings(data: Data, fields: dict[str, Any], stamp: Stamp, message: str) -> Outcome:

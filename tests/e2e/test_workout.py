@@ -208,3 +208,41 @@ def test_archive_keeps_history_and_undo_brings_a_program_back(phone: Page) -> No
     expect(page.get_by_text("Strength A")).to_have_count(0)
     page.get_by_role("button", name="Undo").tap()
     expect(page.get_by_text("Strength A").first).to_be_visible()
+
+
+def test_rpe_and_note_per_set_and_the_bar_and_plates_of_settings(phone: Page) -> None:
+    """A set's RPE and note sit behind its "more" control and survive a reload; the bar and
+    plates saved in Settings are what the plate calculator loads."""
+    page = phone
+    page.get_by_label("Bar (kg)").fill("15")
+    page.get_by_label("Plates you have (kg)").fill("20, 10, 2.5")
+    page.get_by_role("button", name="Save bar and plates").tap()
+    expect(page.get_by_role("status").filter(has_text="Bar and plates saved.")).to_be_visible()
+
+    workout_screen(page)
+    page.get_by_role("button", name="Repeat last time").tap()
+    bench = page.get_by_role("article").filter(has=page.get_by_role("heading", name="Bench press"))
+    expect(bench.locator(".plates")).to_have_text("Plates per side: 20 + 10 + 2.5 kg (15 kg bar)")
+
+    more = page.get_by_role("button", name="RPE and note for set 1 of Bench press")
+    expect(page.get_by_label("RPE, set 1 of Bench press")).to_have_count(0)
+    more.tap()
+    expect(more).to_have_attribute("aria-expanded", "true")
+    page.get_by_label("RPE, set 1 of Bench press").select_option("8.5")
+    note = page.get_by_label("Note, set 1 of Bench press")
+    note.fill("paused reps")
+    note.blur()
+    page.get_by_role("button", name="Done: set 1 of Bench press").tap()
+    more.tap()  # folded: the set's details as one line under it
+    expect(page.get_by_role("table", name="Sets of Bench press")).to_contain_text(
+        "RPE 8.5 · paused reps"
+    )
+
+    page.reload()
+    wait_ready(page)
+    expect(page.get_by_role("table", name="Sets of Bench press")).to_contain_text(
+        "RPE 8.5 · paused reps"
+    )
+    page.get_by_role("button", name="RPE and note for set 1 of Bench press").tap()
+    expect(page.get_by_label("RPE, set 1 of Bench press")).to_have_value("8.5")
+    expect(page.get_by_label("Note, set 1 of Bench press")).to_have_value("paused reps")

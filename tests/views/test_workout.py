@@ -230,3 +230,61 @@ def test_unit_setting_is_one_synced_record() -> None:
     assert outcome.message == "Weights now show in lb."
     apply(data, outcome)
     assert act.set_unit(data, "lb", stamp()).changes == []
+
+
+def test_a_sets_rpe_and_note_sit_behind_its_more_control() -> None:
+    data, screen = history(), Screen()
+    apply(data, act.start_repeat(data, screen, stamp()))
+    first = check_buttons(page(data, screen))[0]
+    html = page(data, screen)
+    assert f'id="rpe-{first}"' not in html  # folded away: no clutter, no extra tap
+    assert 'aria-label="RPE and note for set 1 of Bench press"' in html
+    act.toggle_set_details(screen, first)
+    html = page(data, screen)
+    assert f'id="rpe-{first}"' in html and '<option value="8.5">8.5</option>' in html
+    apply(data, act.set_detail(data, screen, first, "rpe", "8.5", stamp()))
+    apply(data, act.set_detail(data, screen, first, "set-notes", "  paused reps ", stamp()))
+    done = next(s for s in data.workoutSets if s["id"] == first)
+    assert (done["rpe"], done["notes"]) == (8.5, "paused reps")
+    assert '<option value="8.5" selected>8.5</option>' in page(data, screen)
+    act.toggle_set_details(screen, first)
+    assert "RPE 8.5 · paused reps" in page(data, screen)  # shown folded, as one line
+    apply(data, act.set_detail(data, screen, first, "rpe", "", stamp()))
+    assert next(s for s in data.workoutSets if s["id"] == first)["rpe"] is None
+
+
+@pytest.mark.parametrize("text", ["5.5", "10.5", "7.25", "hard"])
+def test_rpe_outside_six_to_ten_in_halves_is_refused(text: str) -> None:
+    data, screen = history(), Screen()
+    apply(data, act.start_repeat(data, screen, stamp()))
+    first = check_buttons(page(data, screen))[0]
+    with pytest.raises(ValidationError, match="RPE must be 6 to 10"):
+        act.set_detail(data, screen, first, "rpe", text, stamp())
+
+
+def test_bar_and_plates_from_settings_drive_the_plate_calculator() -> None:
+    data, screen = history(), Screen()
+    apply(data, act.start_repeat(data, screen, stamp()))
+    assert "Plates per side: 25 + 5 kg (20 kg bar)" in page(data, screen)  # bench 80 kg
+    outcome = act.set_bar_and_plates(data, {"bar": "15", "plates": "20, 10, 2,5"}, stamp())
+    assert outcome.message == "Bar and plates saved."
+    apply(data, outcome)
+    assert (data.settings[0]["barWeight"], data.settings[0]["plates"]) == (15.0, [20.0, 10.0, 2.5])
+    assert "Plates per side: 20 + 10 + 2.5 kg (15 kg bar)" in page(data, screen)
+    settings = render(Screen(view="settings"), data, Account())
+    assert 'id="bar-weight-kg" name="bar" inputmode="decimal" autocomplete="off" value="15"' in (
+        settings
+    )
+    assert 'value="20, 10, 2.5"' in settings
+    # Empty fields: the standard bar and plates again.
+    apply(data, act.set_bar_and_plates(data, {"bar": "", "plates": ""}, stamp()))
+    assert "Plates per side: 25 + 5 kg (20 kg bar)" in page(data, screen)
+
+
+def test_pound_lifters_type_their_bar_and_plates_in_pounds() -> None:
+    data = history()
+    apply(data, act.set_unit(data, "lb", stamp()))
+    apply(data, act.set_bar_and_plates(data, {"bar": "35", "plates": "45 25 10 5"}, stamp()))
+    settings = render(Screen(view="settings"), data, Account())
+    assert 'id="bar-weight-lb"' in settings and 'value="35"' in settings
+    assert 'value="45, 25, 10, 5"' in settings
