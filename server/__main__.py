@@ -56,7 +56,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--max-connections",
         type=int,
         default=int(os.environ.get("SETFLOW_MAX_CONNECTIONS", "200")),
-        help="connections served at once; more are answered 503 (default 200)",
+        help="connections served at once, live streams not counted; more are answered 503 "
+        "(default 200); env SETFLOW_MAX_CONNECTIONS",
     )
     parser.add_argument("--certfile", help="TLS certificate (PEM), to serve HTTPS to a phone")
     parser.add_argument("--keyfile", help="TLS private key (PEM) for --certfile")
@@ -142,6 +143,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         # X-Forwarded-For/-Proto only when the peer is one of the trusted proxies.
         proxy_headers=bool(args.forwarded_allow_ips),
         forwarded_allow_ips=args.forwarded_allow_ips,
+        # Deadlines for slow clients, and the cap without live streams (server/connections.py).
+        http="server.connections:GuardedHttp",
+        ws="none",
         limit_concurrency=args.max_connections,
         timeout_keep_alive=5,
         # Live streams are closed as the server stops (server/events.py); this bounds the rest.

@@ -22,6 +22,9 @@ DEFAULT_PASSWORD_PROFILE = "RFC_9106_LOW_MEMORY"
 # dead one within about two of them.
 DEFAULT_HEARTBEAT = 15.0
 DEFAULT_SIGNUPS_PER_HOUR = 10
+# A request body must arrive at this many bytes a second on average, after a grace of
+# ``body_seconds`` (the rule of Apache's mod_reqtimeout).
+MIN_BODY_RATE = 500
 
 
 @dataclass(frozen=True)
@@ -35,8 +38,11 @@ class Config:
     # Behind a TLS-terminating proxy: the origin people use ("https://lift.example.org").  The
     # origin check compares with it, and an https origin turns on Secure cookies and HSTS.
     public_origin: str | None = None
-    # Seconds a request body may take to arrive (a body shorter than its Content-Length ends
-    # in a 400 after this, instead of holding the connection forever).
+    # Seconds a request head may take to arrive (server/connections.py).
+    head_seconds: float = 10.0
+    # Seconds a request body may take to arrive, plus one for every MIN_BODY_RATE bytes (a body
+    # shorter than its Content-Length ends in a 400 after this, instead of holding the
+    # connection forever; server/connections.py).
     body_seconds: float = 10.0
     max_mutations: int = DEFAULT_MAX_MUTATIONS
     password_profile: str = DEFAULT_PASSWORD_PROFILE
@@ -57,6 +63,7 @@ class Config:
             "heartbeat": float(environ.get("SETFLOW_HEARTBEAT", DEFAULT_HEARTBEAT)),
             "secure_cookies": environ.get("SETFLOW_SECURE_COOKIES") == "1",
             "public_origin": environ.get("SETFLOW_PUBLIC_ORIGIN") or None,
+            "head_seconds": float(environ.get("SETFLOW_HEAD_SECONDS", "10")),
             "body_seconds": float(environ.get("SETFLOW_BODY_SECONDS", "10")),
             "sqlite_synchronous": environ.get("SETFLOW_SQLITE_SYNCHRONOUS", "FULL").upper(),
             "signups_per_hour": int(

@@ -7,11 +7,13 @@ Every error a client sees is ``{"error": code, "message": sentence}`` with a fit
     403 forbidden         a state-changing request from another origin
     404 not_found         no such API endpoint
     405 method_not_allowed
+    408 timeout           the request head did not arrive in time (server/connections.py)
     409 email_taken       signup with an email that already has an account
     413 too_large         the body is over the server's limit
     422 invalid           the JSON does not follow the protocol or the schema
     426 update_required   the client's schema version is one the server cannot serve
     429 too_many_attempts too many failed logins; see Retry-After
+    503 busy              over the connection or live-stream cap; see Retry-After
     500 internal          a bug; nothing was changed (the transaction rolled back).  The answer
                           carries an ``X-Request-Id`` that the server's log line names too.
 """

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.core.protocol import whole_number
+from server.config import MIN_BODY_RATE
 from server.errors import ApiError, error_response
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -74,7 +75,8 @@ class SameOriginGuard:
 
 
 async def read_json(request: Request, limit: int, seconds: float | None = None) -> Any:
-    """The request body as JSON: 413 over ``limit`` bytes, 400 when it is not JSON at all.
+    """The request body as JSON: 413 over ``limit`` bytes, 400 when it is not JSON at all, or
+    when it does not arrive within ``seconds`` plus one for every MIN_BODY_RATE bytes of it.
 
     The declared Content-Length is checked first, then the bytes actually received are counted,
     so neither a lying header nor a chunked upload gets past the limit.
@@ -90,12 +92,16 @@ async def read_json(request: Request, limit: int, seconds: float | None = None) 
         if length > limit:
             raise _too_large(limit)
     body = bytearray()
+    loop = asyncio.get_running_loop()
+    started = loop.time()
     try:
-        async with asyncio.timeout(seconds):
+        async with asyncio.timeout(seconds) as deadline:
             async for chunk in request.stream():
                 body += chunk
                 if len(body) > limit:
                     raise _too_large(limit)
+                # A large body from a slow phone is fine; a byte a second is not.
+                deadline.reschedule(started + seconds + len(body) / MIN_BODY_RATE)
     except TimeoutError:
         # A body shorter than its Content-Length, or one sent a byte a second.
         raise ApiError(400, "bad_request", "The request body did not arrive in time.") from None

@@ -55,6 +55,31 @@ def test_content_length_takes_only_ascii_digits(declared: bytes) -> None:
     assert caught.value.status == 400
 
 
+def body(chunks: list[bytes], pause: float) -> Request:
+    """A request whose body arrives in ``chunks``, ``pause`` seconds apart."""
+    parts = list(chunks)
+
+    async def receive() -> dict[str, object]:
+        await asyncio.sleep(pause)
+        chunk = parts.pop(0)
+        return {"type": "http.request", "body": chunk, "more_body": bool(parts)}
+
+    return Request({"type": "http", "method": "POST", "headers": []}, receive)
+
+
+def test_a_large_body_from_a_slow_phone_is_read_past_the_grace() -> None:
+    """8 KB at about 5 KB/s: longer than the grace, well above the minimum rate."""
+    chunks = [b'["' + b"a" * 2000] + [b"a" * 2000] * 3 + [b'"]']
+    assert asyncio.run(read_json(body(chunks, 0.4), 65536, seconds=0.5)) == ["a" * 8000]
+
+
+def test_a_body_a_byte_at_a_time_is_a_400() -> None:
+    chunks = [b"[", b"1", b"2", b"3", b"]"]
+    with pytest.raises(ApiError) as caught:
+        asyncio.run(read_json(body(chunks, 0.4), 65536, seconds=0.5))
+    assert caught.value.status == 400
+
+
 @pytest.mark.parametrize(
     "path", ["/app/" + "a" * 300 + ".py", "/" + "b" * 5000, "/app/x%00.py", "/app/%ff.py"]
 )
