@@ -28,6 +28,7 @@ from app.core.credentials import (
     check_password_text,
     legacy_email,
     normalise_email,
+    normalise_password,
 )
 from server import throttle
 from server.database import Database
@@ -153,7 +154,7 @@ class Accounts:
             throttle.prune(conn, now, self.limits)
             throttle.claim_signup(conn, creds.email, address, now, self.limits)
         with self.gate.slot():
-            password_hash = self.hasher.hash(creds.password)
+            password_hash = self.hasher.hash(normalise_password(creds.password))
         try:
             with self.db.write() as conn:
                 user_id = conn.execute(
@@ -182,7 +183,9 @@ class Accounts:
             row = self._find(conn, creds)
         # 2. Check the password, as many at once as the gate allows.
         try:
-            verified = self._verify(None if row is None else row.password_hash, creds.password)
+            verified, as_typed = self._verify(
+                None if row is None else row.password_hash, creds.password
+            )
         except ApiError:
             with self.db.write() as conn:  # never checked: it was no guess
                 conn.execute(delete(attempts).where(attempts.c.id == attempt))
@@ -192,9 +195,9 @@ class Accounts:
         # 3. The owner is in: their failures from here no longer count.
         with self.db.write() as conn:
             throttle.forget_login(conn, creds.email, address)
-            if self.hasher.check_needs_rehash(row.password_hash):
+            if as_typed or self.hasher.check_needs_rehash(row.password_hash):
                 with self.gate.slot():
-                    new_hash = self.hasher.hash(creds.password)
+                    new_hash = self.hasher.hash(normalise_password(creds.password))
                 conn.execute(
                     update(users).where(users.c.id == row.id).values(password_hash=new_hash)
                 )
@@ -207,7 +210,7 @@ class Accounts:
             check_new_password(password)
         except CredentialsError as err:
             raise invalid(err) from None
-        reason = weakness(password, email)
+        reason = weakness(normalise_password(password), email)
         if reason is not None:
             raise ApiError(422, "weak_password", reason)
 
@@ -302,7 +305,7 @@ class Accounts:
             attempt = throttle.claim_login(conn, user.email, address, now, self.limits)
             row = self._find(conn, creds)
         try:
-            verified = row is not None and self._verify(row.password_hash, password)
+            verified = row is not None and self._verify(row.password_hash, password)[0]
         except ApiError:
             with self.db.write() as conn:
                 conn.execute(delete(attempts).where(attempts.c.id == attempt))
@@ -317,7 +320,7 @@ class Accounts:
         self._check_new_password(new, user.email)
         self.check_password(user, current, address)
         with self.gate.slot():
-            new_hash = self.hasher.hash(new)
+            new_hash = self.hasher.hash(normalise_password(new))
         with self.db.write() as conn:
             conn.execute(update(users).where(users.c.id == user.id).values(password_hash=new_hash))
             conn.execute(
@@ -335,7 +338,19 @@ class Accounts:
 
     # --- helpers ----------------------------------------------------------------------------
 
-    def _verify(self, password_hash: str | None, password: str) -> bool:
+    def _verify(self, password_hash: str | None, password: str) -> tuple[bool, bool]:
+        """(Whether ``password`` is the account's, whether its hash was made from the password
+        as typed): the normal form is tried first; a hash an older server made from the form
+        as typed matches that form, once, and login then replaces it."""
+        normal = normalise_password(password)
+        if self._verify_form(password_hash, normal):
+            return True, False
+        if normal == password:
+            return False, False
+        # Tried whether or not the account exists: the time taken tells nothing.
+        return self._verify_form(password_hash, password), True
+
+    def _verify_form(self, password_hash: str | None, password: str) -> bool:
         with self.gate.slot():
             if password_hash is None:
                 # No such account: spend the same time as a real check, so timing tells nothing.

@@ -8,7 +8,8 @@ Latin letters): those exist to deceive.
 
 A password is any text of MIN_PASSWORD to MAX_PASSWORD characters (NIST SP 800-63B: no
 composition rules); only what cannot be stored or hashed is refused here (a lone surrogate, a
-NUL).  The check against common and breached passwords needs a list the browser does not carry,
+NUL).  It is checked and hashed in its NFKC form (NIST SP 800-63B, 5.1.1.2), so "é" typed as
+one character on one device and as "e" plus an accent on another is one password.  The check against common and breached passwords needs a list the browser does not carry,
 so it lives on the server (``server/passwords.py``).
 """
 
@@ -78,18 +79,25 @@ def normalise_email(raw: str) -> str:
     return email
 
 
+def normalise_password(password: str) -> str:
+    """The form a password is measured and hashed in (check it with check_password_text)."""
+    return unicodedata.normalize("NFKC", password)
+
+
 def check_password_text(password: str) -> None:
-    """Refuse a password that cannot be stored or hashed (any length is checked elsewhere)."""
+    """Refuse a password that cannot be stored or hashed (its least length is checked when it
+    is chosen: check_new_password)."""
     if not _encodable(password) or "\x00" in password:
         raise CredentialsError("password", "That password holds characters that cannot be used.")
-    if len(password) > MAX_PASSWORD:
+    # NFKC may lengthen a character eighteen times: measured both ways.
+    if len(password) > MAX_PASSWORD or len(normalise_password(password)) > MAX_PASSWORD:
         raise CredentialsError("password", "That password is too long.")
 
 
 def check_new_password(password: str) -> None:
     """The rules for choosing a password (sign-up, change), beyond the common-password list."""
     check_password_text(password)
-    if len(password) < MIN_PASSWORD:
+    if len(normalise_password(password)) < MIN_PASSWORD:
         raise CredentialsError(
             "password", f"Choose a password of at least {MIN_PASSWORD} characters."
         )

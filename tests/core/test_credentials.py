@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.credentials import CredentialsError, check_new_password, normalise_email
+from app.core.credentials import (
+    CredentialsError,
+    check_new_password,
+    normalise_email,
+    normalise_password,
+)
 
 
 @pytest.mark.parametrize(
@@ -73,3 +78,19 @@ def test_unusable_passwords_are_refused(password: str) -> None:
     with pytest.raises(CredentialsError) as caught:
         check_new_password(password)
     assert caught.value.field == "password"
+
+
+def test_one_password_typed_composed_or_decomposed_is_one_password() -> None:
+    """NIST SP 800-63B: a password is Unicode-normalised (NFKC) before it is hashed."""
+    composed, decomposed = "caf\u00e9 au lait", "cafe\u0301 au lait"
+    assert composed != decomposed
+    assert normalise_password(decomposed) == normalise_password(composed) == composed
+    assert normalise_password("\uff50\uff41\uff53\uff53 word") == "pass word"  # fullwidth
+    assert normalise_password("  two  spaces  ") == "  two  spaces  "  # spaces are kept
+
+
+def test_a_password_is_measured_in_its_normal_form() -> None:
+    with pytest.raises(CredentialsError, match="at least 8"):
+        check_new_password("e\u0301" * 4)  # eight code points, four letters
+    with pytest.raises(CredentialsError, match="too long"):
+        check_new_password("\ufdfa" * 100)  # one character that NFKC writes as eighteen

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from starlette.testclient import TestClient
 
@@ -208,3 +210,37 @@ def test_the_account_id_is_stable_and_names_only_that_account(client: TestClient
     client.post("/api/auth/logout")
     again = client.post("/api/auth/login", json={"email": "Ada@example.org", "password": PASSWORD})
     assert ada.json()["accountId"] == again.json()["accountId"] != bob.json()["accountId"]
+
+
+CREME = "Crème brûlée au four, 1987"  # as most keyboards type it: composed (NFC)
+CREME_DECOMPOSED = unicodedata.normalize("NFD", CREME)  # as some devices send it
+
+
+def test_a_password_is_the_same_typed_composed_or_decomposed(make_client: MakeClient) -> None:
+    """NIST SP 800-63B: "é" typed on one device as one character and on another as "e" plus
+    an accent is one password."""
+    assert CREME != CREME_DECOMPOSED
+    owner = Device(make_client())
+    assert owner.signup("ada@example.org", CREME_DECOMPOSED).status_code == 201
+    assert Device(make_client()).login("ada@example.org", CREME).status_code == 200
+    assert Device(make_client()).login("ada@example.org", CREME_DECOMPOSED).status_code == 200
+    assert Device(make_client()).login("ada@example.org", CREME + "!").status_code == 401
+
+
+def test_a_hash_of_the_password_as_typed_still_signs_in_and_is_upgraded(
+    make_client: MakeClient,
+) -> None:
+    """Older servers hashed the password as it was sent: its owner signs in as before, and the
+    stored hash becomes one of the normal form."""
+    owner = Device(make_client())
+    assert owner.signup("ada@example.org", CREME).status_code == 201
+    db = owner.client.app.state.db  # type: ignore[attr-defined]
+    hasher = accounts.make_hasher("CHEAPEST")
+    with db.write() as conn:  # what an older server stored when the device sent it decomposed
+        conn.execute(accounts.users.update().values(password_hash=hasher.hash(CREME_DECOMPOSED)))
+    assert Device(make_client()).login("ada@example.org", CREME + "!").status_code == 401
+    assert Device(make_client()).login("ada@example.org", CREME_DECOMPOSED).status_code == 200
+    with db.read() as conn:
+        stored = conn.execute(accounts.users.select()).one().password_hash
+    assert hasher.verify(stored, CREME)
+    assert Device(make_client()).login("ada@example.org", CREME).status_code == 200
