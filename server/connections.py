@@ -108,7 +108,9 @@ class GuardedHttp(HttpToolsProtocol):
         if self.transport.is_closing():
             return
         if self.phase == "body":
-            if self.flow.read_paused:  # the application is not reading: not the client's fault
+            # The application is not reading (or has not yet asked for the body a client
+            # sent "Expect: 100-continue" for): not the client's fault.
+            if self.flow.read_paused or self.cycle.waiting_for_100_continue:
                 self._begin("body")
                 return
             due = self.phase_started + self.body_seconds + self.received / MIN_BODY_RATE
