@@ -51,6 +51,8 @@ def _json(status: bytes, code: str, message: str) -> bytes:
             b"HTTP/1.1 " + status + b"\r\n",
             b"content-type: application/json\r\n",
             b"cache-control: no-store\r\n",
+            b"x-content-type-options: nosniff\r\n",
+            b"referrer-policy: no-referrer\r\n",
             b"content-length: " + str(len(body)).encode() + b"\r\n",
             b"connection: close\r\n\r\n",
             body,
@@ -68,7 +70,13 @@ async def busy(scope: Scope, receive: Receive, send: Send) -> None:
         503,
         "busy",
         "The server is busy; try again in a moment.",
-        {"Retry-After": "5", "Connection": "close"},
+        # The application's SecurityHeaders never see this answer: the same headers here.
+        {
+            "Retry-After": "5",
+            "Connection": "close",
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+        },
     )
     await response(scope, receive, send)
 

@@ -38,6 +38,15 @@ def test_behind_a_tls_proxy_the_public_origin_is_ours(proxied: TestClient) -> No
         assert refused.status_code == 403, other
 
 
+def test_served_over_tls_every_answer_asks_for_https_from_now_on(sqlite_url: str) -> None:
+    """``--certfile``: Secure cookies and HSTS, as behind a TLS proxy."""
+    with TestClient(create_app(app_config(sqlite_url, secure_cookies=True))) as client:
+        response = client.post("/api/auth/signup", json=CREDS)
+        assert "; secure" in response.headers["set-cookie"].lower()
+        assert response.headers["strict-transport-security"].startswith("max-age=")
+        assert client.get("/").headers["strict-transport-security"].startswith("max-age=")
+
+
 def test_a_malformed_public_origin_is_refused_at_start(sqlite_url: str) -> None:
     with pytest.raises(ValueError, match="public origin"):
         app_config(sqlite_url, public_origin="lift.example.org")

@@ -110,6 +110,7 @@ def test_a_request_head_that_stops_gets_a_408(live: LiveServer) -> None:
         started = time.monotonic()
         answer = sock.recv(65536)
         assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+        assert b'"error": "timeout"' in answer and b"nosniff" in answer
         assert sock.recv(65536) == b""  # and closed
     assert time.monotonic() - started < SECONDS + 8
 
@@ -189,6 +190,7 @@ def test_live_streams_do_not_use_up_the_connection_cap(live: LiveServer) -> None
         assert busy.status_code == 503
         assert busy.json()["error"] == "busy"
         assert busy.headers["retry-after"]
+        assert busy.headers["x-content-type-options"] == "nosniff"
     finally:
         for sock in streams + idle:
             sock.close()
