@@ -121,17 +121,27 @@ def delete(
     backup, or wiped) then still keeps a whole tombstone (merge rule 5), which a person can
     restore.  A server that has the record keeps its own data and ignores them.
     """
-    spec = get_table(table)
     record = {**current, "deleted": True, "updatedAt": now, "deviceId": device_id}
-    kept: dict[str, Any] = {}
-    if table in USER_TABLES:
-        kept = {k: v for k, v in user_fields(spec, current).items() if v is not None}
-        try:
-            check_fields(spec, kept, partial=True)
-        except ValidationError:  # data from before the schema refused it: the id is enough
-            kept = {}
+    kept = tombstone_fields(table, current)
     mutation = Mutation(new_id(), table, current["id"], "delete", current["version"], kept, now)
     return Change(record, mutation)
+
+
+def tombstone_fields(table: str, record: dict[str, Any]) -> dict[str, Any]:
+    """The data a delete of ``record`` carries, so a server that lost it keeps a whole tombstone.
+
+    Only the person's tables; data from before the schema refused it is left out (the id is
+    enough for the delete to stick).
+    """
+    spec = get_table(table)
+    if table not in USER_TABLES:
+        return {}
+    kept = {k: v for k, v in user_fields(spec, record).items() if v is not None}
+    try:
+        check_fields(spec, kept, partial=True)
+    except ValidationError:
+        return {}
+    return kept
 
 
 def undelete(

@@ -9,6 +9,10 @@ version it holds (a ``delete`` for a tombstone).  The server takes those without
 
 Outbox entries of a record that is re-sent are replaced by its ``recover``: the whole copy
 already holds their edits, and a partial edit of a record the server lost would be refused.
+A record with changes waiting is re-sent whole even when the server holds it at a newer
+version: that copy may have been made after the restore from a late partial edit alone, so
+fields only the device holds would be lost; merged field by field (rule 8, then 3), the
+device's copy only fills in what nobody else wrote since.
 Conflict records are never re-sent (they are the server's); a record never synced (version 0)
 travels with its own outbox entries.
 """
@@ -18,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from app.core.changes import tombstone_fields
 from app.core.protocol import Mutation
 from app.core.schema import USER_TABLES, get_table, user_fields
 
@@ -45,10 +50,11 @@ def recovery_mutations(
             held = server_versions.get(key)
             if version == 0 and key in pending:
                 continue  # never synced: its own outbox entries create it
-            if held is not None and held >= version:
-                continue  # the server holds this state or a newer one
-            if record.get("deleted"):
-                out.append(Mutation(new_id(), name, record["id"], "delete", version, {}, now))
+            if held is not None and held >= version and key not in pending:
+                continue  # the server holds this state or a newer one, which the pull took
+            if record.get("deleted"):  # the tombstone keeps its data on the server too
+                kept = tombstone_fields(name, record)
+                out.append(Mutation(new_id(), name, record["id"], "delete", version, kept, now))
             else:
                 fields = user_fields(spec, record)
                 out.append(Mutation(new_id(), name, record["id"], "recover", version, fields, now))

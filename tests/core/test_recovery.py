@@ -1,0 +1,54 @@
+"""What a recovery sync re-sends to a server that lost records (``app.core.recovery``)."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from app.core.recovery import recovery_mutations
+
+_ids = itertools.count()
+
+
+def _new_id() -> str:
+    return f"00000000-0000-4000-8000-{next(_ids):012d}"
+
+
+def _exercise(version: int, *, deleted: bool = False, **fields: Any) -> dict[str, Any]:
+    return {
+        "id": "11111111-1111-4111-8111-111111111111",
+        "createdAt": 1,
+        "updatedAt": 2,
+        "deviceId": "phone",
+        "deleted": deleted,
+        "version": version,
+        **fields,
+    }
+
+
+def test_a_lost_tombstone_is_re_sent_with_the_data_it_keeps() -> None:
+    """Tombstones keep their data (a person can restore them), also on a restored server."""
+    gone = _exercise(7, deleted=True, name="Squat", muscleGroup="Legs")
+    (sent,) = recovery_mutations({"exercises": [gone]}, {}, set(), now=5, new_id=_new_id)
+    assert (sent.kind, sent.base_version) == ("delete", 7)
+    assert sent.fields == {"name": "Squat", "muscleGroup": "Legs"}
+
+
+def test_a_tombstone_holding_text_the_schema_refuses_is_re_sent_as_its_id() -> None:
+    """Data from before the schema refused it never makes the re-send itself refused."""
+    gone = _exercise(7, deleted=True, name="Squat\x00")
+    (sent,) = recovery_mutations({"exercises": [gone]}, {}, set(), now=5, new_id=_new_id)
+    assert (sent.kind, sent.fields) == ("delete", {})
+
+
+def test_a_record_with_changes_waiting_is_re_sent_whole_even_when_the_server_holds_it_newer() -> (
+    None
+):
+    """After a wipe, a late copy of this device's partial edit (only the name) made the record
+    again on the server, newer than the device's copy: the fields the edit did not carry exist
+    only on the device now, so the whole copy goes (merged field by field, rule 8 then 3)."""
+    squat = _exercise(1, name="Back squat", muscleGroup="Legs")
+    key = ("exercises", squat["id"])
+    (sent,) = recovery_mutations({"exercises": [squat]}, {key: 2**40}, {key}, now=5, new_id=_new_id)
+    assert (sent.kind, sent.base_version) == ("recover", 1)
+    assert sent.fields["muscleGroup"] == "Legs" and sent.fields["name"] == "Back squat"
