@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 import uuid
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, case, select, update
 
 from server.database import Database
 from server.tables import server_identity, users
@@ -22,20 +22,26 @@ def epoch(conn: Connection) -> str:
     return found
 
 
-# After a restore every account's counter jumps this far ahead.  Versions devices hold from
-# before the restore (the lost ones included) are then all below every version written after
-# it, so a device's recovery re-send (merge rule 8) can tell an edit made after the restore,
-# which it must not overwrite, from the older state the restore brought back.
+# After a restore every account's counter jumps ahead.  Versions devices hold from before the
+# restore (the lost ones included) are then all below every version written after it, so a
+# device's recovery re-send (merge rule 8) can tell an edit made after the restore, which it must
+# not overwrite, from the older state the restore brought back.  The jump is at least
+# RESTORE_GAP past the restored counter, and at least the restore's time in milliseconds times
+# VERSIONS_PER_MS: a backup put back twice (or a wipe after a restore) would otherwise hand out
+# again the versions of the epoch in between, which devices still hold.  (The time floor stays
+# below 2^53, the largest version every part can carry, until the year 2255.)
 RESTORE_GAP = 2**32
+VERSIONS_PER_MS = 1000
 
 
-def mark_restored(db: Database) -> str:
-    """Give the database a new epoch and move every account's counter past the restore gap;
-    returns the new epoch."""
+def mark_restored(db: Database, *, now_ms: int | None = None) -> str:
+    """Give the database a new epoch and move every account's counter past the restore gap
+    and the time floor; returns the new epoch."""
     fresh = str(uuid.uuid4())
+    moment = int(time.time() * 1000) if now_ms is None else now_ms
+    floor = moment * VERSIONS_PER_MS
+    jumped = users.c.version + RESTORE_GAP
     with db.write() as conn:
-        conn.execute(
-            update(server_identity).values(epoch=fresh, changed_at=int(time.time() * 1000))
-        )
-        conn.execute(update(users).values(version=users.c.version + RESTORE_GAP))
+        conn.execute(update(server_identity).values(epoch=fresh, changed_at=moment))
+        conn.execute(update(users).values(version=case((jumped > floor, jumped), else_=floor)))
     return fresh

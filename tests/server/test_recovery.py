@@ -6,8 +6,10 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+from sqlalchemy import update
 from starlette.testclient import TestClient
 
 from app.core import protocol
@@ -17,6 +19,7 @@ from server import identity
 from server.app import create_app
 from server.config import DEFAULT_MAX_BODY, ROOT
 from server.database import Database
+from server.tables import users
 from tests.server.conftest import MakeClient, app_config
 from tests.server.helpers import Device, mutation, new_id
 from tests.server.test_sync import second_device
@@ -130,6 +133,7 @@ def test_a_server_restored_from_a_file_copy_is_noticed_and_recovered(tmp_path: P
         )
         assert phone.pull_page(since=1)["cursor"] == 3  # the phone has seen version 3
     _restore_file(tmp_path / "backup.sqlite3", database)
+    marked_at = int(time.time() * 1000)
     marked = subprocess.run(
         [sys.executable, "-m", "server", "restore-mark", "--database", url],
         cwd=ROOT,
@@ -145,7 +149,7 @@ def test_a_server_restored_from_a_file_copy_is_noticed_and_recovered(tmp_path: P
         assert page["epoch"] != first["epoch"] and page["epoch"] in marked.stdout
         # The restore moved the account's counter past the gap: whatever is written from now
         # on is newer than anything a device kept from before the restore.
-        assert page["accountVersion"] == 1 + identity.RESTORE_GAP
+        assert page["accountVersion"] >= marked_at * identity.VERSIONS_PER_MS
         # The recovery sync: pull everything, re-send what the server lacks or holds older.
         held = phone.pull_all()
         assert held[("exercises", squat)]["version"] == 1 and ("exercises", bench) not in held
@@ -194,3 +198,24 @@ def test_a_tombstone_re_sent_after_a_wipe_keeps_its_data(device: Device) -> None
     device.push(mutation(gone, kind="delete", base=6, fields={"name": "Good mornings"}))
     tombstone = device.pull_all()[("exercises", gone)]
     assert tombstone["deleted"] is True and tombstone["name"] == "Good mornings"
+
+
+def test_a_second_restore_still_writes_above_every_version_handed_out_before_it(
+    database_url: str, device: Device, make_client: MakeClient
+) -> None:
+    """The same backup put back twice (or a wipe after a restore): the versions written between
+    the two restores are held by devices, so everything written after the second must be above
+    them, or a device's re-send would be taken for newer than an edit made after the restore."""
+    squat = new_id()
+    device.push(mutation(squat, fields={"name": "Squat", "muscleGroup": "Legs"}))
+    db = Database(database_url)
+    try:
+        identity.mark_restored(db, now_ms=1_767_225_600_000)
+        laptop = second_device(make_client)
+        (renamed,) = laptop.push(mutation(squat, base=1, fields={"name": "Front squat"}))
+        with db.write() as conn:  # the backup again: the account back at version 1
+            conn.execute(update(users).values(version=1))
+        identity.mark_restored(db, now_ms=1_767_225_600_001)  # a millisecond later
+    finally:
+        db.close()
+    assert device.pull_page()["accountVersion"] > renamed["version"]
