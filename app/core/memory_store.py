@@ -18,6 +18,7 @@ from app.core.protocol import Mutation, MutationResult
 from app.core.recovery import recovery_mutations
 from app.core.schema import TABLES, get_table
 from app.core.store import (
+    drop_refused,
     pending_keys,
     refused_cursor,
     split_change,
@@ -102,8 +103,12 @@ class MemoryStore:
         self._outbox = [m for m in self._outbox if m.mutation_id != mutation.mutation_id]
         self._records["conflicts"][conflict["id"]] = copy.deepcopy(conflict)
         if mutation.table in self._records:
-            local = self._records[mutation.table].get(mutation.id)
-            self._cursor = refused_cursor(local, self._cursor)
+            rows = self._records[mutation.table]
+            local = rows.get(mutation.id)
+            pending = (mutation.table, mutation.id) in pending_keys(self._outbox)
+            self._cursor = refused_cursor(local, self._cursor, pending=pending)
+            if drop_refused(local, pending=pending):
+                del rows[mutation.id]
 
     async def cursor(self) -> int:
         return self._cursor

@@ -10,7 +10,8 @@ both implementations apply the very same logic inside their transactions:
 2. Otherwise the server's copy wins ("cloud wins"), unless the device already holds a newer
    server version of it (a late or repeated answer must not roll a record back).
 3. A change the server refused leaves the outbox; the server's copy of its record is pulled
-   again (``refused_cursor``), so the device shows what the server holds, not the refused values.
+   again (``refused_cursor``; a copy made here and never confirmed is dropped first), so the
+   device shows what the server holds, not the refused values.
 
 Pending mutations keep the base version they were made on, even after an earlier mutation of the
 same record is acknowledged: the server never counts a device's own earlier write as a rival
@@ -119,14 +120,25 @@ def take_pulled(local: dict[str, Any] | None, incoming: dict[str, Any], *, pendi
     return int(incoming.get("version", 0)) >= int(local.get("version", 0))  # rule 2
 
 
-def refused_cursor(local: dict[str, Any] | None, cursor: int) -> int:
+def refused_cursor(local: dict[str, Any] | None, cursor: int, *, pending: bool = False) -> int:
     """The pull cursor after a change to ``local`` was refused (rule 3).
 
     3. The device's copy still holds the refused values (they are kept in a conflict record),
        so the server's copy must come back to replace it: the cursor moves back to just before
        the version the device holds, and the next pull brings the record again (rule 2 takes
-       it: its version is at least the local one).  A record the server never had (version 0)
-       has nothing to come back; it stays as the person made it.
+       it: its version is at least the local one).  A record the device holds at version 0
+       (made here) with no other change waiting (``pending``) may still be on the server: an
+       earlier change of it can have been taken there in this very sync, its answer not taken
+       here while this one waited.  Its copy is dropped (``drop_refused``) and the cursor goes
+       back to 0, so a full pull brings the server's copy if there is one; if there is none,
+       the record lives on in the refused conflict record, whose Restore makes it again.
     """
     version = int((local or {}).get("version") or 0)
-    return min(cursor, version - 1) if version > 0 else cursor
+    if version > 0:
+        return min(cursor, version - 1)
+    return 0 if drop_refused(local, pending=pending) else cursor
+
+
+def drop_refused(local: dict[str, Any] | None, *, pending: bool) -> bool:
+    """Whether the device's copy of a record whose change was refused is dropped (rule 3)."""
+    return local is not None and not int(local.get("version") or 0) and not pending

@@ -206,10 +206,15 @@ export async function refuse(db, mutationId, conflict, table, id, cursorKey) {
     await db.conflicts.put(conflict);
     const local = tables.length ? await db.table(table).get(id) : null;
     const version = (local && local.version) || 0;
+    const pending = (await db.outbox.where("[table+id]").equals([table, id]).count()) > 0;
+    const row = await db.meta.get(cursorKey);
+    const cursor = row ? row.value : 0;
     if (version > 0) {
-      const row = await db.meta.get(cursorKey);
-      const cursor = row ? row.value : 0;
       await db.meta.put({ key: cursorKey, value: Math.min(cursor, version - 1) });
+    } else if (local && !pending) {
+      // app.core.store.drop_refused: a copy made here, never confirmed, nothing else waiting.
+      await db.table(table).delete(id);
+      await db.meta.put({ key: cursorKey, value: 0 });
     }
   });
 }

@@ -14,6 +14,7 @@ from app.core.memory_store import MemoryStore
 from app.core.protocol import (
     APPLIED,
     CONFLICT,
+    Mutation,
     MutationResult,
     PullResponse,
     PushLimits,
@@ -551,3 +552,36 @@ def test_after_a_refusal_the_device_shows_the_servers_copy_again() -> None:
 
 def _uuid4() -> str:
     return str(uuid.uuid4())
+
+
+def test_after_a_refusal_of_an_edit_to_a_record_made_here_the_device_shows_the_servers_copy() -> (
+    None
+):
+    """The record was made on this device and its creation reached the server in the same sync
+    (still pending, so the answer's copy was not taken): the refused values must not stay on
+    screen, nor make this device's copy differ from the server's for good."""
+    transport = ScriptedTransport()
+    engine, store, _ = make(transport, edits=1)
+    (made,) = run(store.all("exercises"))
+    refused_edit = changes.Change(
+        {**made, "name": "Bad\x00name"},
+        Mutation(_uuid4(), "exercises", made["id"], "put", 0, {"name": "Bad\x00name"}, 2),
+    )
+    run(store.write([refused_edit]))  # an older app version queued what this one refuses
+    on_server = {**made, "version": 7, "table": "exercises"}
+
+    def answer(request: PushRequest) -> PushResponse:
+        if any(m.mutation_id == refused_edit.mutation.mutation_id for m in request.mutations):
+            raise ServerError("Text holds a character that cannot be stored.", 422)
+        return PushResponse(
+            [MutationResult(m.mutation_id, APPLIED, 7, on_server) for m in request.mutations]
+        )
+
+    transport.answer = answer
+    transport.pages[0] = PullResponse([on_server], 7, False)
+    run(engine.full_sync())
+    run(engine.full_sync())
+    shown = run(store.get("exercises", made["id"]))
+    assert shown is not None and (shown["name"], shown["version"]) == ("Ex 0", 7)
+    (kept,) = run(store.all("conflicts"))
+    assert kept["reason"] == "refused" and kept["fields"] == {"name": "Bad\ufffdname"}
