@@ -31,9 +31,10 @@ from server.pull import pull
 from server.push import push
 
 # The schema versions this server can sync with.  A client outside them must update (426): an
-# app of schema 1 reloads into the schema-2 app, which pushes its queued changes unchanged
-# (every schema-1 change is a valid schema-2 change).  Records are stored as JSON, so schema 2
-# needed no database migration.
+# app of schema 1 or 2 reloads into the schema-3 app, which pushes its queued changes unchanged
+# (every schema-1 or -2 change is a valid schema-3 change; an older app could not read the
+# supersets a schema-3 device writes, so it is not served).  Records are stored as JSON, so
+# neither schema 2 nor 3 needed a database migration.
 SUPPORTED_SCHEMAS = frozenset({SCHEMA_VERSION})
 AUTH_BODY_LIMIT = 16 * 1024
 NO_STORE = {"Cache-Control": "no-store"}

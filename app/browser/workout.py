@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import js  # type: ignore[import-not-found]
 
 from app.browser.clock import new_id, now_ms
-from app.browser.interop import attr, is_null
+from app.browser.interop import attr, is_null, to_js_data
 from app.browser.settings import LocalStorage
 from app.core import changes
 from app.core.library import BY_ID
@@ -109,6 +109,10 @@ class WorkoutScreen:
 
     async def check_set(self: App, button: Any, values: dict[str, str]) -> None:
         await self._act("check_set", values["id"])
+        if self.screen.up_next:  # a superset: the next exercise's set comes into view
+            row = js.document.querySelector(f'tr[data-id="{self.screen.up_next}"]')
+            if not is_null(row):
+                row.scrollIntoView(to_js_data({"block": "center"}))
         if self.screen.rest_ends_at and self.screen.notify == "default":
             ticker = js.window.setflowTicker
             self.screen.notify = str(await ticker.prepareAlerts())
@@ -118,6 +122,12 @@ class WorkoutScreen:
         actions.toggle_set_details(self.screen, values["id"])
         keep_screen(self.screen)
         self.render()
+
+    async def link_superset(self: App, button: Any, values: dict[str, str]) -> None:
+        await self._act("link_superset", values["id"])
+
+    async def unlink_superset(self: App, button: Any, values: dict[str, str]) -> None:
+        await self._act("unlink_superset", values["id"])
 
     async def weight_up(self: App, button: Any, values: dict[str, str]) -> None:
         await self._act("step_weight", values["id"], 1)
@@ -317,6 +327,8 @@ class WorkoutScreen:
         "start-empty": "start_empty",
         "check-set": "check_set",
         "set-details": "set_details",
+        "link-superset": "link_superset",
+        "unlink-superset": "unlink_superset",
         "weight-up": "weight_up",
         "weight-down": "weight_down",
         "cycle-set-type": "cycle_set_type",

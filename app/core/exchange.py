@@ -2,7 +2,7 @@
 
 An export is plain JSON::
 
-    {"format": "setflow-export", "formatVersion": 1, "schemaVersion": 2,
+    {"format": "setflow-export", "formatVersion": 1, "schemaVersion": 3,
      "exportedAt": "2026-01-31T09:30:00Z", "deviceId": "...",
      "tables": {"exercises": [record...], "programs": [...], ...}}
 
@@ -63,8 +63,14 @@ def _schema_1_to_2(data: Export) -> Export:
     return {**data, "schemaVersion": 2}
 
 
+def _schema_2_to_3(data: Export) -> Export:
+    # Schema 3 only added supersets, an optional field of workouts: every schema-2 record is a
+    # valid schema-3 record as it is (a workout without the field has no superset).
+    return {**data, "schemaVersion": 3}
+
+
 # One step per old schema version: SCHEMA_MIGRATIONS[n] turns schema-n records into n + 1.
-SCHEMA_MIGRATIONS: dict[int, Callable[[Export], Export]] = {1: _schema_1_to_2}
+SCHEMA_MIGRATIONS: dict[int, Callable[[Export], Export]] = {1: _schema_1_to_2, 2: _schema_2_to_3}
 
 
 @dataclass

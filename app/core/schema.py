@@ -27,7 +27,11 @@ from typing import Any
 #    equipment, rest and archiving; program targets' weight; the settings and body-weight tables.
 #    Every field added in 2 is optional, so every version-1 record and queued change is a valid
 #    version-2 one; a field a version-1 record lacks reads as its default (see ``app.core.sets``).
-SCHEMA_VERSION = 2
+# 3: supersets, the exercises of a workout done in alternation (``supersets`` on a workout).
+#    Optional like every field of 2, so every version-2 record and queued change is a valid
+#    version-3 one; a version-2 app is refused (426) because it could not read what a version-3
+#    device writes.
+SCHEMA_VERSION = 3
 
 ENVELOPE_FIELDS = ("id", "createdAt", "updatedAt", "deviceId", "deleted", "version")
 
@@ -56,7 +60,8 @@ class Field:
     """One user-editable field of a table."""
 
     name: str
-    kind: str  # "text", "int", "number", "bool", "date", "uuid", "items", "numbers", "json"
+    # "text", "int", "number", "bool", "date", "uuid", "items", "numbers", "json", "groups"
+    kind: str
     required: bool = False
     max_length: int = 200
     minimum: float | None = None
@@ -115,6 +120,9 @@ WORKOUT_LOGS = Table(
         Field("finishedAt", "int", minimum=0, maximum=2**53, label="Finished"),
         # Notes per exercise in this workout: {exerciseId: text}.
         Field("exerciseNotes", "json", label="Exercise notes"),
+        # Since schema 3, supersets: {exerciseId: group number}; exercises sharing a number are
+        # done in alternation (app.core.supersets).
+        Field("supersets", "groups", max_length=50, minimum=1, maximum=50, label="Supersets"),
     ),
 )
 
@@ -307,6 +315,15 @@ def check_field(spec: Field, value: Any) -> None:
             raise ValidationError(f"{label} must be an id.")
     elif spec.kind == "items":
         _check_items(spec, value)
+    elif spec.kind == "groups":
+        if not isinstance(value, dict) or len(value) > spec.max_length:
+            raise ValidationError(
+                f"{label} must map at most {spec.max_length} exercises to groups."
+            )
+        for key, group in value.items():
+            if not is_uuid(key) or not _is_int(group):
+                raise ValidationError(f"{label} must map exercise ids to group numbers.")
+            _check_range(spec, group)
     elif spec.kind == "json":
         if not isinstance(value, dict):
             raise ValidationError(f"{label} must be an object.")

@@ -31,6 +31,11 @@ function declare(db) {
     settings: "id",
     bodyWeights: "id, date",
   });
+  // Schema 3: supersets, an optional field of workouts; no table or index changes, and every
+  // version-2 record and outbox entry stays as it is. The version still moves on so that a
+  // schema-2 app left open in another tab loses its connection (Dexie closes it when the upgrade
+  // comes) and cannot open this database again: it writes nothing more beside the new app.
+  db.version(3).stores({});
 }
 
 const opened = new Map();

@@ -84,6 +84,7 @@ class Screen:
     query: str = ""  # what the picker searches for
     summary_id: str | None = None  # the finished workout whose summary shows
     set_open: str | None = None  # the set whose RPE and note fields are shown
+    up_next: str | None = None  # in a superset: the set to do next (another exercise's)
     drafts: dict[str, str] = field(default_factory=dict)  # input id -> text typed, not yet saved
     undo: list[list[str]] = field(default_factory=list)  # [table, id] of what was just deleted
     date_pattern: str = "ymd-"  # the person's date order and separator (app.core.dates)
@@ -101,6 +102,7 @@ class Screen:
         "query",
         "summary_id",
         "set_open",
+        "up_next",
         "drafts",
         "undo",
         "chart_metric",

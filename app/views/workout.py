@@ -7,7 +7,7 @@ ticker (``app/js/ticker.mjs``) moves them every second without a re-render.
 
 from __future__ import annotations
 
-from app.core import personal_records, rest, units
+from app.core import personal_records, rest, supersets, units
 from app.core.dates import DatePattern, format_day
 from app.core.library import search
 from app.core.sets import (
@@ -98,7 +98,8 @@ def _row(
         pr = f'<span class="pr" title="{esc(kinds)}">PR<span class="sr-only">: {esc(kinds)}</span></span>'
     check_label = f"Done: {what}" if not done else f"Done: {what} (checked; tap to undo)"
     return (
-        f'<tr class="{"done" if done else ""}" data-id="{sid}">'
+        f'<tr class="{"done" if done else ("up-next" if screen.up_next == s["id"] else "")}" '
+        f'data-id="{sid}">'
         f'<td class="set-no"><button type="button" class="set-type {set_type(s)}" '
         f'data-action="cycle-set-type" data-id="{sid}" aria-label="{esc(kind)} {esc(what)}: change type">'
         f"{esc(label)}</button>{pr}</td>"
@@ -163,6 +164,24 @@ def _details_row(s: Record, what: str, screen: Screen) -> str:
     )
 
 
+def _superset_button(exercise_id: str, name: str, grouped: bool, following: str | None) -> str:
+    """Join the next exercise into a superset, or leave the one this exercise is in."""
+    eid = esc(exercise_id)
+    made = ""
+    if following is not None:
+        made += (
+            f'<button type="button" class="ghost small" data-action="link-superset" '
+            f'data-id="{eid}" aria-label="Superset: {esc(name)} with {esc(following)}">'
+            "Superset</button>"
+        )
+    if grouped:
+        made += (
+            f'<button type="button" class="ghost small" data-action="unlink-superset" '
+            f'data-id="{eid}" aria-label="Leave superset: {esc(name)}">Leave superset</button>'
+        )
+    return made
+
+
 def _exercise_card(
     exercise_id: str,
     its_sets: list[Record],
@@ -171,6 +190,7 @@ def _exercise_card(
     unit: str,
     records: dict[str, list[str]],
     screen: Screen,
+    superset: str = "",
 ) -> str:
     exercises = exercise_map(data)
     exercise = exercises.get(exercise_id, {})
@@ -214,7 +234,7 @@ def _exercise_card(
         f'<button type="button" class="secondary small" data-action="add-set" data-id="{eid}" '
         f'aria-label="Add set: {esc(name)}"><span aria-hidden="true">+ </span>Add set</button>'
         f'<button type="button" class="ghost small" data-action="remove-set" data-id="{eid}" '
-        f'aria-label="Remove set: the last of {esc(name)}">Remove set</button></div>'
+        f'aria-label="Remove set: the last of {esc(name)}">Remove set</button>{superset}</div>'
         f'<details class="notes"{" open" if notes else ""}><summary>Notes</summary>'
         f'<label class="sr-only" for="note-{eid}">Notes on {esc(name)}</label>'
         f'<textarea id="note-{eid}" rows="2" data-field="exercise-notes" data-id="{eid}">{esc(notes)}</textarea></details>'
@@ -277,10 +297,7 @@ def _active(screen: Screen, data: Data, workout: Record) -> str:
     grouped: dict[str, list[Record]] = {}
     for s in its_sets:
         grouped.setdefault(s["exerciseId"], []).append(s)
-    cards = "".join(
-        _exercise_card(e, grouped[e], data, workout, unit, records, screen)
-        for e in exercise_order(its_sets)
-    )
+    cards = _cards(its_sets, grouped, data, workout, unit, records, screen)
     started = int(workout.get("startedAt") or screen.now)
     notes = workout.get("notes") or ""
     summary_line = f"{len(done)} of {len(its_sets)} sets done"
@@ -299,6 +316,53 @@ def _active(screen: Screen, data: Data, workout: Record) -> str:
         '<p><button type="button" class="ghost danger-text" data-action="discard-workout">Discard workout</button></p></div>'
         f"{_rest_bar(screen)}</section>"
     )
+
+
+def _cards(
+    its_sets: list[Record],
+    grouped: dict[str, list[Record]],
+    data: Data,
+    workout: Record,
+    unit: str,
+    records: dict[str, list[str]],
+    screen: Screen,
+) -> str:
+    """The exercise cards in screen order, each superset's cards together in one group."""
+    groups = supersets.groups_of(workout)
+    blocks = supersets.screen_order(exercise_order(its_sets), groups)
+    names = data.exercise_names()
+    parts = []
+    for index, block in enumerate(blocks):
+        following = blocks[index + 1][0] if index + 1 < len(blocks) else None
+        cards = "".join(
+            _exercise_card(
+                e,
+                grouped[e],
+                data,
+                workout,
+                unit,
+                records,
+                screen,
+                _superset_button(
+                    e,
+                    str(names.get(e) or "Exercise"),
+                    len(block) > 1,
+                    str(names.get(following) or "Exercise")
+                    if following and e == block[-1]
+                    else None,
+                ),
+            )
+            for e in block
+        )
+        if len(block) > 1:
+            title = supersets.describe(block, names)
+            cards = (
+                f'<div class="superset" role="group" aria-label="{esc(title)}">'
+                '<p class="superset-label" aria-hidden="true">Superset · done in turn, rest after '
+                f"each round</p>{cards}</div>"
+            )
+        parts.append(cards)
+    return "".join(parts)
 
 
 def _undo(screen: Screen) -> str:

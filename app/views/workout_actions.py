@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.core import changes, plates, rest, units
+from app.core import changes, plates, rest, supersets, units
 from app.core.changes import Change
 from app.core.library import BY_ID
 from app.core.schema import SET_TYPES, SETTINGS_ID, ValidationError
 from app.core.sets import is_done, parse_rpe, set_type
 from app.core.workout import (
+    exercise_order,
     in_progress,
     plan_sets,
     prefill,
@@ -46,16 +47,24 @@ def _live_exercises(data: Data) -> set[str]:
 
 
 def _start(
-    data: Data, screen: Screen, stamp: Stamp, name: str, program_id: str | None, plan: Any
+    data: Data,
+    screen: Screen,
+    stamp: Stamp,
+    name: str,
+    program_id: str | None,
+    plan: Any,
+    groups: dict[str, int] | None = None,
 ) -> Outcome:
     if in_progress(data.workoutLogs) is not None:
         raise ValidationError("A workout is already running: finish it first.")
-    fields = {
+    fields: dict[str, Any] = {
         "date": stamp["today"],
         "name": name,
         "programId": program_id,
         "startedAt": stamp["now"],
     }
+    if groups:
+        fields["supersets"] = groups
     workout = changes.create("workoutLogs", fields, **_stamp(stamp))
     made = [workout]
     for set_fields in plan_sets(workout.record["id"], plan):
@@ -65,6 +74,8 @@ def _start(
     screen.drafts = {}
     screen.picking = not plan
     screen.undo = []
+    screen.up_next = None
+    screen.set_open = None
     return Outcome(made)
 
 
@@ -72,8 +83,15 @@ def start_repeat(data: Data, screen: Screen, stamp: Stamp) -> Outcome:
     last, plan = repeat_plan(data.workoutLogs, data.workoutSets, _live_exercises(data))
     if last is None or not plan:
         raise ValidationError("There is no earlier workout to repeat yet.")
+    groups = supersets.carried(supersets.groups_of(last), [e for e, _rows in plan])
     return _start(
-        data, screen, stamp, str(last.get("name") or "Workout"), last.get("programId"), plan
+        data,
+        screen,
+        stamp,
+        str(last.get("name") or "Workout"),
+        last.get("programId"),
+        plan,
+        groups,
     )
 
 
@@ -122,12 +140,45 @@ def check_set(data: Data, screen: Screen, set_id: str, stamp: Stamp) -> Outcome:
     done = not is_done(s)
     fields["done"] = done
     change = changes.edit("workoutSets", s, fields, **_stamp(stamp))
+    screen.up_next = None
     if done:
+        # In a superset the next exercise's set comes up, and the rest waits for the round.
+        workout = _current(data)
+        its = [
+            {**x, "done": True} if x["id"] == set_id else x for x in sets_of(data, workout["id"])
+        ]
+        up_next, rest_now = supersets.after_check(
+            its, supersets.groups_of(workout), exercise_order(its), {**s, "done": True}
+        )
+        screen.up_next = up_next
         exercise = exercise_map(data).get(s["exerciseId"])
         seconds = rest.rest_seconds(exercise, default_rest(data))
-        if seconds:
+        if seconds and rest_now:
             screen.rest_seconds = seconds
             screen.rest_ends_at = rest.start(stamp["now"], seconds)
+    return Outcome([c for c in (change,) if c is not None])
+
+
+def link_superset(data: Data, screen: Screen, exercise_id: str, stamp: Stamp) -> Outcome:
+    """The exercise after ``exercise_id`` on screen joins its superset (one is made if needed)."""
+    workout = _current(data)
+    groups = supersets.groups_of(workout)
+    blocks = supersets.screen_order(exercise_order(sets_of(data, workout["id"])), groups)
+    flat = [e for block in blocks for e in block]
+    if exercise_id not in flat or flat.index(exercise_id) + 1 >= len(flat):
+        raise ValidationError("There is no exercise after this one to pair it with.")
+    following = flat[flat.index(exercise_id) + 1]
+    made = supersets.link(groups, exercise_id, following)
+    return _supersets(workout, made, stamp)
+
+
+def unlink_superset(data: Data, screen: Screen, exercise_id: str, stamp: Stamp) -> Outcome:
+    workout = _current(data)
+    return _supersets(workout, supersets.unlink(supersets.groups_of(workout), exercise_id), stamp)
+
+
+def _supersets(workout: Record, groups: dict[str, int], stamp: Stamp) -> Outcome:
+    change = changes.edit("workoutLogs", workout, {"supersets": groups or None}, **_stamp(stamp))
     return Outcome([c for c in (change,) if c is not None])
 
 

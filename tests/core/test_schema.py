@@ -1,4 +1,5 @@
-"""Schema 2: the new fields are checked, and everything a schema-1 app made is still valid."""
+"""Schemas 2 and 3: the new fields are checked, and everything a schema-1 or schema-2 app made
+is still valid."""
 
 from __future__ import annotations
 
@@ -10,11 +11,59 @@ import pytest
 from app.core import exchange, schema
 from app.core.protocol import parse_mutation
 from app.core.schema import ValidationError, check_fields, check_record, get_table
-from tests.fixtures import schema1
+from tests.fixtures import schema1, schema2
 
 
-def test_schema_version_is_2() -> None:
-    assert schema.SCHEMA_VERSION == 2
+def test_schema_version_is_3() -> None:
+    assert schema.SCHEMA_VERSION == 3
+
+
+@pytest.mark.parametrize(("table", "records"), sorted(schema2.RECORDS.items()))
+def test_every_schema_2_record_is_a_valid_schema_3_record(
+    table: str, records: list[dict[str, Any]]
+) -> None:
+    for record in records:
+        check_record(get_table(table), record)
+
+
+@pytest.mark.parametrize("entry", schema2.OUTBOX, ids=lambda e: e["table"] + "-" + e["id"][-2:])
+def test_every_queued_schema_2_change_parses_unchanged(entry: dict[str, Any]) -> None:
+    mutation = parse_mutation(entry)
+    assert mutation.to_json() == entry
+    check_fields(get_table(entry["table"]), entry["fields"], partial=True)
+
+
+def test_a_schema_2_export_file_imports() -> None:
+    plan = exchange.parse_import(json.dumps(schema2.EXPORT))
+    assert plan.counts["workoutLogs"] == 2 and plan.counts["workoutSets"] == 4
+    assert plan.counts["settings"] == 1 and plan.counts["bodyWeights"] == 1
+    assert plan.tables["workoutSets"] == schema2.RECORDS["workoutSets"]
+    assert plan.tables["workoutLogs"] == schema2.RECORDS["workoutLogs"]
+
+
+def test_supersets_map_exercises_to_group_numbers() -> None:
+    check_fields(
+        get_table("workoutLogs"),
+        {"date": "2026-11-25", "supersets": {schema2.BENCH: 1, schema2.ROW: 1}},
+        partial=False,
+    )
+    check_fields(get_table("workoutLogs"), {"supersets": None}, partial=True)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {schema2.BENCH: "A"},
+        {schema2.BENCH: True},
+        {"bench": 1},
+        {schema2.BENCH: 0},
+        {schema2.BENCH: 51},
+        [schema2.BENCH],
+    ],
+)
+def test_bad_supersets_are_refused(value: Any) -> None:
+    with pytest.raises(ValidationError, match="Supersets"):
+        check_fields(get_table("workoutLogs"), {"supersets": value}, partial=True)
 
 
 @pytest.mark.parametrize(("table", "records"), sorted(schema1.RECORDS.items()))

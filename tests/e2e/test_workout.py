@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.e2e.conftest import wait_ready
+from tests.e2e.conftest import wait_for_service_worker, wait_ready
 from tests.e2e.lifter import export_path
 from tests.e2e.live_server import LiveServer
 from tests.e2e.test_files import import_file
@@ -246,3 +246,81 @@ def test_rpe_and_note_per_set_and_the_bar_and_plates_of_settings(phone: Page) ->
     page.get_by_role("button", name="RPE and note for set 1 of Bench press").tap()
     expect(page.get_by_label("RPE, set 1 of Bench press")).to_have_value("8.5")
     expect(page.get_by_label("Note, set 1 of Bench press")).to_have_value("paused reps")
+
+
+def test_a_superset_moves_to_the_other_exercise_and_rests_after_the_round(phone: Page) -> None:
+    page = phone
+    workout_screen(page)
+    page.get_by_role("button", name="Repeat last time").tap()
+    page.get_by_role("button", name="Superset: Bench press with Squat").tap()
+    superset = page.get_by_role("group", name="Superset: Bench press and Squat")
+    expect(superset.get_by_role("table")).to_have_count(2)
+
+    page.get_by_role("button", name="Done: set 1 of Bench press").tap()
+    squat = page.get_by_role("table", name="Sets of Squat")
+    expect(squat.locator("tr.up-next")).to_have_count(1)
+    expect(
+        squat.locator("tr.up-next").get_by_role("button", name="Done: set 1 of Squat")
+    ).to_be_visible()
+    expect(page.get_by_role("timer")).to_have_count(0)  # no rest inside the round
+    expect(squat.locator("tr.up-next")).to_be_in_viewport()
+
+    page.get_by_role("button", name="Done: set 1 of Squat").tap()
+    expect(page.get_by_role("timer")).to_be_visible()  # the round is done: rest
+    bench = page.get_by_role("table", name="Sets of Bench press")
+    expect(
+        bench.locator("tr.up-next").get_by_role("button", name="Done: set 2 of Bench press")
+    ).to_be_visible()
+
+    page.reload()  # the superset is part of the workout
+    wait_ready(page)
+    expect(page.get_by_role("group", name="Superset: Bench press and Squat")).to_be_visible()
+    page.get_by_role("button", name="Leave superset: Squat").tap()
+    expect(page.get_by_role("group", name="Superset: Bench press and Squat")).to_have_count(0)
+
+
+def test_an_offline_restart_mid_workout_finds_it_as_it_was(
+    browser: Browser, own_server: LiveServer, tmp_path: Path
+) -> None:
+    """Sets checked, a weight stepped, an RPE picked and reps typed (not yet left); then the
+    server process stops and the app restarts from its service worker: all of it is there, and
+    the workout goes on offline."""
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(f"{own_server.url}/#settings")
+    wait_ready(page)
+    wait_for_service_worker(page)
+    import_file(page, export_path(tmp_path))
+    expect(page.get_by_role("status").filter(has_text="Imported")).to_be_visible()
+    workout_screen(page)
+    page.get_by_role("button", name="Repeat last time").tap()
+    page.get_by_role("button", name="Done: set 1 of Bench press").tap()
+    page.get_by_role("button", name="More weight, set 2 of Bench press").tap()
+    expect(page.get_by_label("Weight in kg, set 2 of Bench press")).to_have_value("82.5")
+    page.get_by_role("button", name="RPE and note for set 1 of Bench press").tap()
+    page.get_by_label("RPE, set 1 of Bench press").select_option("8")
+    expect(page.get_by_role("button", name="RPE and note for set 1 of Bench press")).to_have_class(
+        re.compile("has-details")
+    )
+    page.get_by_label("Reps, set 3 of Bench press").fill("4")
+
+    own_server.stop()  # asserts the port refuses connections
+    page.reload()
+    wait_ready(page)
+    expect(page.get_by_role("heading", name="Push day", level=2)).to_be_visible()
+    expect(
+        page.get_by_role("button", name="Done: set 1 of Bench press (checked; tap to undo)")
+    ).to_be_visible()
+    expect(page.get_by_label("Weight in kg, set 2 of Bench press")).to_have_value("82.5")
+    expect(page.get_by_label("RPE, set 1 of Bench press")).to_have_value("8")
+    expect(page.get_by_label("Reps, set 3 of Bench press")).to_have_value("4")
+    expect(page.get_by_role("timer")).to_be_visible()  # the rest runs on from its end time
+
+    page.get_by_role("button", name="Done: set 3 of Bench press").tap()
+    page.reload()
+    wait_ready(page)
+    expect(
+        page.get_by_role("button", name="Done: set 3 of Bench press (checked; tap to undo)")
+    ).to_be_visible()
+    expect(page.get_by_label("Reps, set 3 of Bench press")).to_have_value("4")
+    context.close()

@@ -165,6 +165,9 @@ def test_the_stream_is_refused_signed_out_cross_site_and_without_schema(
     assert site.status_code == 403
     assert client.get("/api/sync/events").status_code == 400
     assert client.get("/api/sync/events", params={"schema": "99"}).status_code == 426
+    assert (
+        client.get("/api/sync/events", params={"schema": "2"}).status_code == 426
+    )  # before supersets
     # The same origin is welcome.
     events = Events(client, Origin=sqlite_server.url)
     assert events.status == 200

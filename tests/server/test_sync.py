@@ -411,7 +411,7 @@ def test_bad_pull_parameters_are_422(device: Device, since: str, limit: str | No
 @pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize(
     ("header", "status"),
-    [(None, 400), ("", 400), ("one", 400), ("1.0", 400), ("999", 426), ("1", 426)],
+    [(None, 400), ("", 400), ("one", 400), ("1.0", 400), ("999", 426), ("1", 426), ("2", 426)],
 )
 def test_schema_handshake(
     sqlite_client: TestClient, method: str, header: str | None, status: int
@@ -431,9 +431,10 @@ def test_schema_handshake(
     assert row_count(device.client) == 0
 
 
-@pytest.mark.parametrize("version", [1, SCHEMA_VERSION + 1])
+@pytest.mark.parametrize("version", [1, 2, SCHEMA_VERSION + 1])
 def test_push_body_with_unsupported_schema_is_426(device: Device, version: int) -> None:
-    """An app of schema 1 (before set check-offs) is told to update, and nothing is stored."""
+    """An app of schema 1 (before set check-offs) or 2 (before supersets) is told to update,
+    and nothing is stored."""
     payload = {"schemaVersion": version, "deviceId": "phone", "mutations": [mutation()]}
     response = device.client.post("/api/sync", json=payload, headers=HEADERS)
     assert response.status_code == 426 and response.json()["error"] == "update_required"

@@ -288,3 +288,51 @@ def test_pound_lifters_type_their_bar_and_plates_in_pounds() -> None:
     settings = render(Screen(view="settings"), data, Account())
     assert 'id="bar-weight-lb"' in settings and 'value="35"' in settings
     assert 'value="45, 25, 10, 5"' in settings
+
+
+def _set_ids(data: Data, exercise: dict[str, Any]) -> list[str]:
+    return [
+        s["id"]
+        for s in sorted(data.workoutSets, key=lambda s: (s["position"], s["id"]))
+        if s["exerciseId"] == exercise["id"] and s.get("done") is False
+    ]
+
+
+def test_a_superset_alternates_and_rests_after_each_round() -> None:
+    data, screen = history(), Screen()
+    apply(data, act.start_repeat(data, screen, stamp()))
+    html = page(data, screen)
+    assert 'aria-label="Superset: Bench press with Squat"' in html
+    apply(data, act.link_superset(data, screen, BENCH["id"], stamp()))
+    html = page(data, screen)
+    assert 'role="group" aria-label="Superset: Bench press and Squat"' in html
+    assert 'aria-label="Leave superset: Squat"' in html
+    assert 'aria-label="Superset: Squat with Barbell row"' in html  # a tri-set is one tap away
+    bench, squat = _set_ids(data, BENCH), _set_ids(data, SQUAT)
+
+    apply(data, act.check_set(data, screen, bench[0], stamp()))
+    assert screen.up_next == squat[0] and screen.rest_ends_at == 0  # on to B, no rest yet
+    assert f'<tr class="up-next" data-id="{squat[0]}">' in page(data, screen)
+    apply(data, act.check_set(data, screen, squat[0], stamp()))
+    assert screen.up_next == bench[1] and screen.rest_ends_at == NOW + 180_000  # round done
+
+    # Repeat last time brings the superset back.
+    for set_id in bench[1:] + squat[1:]:
+        apply(data, act.check_set(data, screen, set_id, stamp()))
+    apply(data, act.finish(data, screen, stamp()))
+    apply(data, act.start_repeat(data, screen, stamp(NOW + 86_400_000)))
+    assert 'aria-label="Superset: Bench press and Squat"' in page(data, screen)
+
+
+def test_leaving_a_superset_of_two_ends_it() -> None:
+    data, screen = history(), Screen()
+    apply(data, act.start_repeat(data, screen, stamp()))
+    apply(data, act.link_superset(data, screen, SQUAT["id"], stamp()))
+    running = next(w for w in data.workoutLogs if not w.get("finishedAt"))
+    assert running["supersets"] == {SQUAT["id"]: 1, ROW["id"]: 1}
+    apply(data, act.unlink_superset(data, screen, ROW["id"], stamp()))
+    running = next(w for w in data.workoutLogs if not w.get("finishedAt"))
+    assert running["supersets"] is None
+    assert 'role="group" aria-label="Superset' not in page(data, screen)
+    with pytest.raises(ValidationError, match="no exercise after"):
+        act.link_superset(data, screen, ROW["id"], stamp())
