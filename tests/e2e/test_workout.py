@@ -317,6 +317,9 @@ def test_an_offline_restart_mid_workout_finds_it_as_it_was(
     expect(page.get_by_role("timer")).to_be_visible()  # the rest runs on from its end time
 
     page.get_by_role("button", name="Done: set 3 of Bench press").tap()
+    expect(
+        page.get_by_role("button", name="Done: set 3 of Bench press (checked; tap to undo)")
+    ).to_be_visible()
     page.reload()
     wait_ready(page)
     expect(
