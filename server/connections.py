@@ -11,7 +11,10 @@ holds its connection (and a place under the cap) for as long as it likes.  So:
 2. Body: the body must keep coming at an average of ``MIN_BODY_RATE`` bytes a second after a
    grace of ``body_seconds`` (Apache's mod_reqtimeout rule: a slow phone's large import is
    fine, a byte a second is not).  Time the application spends not reading does not count.
-   Otherwise: a 400 if nothing was answered yet, and the connection closes.
+   Otherwise: a 400 if nothing was answered yet, and the connection closes.  Once the answer
+   is out (a 413 to a body declared too long, a 405), the rest of the body gets ``body_seconds``
+   more, whatever its rate, and the connection closes (a lingering close: the client reads the
+   answer before its unread bytes reset the connection).
 3. Cap: ``--max-connections`` counts ordinary connections only.  A connection serving a live
    stream (``GET /api/sync/events``) is counted apart, up to the hub's own cap
    (``server/events.py``), so the idle streams of many devices never starve their requests.
@@ -102,7 +105,7 @@ class GuardedHttp(HttpToolsProtocol):
         self.phase = phase
         self.phase_started = self.loop.time()
         self.received = 0
-        seconds = self.head_seconds if phase == "head" else self.body_seconds
+        seconds = self.head_seconds if phase == "head" else self.body_seconds  # body, linger
         self.deadline = self.loop.call_later(seconds, self._check)
 
     def _cancel(self) -> None:
@@ -189,3 +192,5 @@ class GuardedHttp(HttpToolsProtocol):
     def on_response_complete(self) -> None:
         self.streams.discard(self)
         super().on_response_complete()
+        if self.phase == "body" and not self.transport.is_closing():
+            self._begin("linger")  # step 2: answered, the rest of the body is not needed

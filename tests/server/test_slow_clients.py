@@ -130,13 +130,29 @@ def test_a_body_trickled_to_a_route_that_does_not_read_it_is_cut_off(live: LiveS
     assert ended < SECONDS + 8
 
 
-def trickle_after(sock: socket.socket, give_up: float) -> float | None:
-    """Send a byte a second on an open connection: seconds until the server closed it."""
+def test_a_body_still_arriving_after_the_answer_gets_only_a_short_grace(live: LiveServer) -> None:
+    """A sign-in declared 5 MB long is refused at once (413); sending the rest at a steady
+    2 KB/s (fast enough for the rate rule) must not keep the connection for hours."""
+    head = (
+        b"POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 5000000\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", live.port), timeout=5) as sock:
+        sock.sendall(head)
+        answer = sock.recv(65536)
+        assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+        ended = trickle_after(sock, give_up=30, chunk=b" " * 2000)
+    assert ended is not None, "the connection was still open after 30 s"
+    assert ended < SECONDS + 8
+
+
+def trickle_after(sock: socket.socket, give_up: float, chunk: bytes = b" ") -> float | None:
+    """Send ``chunk`` every second on an open connection: seconds until the server closed it."""
     sock.setblocking(False)
     started = time.monotonic()
     while time.monotonic() - started < give_up:
         try:
-            sock.send(b" ")
+            sock.sendall(chunk)
         except OSError:
             return time.monotonic() - started
         deadline = time.monotonic() + 1
