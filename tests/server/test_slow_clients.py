@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from app.core.live import EVENTS_PATH
+from app.core.protocol import SCHEMA_HEADER
 from app.core.schema import SCHEMA_VERSION
 from tests.e2e.live_server import LiveServer
 from tests.server.helpers import PASSWORD
@@ -144,6 +145,20 @@ def test_a_body_still_arriving_after_the_answer_gets_only_a_short_grace(live: Li
         ended = trickle_after(sock, give_up=30, chunk=b" " * 2000)
     assert ended is not None, "the connection was still open after 30 s"
     assert ended < SECONDS + 8
+
+
+def test_a_stranger_cannot_hold_a_connection_with_a_large_push(live: LiveServer) -> None:
+    """A push declared 1 MB long, with no valid session, is refused before its body is read
+    (at the minimum rate, that body could take half an hour to arrive)."""
+    head = (
+        f"POST /api/sync HTTP/1.1\r\nHost: 127.0.0.1\r\n{SCHEMA_HEADER}: {SCHEMA_VERSION}\r\n"
+        "Cookie: setflow_session=made-up\r\nContent-Type: application/json\r\n"
+        "Content-Length: 1000000\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", live.port), timeout=15) as sock:
+        sock.sendall(head.encode())
+        answer = sock.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 401"), answer[:200]
 
 
 def trickle_after(sock: socket.socket, give_up: float, chunk: bytes = b" ") -> float | None:
