@@ -80,9 +80,17 @@ def line_chart_svg(
         f'<desc id="{uid}-desc">{_text(_describe(points, y_label, unit))}</desc>',
         background,
     ]
+    # The title starts at the plot's left edge; one too long for the width is drawn narrower
+    # (squeezed to fit) rather than cut off at the chart's edge.
+    room = width - left - 8
+    fit = (
+        f' textLength="{room:.1f}" lengthAdjust="spacingAndGlyphs"'
+        if len(title) * TITLE_FONT * 0.62 > room
+        else ""
+    )
     parts.append(
-        f'<text x="{left:.1f}" y="26" font-size="{TITLE_FONT}" font-weight="600" fill="{TEXT}">'
-        f"{_text(title)}</text>"
+        f'<text x="{left:.1f}" y="26" font-size="{TITLE_FONT}" font-weight="600" fill="{TEXT}"'
+        f"{fit}>{_text(title)}</text>"
     )
     # 2. Y axis: grid lines, tick labels and the rotated axis label.
     parts.append('<g class="y-axis">')

@@ -51,7 +51,11 @@ def screen_order(order: list[str], groups: Mapping[str, int]) -> list[list[str]]
 
 
 def link(groups: Mapping[str, int], exercise_id: str, other_id: str) -> Groups:
-    """``other_id`` joins ``exercise_id``'s superset (made when it has none), leaving its own."""
+    """The two exercises in one superset: ``other_id`` joins ``exercise_id``'s (leaving its
+    own), or ``exercise_id`` joins ``other_id``'s when only that one has a superset, or a new
+    one is made."""
+    if exercise_id not in groups and other_id in groups:
+        exercise_id, other_id = other_id, exercise_id
     made = unlink(groups, other_id)
     group = made.get(exercise_id)
     if group is None:

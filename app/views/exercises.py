@@ -110,14 +110,15 @@ def render(screen: Screen, data: Data, account: Account) -> str:
     return (
         '<section aria-labelledby="exercises-title"><h2 id="exercises-title">Exercises</h2>'
         f"{notice(screen.message, screen.message_ok)}{undo}"
-        '<form class="card" data-form="add-exercise">'
+        '<div class="split"><form class="card" data-form="add-exercise">'
         '<label for="exercise-name">Exercise name</label>'
         '<input id="exercise-name" name="name" required maxlength="80" autocomplete="off">'
         '<label for="exercise-group">Muscle group (optional)</label>'
         '<input id="exercise-group" name="muscleGroup" list="muscle-groups" maxlength="80">'
         f'<datalist id="muscle-groups">{groups}</datalist>'
         '<p><button type="submit">Add exercise</button></p></form>'
-        f"{listing}{_archived(data)}{_library(data, screen.library_open)}</section>"
+        f'<div class="split-main">{listing}{_archived(data)}{_library(data, screen.library_open)}'
+        "</div></div></section>"
     )
 
 

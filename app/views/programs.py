@@ -54,9 +54,9 @@ def render(screen: Screen, data: Data, account: Account) -> str:
     return (
         '<section aria-labelledby="programs-title"><h2 id="programs-title">Programs</h2>'
         f"{notice(screen.message, screen.message_ok)}{undo_notice(screen.undo)}"
-        '<form class="card" data-form="add-program">'
+        '<div class="split"><form class="card" data-form="add-program">'
         '<label for="program-name">Program name</label>'
         '<input id="program-name" name="name" required maxlength="80" autocomplete="off">'
         '<p><button type="submit">Create program</button></p></form>'
-        f"{cards or EMPTY}</section>"
+        f'<div class="split-main">{cards or EMPTY}</div></div></section>'
     )

@@ -157,7 +157,7 @@ def render(screen: Screen, data: Data, account: Account) -> str:
         else '<p class="muted">No conflicts. Edits made on other devices merged cleanly.</p>'
     )
     return (
-        '<section aria-labelledby="settings-title"><h2 id="settings-title">Settings</h2>'
+        '<section class="paired" aria-labelledby="settings-title"><h2 id="settings-title">Settings</h2>'
         f"{notice(screen.message, screen.message_ok)}{preferences.render(data)}"
         '<div class="card"><h3>This device</h3><dl class="facts">'
         f'<dt>Device ID</dt><dd id="device-id">{esc(screen.device_id)}</dd>'

@@ -168,3 +168,13 @@ def test_brand_colour_and_readable_font() -> None:
     line = root.find(".//svg:polyline", NS)
     assert line is not None and line.get("stroke") == "#0f766e"
     assert all(d.get("fill") == "#0f766e" for d in dots(root))
+
+
+def test_a_title_too_long_for_the_chart_is_squeezed_to_fit_not_cut_off() -> None:
+    long_title = "Barbell row: estimated one-rep max"
+    svg = line_chart_svg(SIX, title=long_title, y_label="Best est. 1RM", width=360)
+    title = next(t for t in parse(svg).iterfind(".//svg:text", NS) if t.text == long_title)
+    left, room = float(title.get("x", "0")), float(title.get("textLength", "0"))
+    assert room > 0 and left + room <= 360
+    short = line_chart_svg(SIX, title="Squat", y_label="Best est. 1RM", width=360)
+    assert "textLength" not in short

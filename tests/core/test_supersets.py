@@ -74,7 +74,8 @@ def test_link_unlink_and_screen_order() -> None:
     assert supersets.screen_order([A, B, C], groups) == [[A, C], [B]]
     groups = supersets.link(groups, C, D)  # a tri-set
     assert groups == {A: 1, C: 1, D: 1}
-    assert supersets.link(groups, B, D) == {A: 1, C: 1, B: 2, D: 2}
+    assert supersets.link(groups, B, D) == {A: 1, C: 1, D: 1, B: 1}  # B joins the tri-set
+    assert supersets.link({A: 1, B: 1, C: 2, D: 2}, B, C) == {A: 1, B: 1, C: 1}  # C leaves D
     assert supersets.unlink({A: 1, C: 1}, A) == {}  # a superset of one is no superset
     assert supersets.unlink(groups, D) == {A: 1, C: 1}
 

@@ -89,6 +89,8 @@ def test_every_screen_is_saved_and_passes_axe(
     expect(page.get_by_role("timer")).to_be_visible()
     page.get_by_role("button", name="Done: set 2 of Bench press").click()
     expect(page.locator("tr.done")).to_have_count(2)
+    page.get_by_role("button", name="Superset: Squat with Barbell row").click()
+    expect(page.get_by_role("group", name="Superset: Squat and Barbell row")).to_be_visible()
     page.get_by_role("button", name="RPE and note for set 3 of Bench press").click()
     page.get_by_label("RPE, set 3 of Bench press").select_option("9")
     expect(page.get_by_label("Note, set 3 of Bench press", exact=True)).to_be_visible()
