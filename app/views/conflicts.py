@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from app.core import supersets
 from app.core.schema import TABLES
 from app.views.html import esc, number
 from app.views.state import Data, Record
@@ -53,6 +54,14 @@ def value_text(field: str, value: Any, data: Data) -> str:
         return _day(value)
     if field == "items" and isinstance(value, list):
         return f"{len(value)} exercise{'s' if len(value) != 1 else ''}"
+    if field == "supersets" and isinstance(value, dict):
+        groups = supersets.groups_of({"supersets": value})
+        blocks = [b for b in supersets.screen_order(list(groups), groups) if len(b) > 1]
+        names = data.exercise_names()
+        return "; ".join(supersets.describe(b, names) for b in blocks) or "(none)"
+    if field == "exerciseNotes" and isinstance(value, dict):
+        names = data.exercise_names()
+        return "; ".join(f"{names.get(k, 'An exercise')}: {v}" for k, v in value.items())
     return str(value)
 
 

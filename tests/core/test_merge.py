@@ -423,3 +423,18 @@ def test_two_devices_setting_the_same_new_field_differently_keep_the_loss() -> N
     )
     assert second.status == CONFLICT and second.row.fields["setType"] == "warmup"
     assert second.conflict is not None and second.conflict.fields["fields"] == {"setType": "drop"}
+
+
+def test_a_workouts_supersets_and_its_notes_edited_on_two_devices_both_survive() -> None:
+    """Schema 3's supersets merge field by field like every other field."""
+    bench, row = "a1111111-1111-4111-8111-111111111111", "a1111111-1111-4111-8111-111111111112"
+    workout = {"date": "2026-11-25", "name": "Upper", "startedAt": 5}
+    made = merge.apply(None, mutation(table="workoutLogs", fields=workout), "phone", 1).row
+    paired = mutation(base=1, table="workoutLogs", fields={"supersets": {bench: 1, row: 1}})
+    noted = mutation(base=1, table="workoutLogs", fields={"notes": "Short on time"})
+    after_phone = merge.apply(made, paired, "phone", 2)
+    after_laptop = merge.apply(after_phone.row, noted, "laptop", 3)
+    assert after_laptop.status == MERGED and after_laptop.conflict is None
+    assert after_laptop.row.fields["supersets"] == {bench: 1, row: 1}
+    assert after_laptop.row.fields["notes"] == "Short on time"
+    check_record(get_table("workoutLogs"), local(after_laptop.row))
