@@ -114,8 +114,8 @@ def test_program_workout_prefill_adjust_rest_pr_reload_and_finish(phone: Page) -
     expect(squat.locator(".pr")).to_contain_text("Heaviest weight")
     timer = page.get_by_role("timer")
     expect(timer).to_have_text("1:30", timeout=3000)
-    page.wait_for_timeout(1500)  # the rest ticks down by itself
-    assert timer.text_content() in ("1:29", "1:28", "1:27")
+    # The rest ticks down by itself (however slowly this machine runs, it leaves 1:30).
+    expect(timer).to_have_text(re.compile(r"1:[0-2]\d"), timeout=10_000)
     page.get_by_role("button", name="15 s more").tap()
     expect(timer).to_have_text(re.compile(r"1:4\d"))
 
