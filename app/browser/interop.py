@@ -25,11 +25,16 @@ def to_js_object(value: dict[str, Any]) -> Any:
 
 
 def to_py_data(value: Any) -> Any:
-    """A JS value as Python data; JS ``null``/``undefined`` become ``None``."""
-    if isinstance(value, JsProxy):
-        return value.to_py()
+    """A JS value as Python data; JS ``null``/``undefined`` become ``None``, nested ones too.
+
+    It crosses as one JSON string, the mirror of ``to_js_data``: ``to_py()`` would turn a nested
+    ``null`` into pyodide's ``jsnull``, which is not ``None``, fails the schema's checks and
+    cannot be encoded again (the Store contract, tests/contract/store_rules.py, caught it).
+    """
     if is_null(value):
         return None
+    if isinstance(value, JsProxy):
+        return json.loads(str(js.JSON.stringify(value)))
     return value
 
 

@@ -64,6 +64,8 @@ class MemoryStore:
         return len(self._outbox)
 
     async def apply_pulled(self, changes: list[dict[str, Any]], cursor: int) -> int:
+        for change in changes:  # a page with a record of no known table is not taken at all
+            get_table(change["table"])
         pending = pending_keys(self._outbox)
         taken = 0
         for change in changes:

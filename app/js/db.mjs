@@ -1,9 +1,12 @@
 // The IndexedDB helper: runs whole transactions on plain data for Python (app/browser/idb.py).
 //
 // A Dexie transaction whose body is a Python coroutine never settles, so every multi-table write
-// is one JS function here, called from Python with plain arrays and objects. The decisions
-// (what to write, which rows are pending) are made in Python; this file only carries them out
-// atomically. Each account has a database of its own (app/core/account.py): every function
+// is one JS function here, called from Python with plain arrays and objects. What to write is
+// decided in Python, except the rules that must read and write inside one transaction: which
+// pulled or acknowledged rows may replace local ones (app.core.store.take_pulled) and where a
+// refusal moves the cursor (app.core.store.refused_cursor). Those are transcribed here line for
+// line, and the Store contract (tests/contract/store_rules.py) checks this file with the very
+// checks MemoryStore passes (tests/e2e/test_store_contract.py). Each account has a database of its own (app/core/account.py): every function
 // takes the database that open() returned, so a sync that started on one account's data can
 // never write into another's.
 import Dexie from "/vendor/dexie/dexie.mjs";
@@ -171,6 +174,7 @@ async function takeable(db, rows) {
 // A pulled page is taken (rules above) and the cursor saved in the same transaction, so a
 // crash can neither skip nor half-apply a page.
 export async function applyPulled(db, rows, cursorKey, cursor) {
+  knownTables(rows);
   const all = [...DATA_TABLES, "outbox", "meta"].map((t) => db.table(t));
   return db.transaction("rw", all, async () => {
     const taken = await takeable(db, rows);
@@ -185,10 +189,17 @@ export async function applyPulled(db, rows, cursorKey, cursor) {
 export async function applyPulledWire(db, changes, cursorKey, cursor) {
   const rows = changes.map((change) => {
     const { table, ...record } = change;
-    if (!DATA_TABLES.includes(table)) throw new Error(`The server sent a record of an unknown table ${table}.`);
     return { table, record };
   });
   return applyPulled(db, rows, cursorKey, cursor);
+}
+
+// A page holding a record of a table this device does not know is refused whole, before any
+// transaction opens (a table lookup failing inside one would leave the page's promise unsettled).
+function knownTables(rows) {
+  for (const { table } of rows) {
+    if (!DATA_TABLES.includes(table)) throw new Error(`The server sent a record of an unknown table ${table}.`);
+  }
 }
 
 // Acknowledged outbox entries leave (by their primary keys, which outbox() handed out); the
