@@ -123,10 +123,16 @@ class PullResponse(BaseModel):
     cursor: int
     hasMore: bool
     epoch: str = Field(description="The server database's identity; it changes on a restore.")
-    accountVersion: int = Field(
+    accountVersion: int | None = Field(
+        default=None,
         description="The account's latest version; below `since`, the server lost changes."
+        " Every answer of this server carries it; servers before it did not.",
     )
     limits: PushLimits
+    horizon: int = Field(
+        description="The oldest cursor served incrementally: deletes at or below it may have"
+        " been pruned, so a device that pulled with a lower, non-zero cursor pulls everything."
+    )
 
 
 def body(model: type[BaseModel]) -> dict[str, Any]:
