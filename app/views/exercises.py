@@ -12,7 +12,7 @@ from typing import Any
 from app.core import changes
 from app.core.library import LIBRARY
 from app.core.schema import ValidationError
-from app.views.html import esc, notice, undo_notice
+from app.views.html import counted, esc, notice, undo_notice
 from app.views.state import Account, Data, Outcome, Record, Screen
 
 MUSCLE_GROUPS = ("Chest", "Back", "Legs", "Shoulders", "Arms", "Core", "Full body", "Cardio")
@@ -38,7 +38,7 @@ def _row(exercise: Record, editing: bool, sets: int) -> str:
         )
     details = [str(x) for x in (exercise.get("equipment"), exercise.get("muscleGroup")) if x]
     if sets:
-        details.append(f"{sets} set{'' if sets == 1 else 's'}")
+        details.append(counted(sets, "set"))
     detail = f'<br><span class="muted">{esc(" · ".join(details))}</span>' if details else ""
     action = "Archive" if sets else "Delete"
     return (
@@ -56,7 +56,7 @@ def _archived(data: Data) -> str:
         return ""
     rows = "".join(
         f'<li><span class="grow"><strong>{esc(e["name"])}</strong><br><span class="muted">'
-        f"{set_count(data, e['id'])} sets kept</span></span>"
+        f"{counted(set_count(data, e['id']), 'set')} kept</span></span>"
         f'<button type="button" class="secondary small" data-action="unarchive-exercise" data-id="{esc(e["id"])}" '
         f'aria-label="Bring back {esc(e["name"])}">Bring back</button>'
         f'<button type="button" class="danger small" data-action="purge-exercise" data-id="{esc(e["id"])}" '
@@ -144,7 +144,7 @@ def delete_or_archive(
         screen.undo = []
         return Outcome(
             [c for c in (change,) if c is not None],
-            f"Archived {exercise['name']}: its {sets} set{'' if sets == 1 else 's'} and charts stay "
+            f"Archived {exercise['name']}: its {counted(sets, 'set')} and charts stay "
             "in your history. Bring it back under Archived.",
         )
     screen.undo = [["exercises", exercise_id]]
@@ -161,7 +161,7 @@ def purge_question(data: Data, exercise_id: str) -> str:
     exercise = _find(data, exercise_id)
     sets = set_count(data, exercise_id)
     return (
-        f"Delete {exercise['name']} for good? Its {sets} set{'' if sets == 1 else 's'} "
+        f"Delete {exercise['name']} for good? Its {counted(sets, 'set')} "
         "go with it, from every device."
     )
 
@@ -173,4 +173,4 @@ def purge(data: Data, screen: Screen, exercise_id: str, stamp: dict[str, Any]) -
     made = [changes.delete("workoutSets", s, **stamp) for s in its_sets]
     made.append(changes.delete("exercises", exercise, **stamp))
     screen.undo = [["exercises", exercise_id], *(["workoutSets", s["id"]] for s in its_sets)]
-    return Outcome(made, f"Deleted {exercise['name']} and {len(its_sets)} sets.")
+    return Outcome(made, f"Deleted {exercise['name']} and {counted(len(its_sets), 'set')}.")

@@ -14,7 +14,7 @@ from app.core.schema import ValidationError
 from app.core.sets import SET_TYPE_LETTERS, details, is_done, set_type
 from app.core.stats import ProgressPoint, progress, workout_history
 from app.core.summary import duration
-from app.views.html import esc, notice, number, options
+from app.views.html import counted, esc, notice, number, options
 from app.views.preferences import unit_of
 from app.views.state import Account, Data, Outcome, Record, Screen
 
@@ -226,7 +226,7 @@ def render(screen: Screen, data: Data, account: Account) -> str:
             f'data-id="{esc(w.workout_id)}" aria-expanded="{"true" if is_open else "false"}">'
             f"<strong>{esc(title)}</strong>"
             f'<span class="muted">{esc(sub + " · " if sub else "")}{esc(", ".join(w.exercise_names) or "No sets")}'
-            f"<br>{w.set_count} sets · {number(round(units.shown(w.volume, unit)))} {unit}{esc(took)}</span></button>"
+            f"<br>{counted(w.set_count, 'set')} · {number(round(units.shown(w.volume, unit)))} {unit}{esc(took)}</span></button>"
             + (_workout_detail(screen, data, workout, unit) if is_open else "")
             + "</li>"
         )

@@ -16,6 +16,11 @@ def number(value: float) -> str:
     return f"{value:,.1f}".rstrip("0").rstrip(".")
 
 
+def counted(count: int, noun: str) -> str:
+    """``1 set``, ``2 sets``, ``1,250 sets``: a count with its noun, singular for one."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def options(items: list[tuple[str, str]], selected: str | None, placeholder: str = "") -> str:
     parts = [f'<option value="">{esc(placeholder)}</option>'] if placeholder else []
     for value, label in items:

@@ -514,9 +514,13 @@ def test_real_server_errors_read_as_statuses(server_app: FastAPI) -> None:
         async with httpx.AsyncClient(
             transport=httpx.ASGITransport(app=server_app), base_url="http://testserver"
         ) as client:
-            for transport, expected in (
-                (HttpTransport(client), "Not signed in"),
-                (HttpTransport(client, schema_version=999), "Update needed"),
+            for transport, expected, sentence in (
+                (HttpTransport(client), "Not signed in", "You are not signed in."),
+                (
+                    HttpTransport(client, schema_version=999),
+                    "Update needed",
+                    "This version of Setflow is too old or too new for the server. Reload to update.",
+                ),
             ):
                 store = MemoryStore()
                 change = changes.create(
@@ -526,7 +530,7 @@ def test_real_server_errors_read_as_statuses(server_app: FastAPI) -> None:
                 prefs = {DEVICE_ID_KEY: "d"}
                 result = await SyncEngine(store, transport, prefs, lambda: 0.0).full_sync()
                 assert (result.ok, result.status) == (False, expected)
-                assert result.error and "." in result.error  # the server's own sentence
+                assert result.error == sentence  # the server's own sentence
                 assert await store.outbox_count() == 1 and LAST_SYNCED_KEY not in prefs
 
     asyncio.run(scenario())
