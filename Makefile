@@ -33,10 +33,12 @@ run: setup
 	mkdir -p data
 	$(PY) -m server --host $(HOST) --port $(PORT) --database $(DATABASE) --workers $(WORKERS)
 
-lint: python
+lint: python node
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	node_modules/.bin/tsc -p tsconfig.json
+	node_modules/.bin/tsc -p tsconfig.sw.json
 
 # The whole suite, with coverage of app/ and server/ printed and a floor for the pure core.
 test: setup lint

@@ -7,16 +7,20 @@
 // old page with new scripts.
 importScripts("/sw-assets.js");
 
-const PREFIX = "setflow-";
-const CACHE = PREFIX + self.SETFLOW_VERSION;
-// The start-up snapshot of this version (app/js/snapshot.mjs); older versions' are dropped below.
-const SNAPSHOT = PREFIX + "snapshot-" + self.SETFLOW_VERSION;
+// `self`, typed as what it is here (make lint type-checks this file).
+/** @type {ServiceWorkerGlobalScope & { SETFLOW_VERSION: string, SETFLOW_ASSETS: string[] }} */
+const worker = /** @type {any} */ (self);
 
-self.addEventListener("install", (event) => {
+const PREFIX = "setflow-";
+const CACHE = PREFIX + worker.SETFLOW_VERSION;
+// The start-up snapshot of this version (app/js/snapshot.mjs); older versions' are dropped below.
+const SNAPSHOT = PREFIX + "snapshot-" + worker.SETFLOW_VERSION;
+
+worker.addEventListener("install", (event) => {
   event.waitUntil(precache());
 });
 
-self.addEventListener("activate", (event) => {
+worker.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
       for (const name of await caches.keys()) {
@@ -24,33 +28,33 @@ self.addEventListener("activate", (event) => {
           await caches.delete(name);
         }
       }
-      await self.clients.claim();
+      await worker.clients.claim();
     })(),
   );
 });
 
-self.addEventListener("message", (event) => {
-  if (event.data && event.data.type === "SKIP_WAITING") self.skipWaiting();
+worker.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "SKIP_WAITING") worker.skipWaiting();
   if (event.data && event.data.type === "VERSION") {
-    event.source.postMessage({ type: "VERSION", version: self.SETFLOW_VERSION });
+    event.source.postMessage({ type: "VERSION", version: worker.SETFLOW_VERSION });
   }
 });
 
 // The rest timer's "Rest over" notification (app/js/ticker.mjs): a tap brings Setflow back.
-self.addEventListener("notificationclick", (event) => {
+worker.addEventListener("notificationclick", (event) => {
   event.notification.close();
   event.waitUntil(
     (async () => {
-      const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+      const windows = await worker.clients.matchAll({ type: "window", includeUncontrolled: true });
       if (windows.length) return windows[0].focus();
-      return self.clients.openWindow("/#workout");
+      return worker.clients.openWindow("/#workout");
     })(),
   );
 });
 
-self.addEventListener("fetch", (event) => {
+worker.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
-  if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (event.request.method !== "GET" || url.origin !== worker.location.origin) return;
   if (url.pathname.startsWith("/api/")) return; // never cached: network only
   event.respondWith(cacheFirst(event.request, url));
 });
@@ -59,7 +63,7 @@ async function precache() {
   const cache = await caches.open(CACHE);
   // cache: "no-cache" asks the server whether each file changed (ETag): what the page has
   // just downloaded comes from the HTTP cache (304), a changed file is downloaded.
-  await cache.addAll(self.SETFLOW_ASSETS.map((u) => new Request(u, { cache: "no-cache" })));
+  await cache.addAll(worker.SETFLOW_ASSETS.map((u) => new Request(u, { cache: "no-cache" })));
 }
 
 // Strategy: the versioned cache first (navigations get the app shell), the network as fallback.

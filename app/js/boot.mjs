@@ -21,14 +21,15 @@ if (lastScreen.paint()) lastScreen.holdTaps();
 
 // PyScript reports a Python start-up failure as an error event; a runtime that never arrives
 // (a broken download, an unsupported browser) is caught by the time limit.
-window.addEventListener("py:error", (e) => showStartupError(String(e.detail || "Python failed.")));
+window.addEventListener("py:error", (e) => showStartupError(String(/** @type {CustomEvent} */ (e).detail || "Python failed.")));
 window.addEventListener("unhandledrejection", (e) => {
   if (root.dataset.appState === "loading") showStartupError(`The Python runtime failed: ${e.reason}`);
 });
 // PyScript shows an uncaught Python error as a .py-error element.
 new MutationObserver((records) => {
   for (const r of records) {
-    for (const node of r.addedNodes) {
+    for (const added of r.addedNodes) {
+      const node = /** @type {Element} */ (added);
       if (node.classList && node.classList.contains("py-error")) {
         showStartupError(node.textContent.trim().split("\n").slice(-1)[0] || "Python failed.");
       }

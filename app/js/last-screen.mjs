@@ -91,7 +91,7 @@ export function paint() {
   document.getElementById("loading").hidden = true;
   document.getElementById("getting-ready").hidden = false;
   root().dataset.lastScreen = view;
-  for (const link of document.querySelectorAll(".tabbar a")) {
+  for (const link of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll(".tabbar a"))) {
     if (link.dataset.view === view) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
@@ -146,7 +146,7 @@ export function holdTaps() {
   document.addEventListener(
     "submit",
     (event) => {
-      if (!waiting() || !event.target.closest("#last-screen")) return;
+      if (!waiting() || !/** @type {Element} */ (event.target).closest("#last-screen")) return;
       const form = event.target;
       const by = event.submitter;
       hold(event, {

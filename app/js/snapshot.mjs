@@ -10,7 +10,7 @@ export const CACHE_PREFIX = "setflow-snapshot-";
 export const INDEX_URL = "/vendor/pyodide/";
 
 export function appVersion() {
-  const meta = globalThis.document && document.querySelector('meta[name="setflow-version"]');
+  const meta = globalThis.document && /** @type {HTMLMetaElement | null} */ (document.querySelector('meta[name="setflow-version"]'));
   return meta ? meta.content : "";
 }
 

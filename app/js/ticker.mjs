@@ -34,12 +34,13 @@ async function notify() {
   if (!("Notification" in window) || Notification.permission !== "granted") return;
   if (document.visibilityState === "visible") return; // the screen itself says so
   const registration = await navigator.serviceWorker?.ready;
-  await registration?.showNotification("Rest over", {
+  // `renotify` (alert again for the same tag) is in the spec but not yet in TypeScript's DOM types.
+  await registration?.showNotification("Rest over", /** @type {NotificationOptions} */ ({
     body: "Time for your next set.",
     tag: "setflow-rest",
     renotify: true,
     icon: "/icons/icon-192.png",
-  });
+  }));
 }
 
 function restOver(ends) {
@@ -54,10 +55,10 @@ function restOver(ends) {
 
 function tick() {
   const now = Date.now();
-  for (const el of document.querySelectorAll("[data-since]")) {
+  for (const el of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-since]"))) {
     el.textContent = clock(Math.floor((now - Number(el.dataset.since)) / 1000));
   }
-  for (const el of document.querySelectorAll("[data-ends]")) {
+  for (const el of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-ends]"))) {
     const ends = Number(el.dataset.ends);
     const left = Math.ceil((ends - now) / 1000);
     el.textContent = left > 0 ? clock(left) : "Rest over";
