@@ -1,10 +1,10 @@
-"""When and how this device syncs: in the background, one tab at a time, never blocking a person.
+"""This device's syncs in the browser: the events, the lock and the account's local data.
 
-Triggers: after start-up (once ``ready``), when the browser comes back online, shortly after a
-local change, every minute while the app is visible, and on "Sync now".  A failure is a quiet
-status line, retried with backoff and jitter; never a dialog.  Web Locks make sure only one tab
-syncs at a time; the others see the new data through Dexie's change events and the new
-last-synced time through the ``storage`` event.
+When to sync and what a sync's end means is the pure policy of ``app.core.scheduler``; this
+module wires the browser to it: ``online``/``offline``/``visibilitychange``/``storage`` events,
+``setTimeout``, and Web Locks, so only one tab syncs at a time (the others see the new data
+through Dexie's change events and the new last-synced time through the ``storage`` event).
+A failure is a quiet status line, never a dialog.
 """
 
 from __future__ import annotations
@@ -24,15 +24,23 @@ from app.browser.tasks import spawn
 from app.browser.transport import AccountError, FetchTransport, account_request
 from app.core import account, status
 from app.core.account import ACCOUNT_ID_KEY, ACCOUNT_KEY, GUEST_OFFER_KEY
-from app.core.backoff import Backoff
 from app.core.device import DEVICE_ID_KEY, LAST_SYNCED_KEY
 from app.core.engine import SyncEngine, SyncResult
 from app.core.importer import ImportOutcome
+from app.core.scheduler import Outcome, Scheduler
 from app.core.transport import OfflineError
 
 LOCK_NAME = "setflow-sync"
-CHANGE_DELAY_S = 1.5
-PERIOD_S = 60.0
+
+
+class _BrowserTimer:
+    """``app.core.scheduler.Timer`` on ``setTimeout``."""
+
+    def start(self, delay_s: float, callback: Callable[[], None]) -> Any:
+        return js.setTimeout(create_once_callable(callback), int(delay_s * 1000))
+
+    def cancel(self, handle: Any) -> None:
+        js.clearTimeout(handle)
 
 
 async def open_local_data(settings: MutableMapping[str, str]) -> IndexedDBStore:
@@ -63,11 +71,12 @@ class SyncController:
         self.on_store = on_store  # the app shows another account's (or the guest's) data
         self.engine = self._engine_for(store)
         self.on_update = on_update
-        self.backoff = Backoff()
+        self.scheduler = Scheduler(
+            _BrowserTimer(), lambda: spawn(self.sync()), lambda: bool(self.email)
+        )
         self.status = status.SYNCING if self.email else status.NOT_SIGNED_IN
         self.busy = False
         self.last_result: SyncResult | None = None
-        self._timer: Any = None
         self._proxies: list[Any] = []
 
     @property
@@ -106,9 +115,7 @@ class SyncController:
             await self._use(await IndexedDBStore(name).open())
         if not self.email:
             self.status = status.NOT_SIGNED_IN
-            if self._timer is not None:
-                js.clearTimeout(self._timer)
-                self._timer = None
+            self.scheduler.cancel()
         self.on_update()
 
     @property
@@ -122,16 +129,11 @@ class SyncController:
             self._proxies.append(proxy)
             target.addEventListener(kind, proxy)
 
-        on(js.window, "online", lambda _e: self.soon(0))
+        on(js.window, "online", lambda _e: self.scheduler.online())
         on(js.window, "offline", lambda _e: self._set_status(status.OFFLINE))
-        on(js.document, "visibilitychange", lambda _e: self._on_visible())
+        on(js.document, "visibilitychange", lambda _e: self.scheduler.visible(_visible()))
         on(js.window, "storage", self._on_storage)
-        if self.email:
-            self.soon(0)
-
-    def _on_visible(self) -> None:
-        if js.document.visibilityState == "visible":
-            self.soon(0)
+        self.scheduler.started()
 
     def _on_storage(self, event: Any) -> None:
         # Another tab synced or signed in/out: show what it found, from the right database.
@@ -143,23 +145,16 @@ class SyncController:
             self.on_update()
 
     def local_change(self) -> None:
-        self.soon(CHANGE_DELAY_S)
+        self.scheduler.local_change()
 
     def soon(self, delay: float) -> None:
-        """Sync after ``delay`` seconds, replacing any sync already planned."""
-        if not self.email:
-            return
-        if self._timer is not None:
-            js.clearTimeout(self._timer)
-        callback = create_once_callable(lambda: spawn(self.sync()))
-        self._timer = js.setTimeout(callback, int(delay * 1000))
+        self.scheduler.soon(delay)
 
     # --- syncing --------------------------------------------------------------------------
     async def sync(self) -> SyncResult | None:
         """One full sync (pull, then push) if this tab gets the lock; None if another has it."""
         if not self.email or self.busy:
             return None
-        self._timer = None
         if account.database_name(account.signed_in(self.settings)) != self.store.name:
             await self.follow_account()  # signed in without this tab hearing of it
         result = await db.withLock(LOCK_NAME, create_once_callable(self._locked_sync))
@@ -176,8 +171,7 @@ class SyncController:
             self.busy = False
             if not engine.still_signed_in():
                 return self._account_changed()
-            self._set_status(status.FAILED)
-            self.soon(self.backoff.failed())
+            self._set_status(self.scheduler.crashed().status)
             return True
         finally:
             self.busy = False
@@ -187,32 +181,21 @@ class SyncController:
         root.setAttribute("data-syncs", str(int(attr(root, "data-syncs") or 0) + 1))
         if not engine.still_signed_in():
             return self._account_changed()
-        if result.status == status.NOT_SIGNED_IN:
+        outcome: Outcome = self.scheduler.finished(result, visible=_visible())
+        if outcome.forget_sign_in:
             # The session ended on the server: this account's data stays, out of sight.
             account.forget_sign_in(self.settings)
             await self.follow_account()
-        if result.status == status.UPDATE_NEEDED:
+        if outcome.check_for_update:
             # The server moved on: fetch the new app version now; the outbox waits for it.
             check = getattr(js.window, "setflowCheckForUpdate", None)
             if not is_null(check):
                 check()
-        self._set_status(result.status)
-        if result.ok:
-            self.backoff.succeeded()
-            if js.document.visibilityState == "visible":
-                self.soon(PERIOD_S)
-        elif result.status not in status.NEEDS_PERSON:
-            self.soon(self.backoff.failed())
-        self.on_update()
+        self._set_status(outcome.status)
         return True
 
     def _account_changed(self) -> bool:
-        """A sync ended after the person signed out or in as someone else: its outcome is not
-        the current account's news; the current account (if any) syncs now."""
-        self.status = status.SYNCING if self.email else status.NOT_SIGNED_IN
-        self.backoff.succeeded()
-        self.soon(0)
-        self.on_update()
+        self._set_status(self.scheduler.account_changed().status)
         return True
 
     def _set_status(self, text: str) -> None:
@@ -241,7 +224,7 @@ class SyncController:
         if guest_records:
             self.settings[GUEST_OFFER_KEY] = chosen
         await self._use(await IndexedDBStore(account.database_name(chosen)).open())
-        self.backoff.succeeded()
+        self.scheduler.backoff.succeeded()
         spawn(self.sync())
         text = f"Signed in as {self.email}."
         if guest_records:
@@ -305,9 +288,7 @@ class SyncController:
         """Signed out by the server's doing: show the guest's data.  ``keep_copy`` (the account
         is gone): the account's data joins the guest's, so this device keeps showing it."""
         account.forget_sign_in(self.settings)
-        if self._timer is not None:
-            js.clearTimeout(self._timer)
-            self._timer = None
+        self.scheduler.cancel()
         guest = await IndexedDBStore(account.GUEST_DATABASE).open()
         if keep_copy:
             await guest.import_records(
@@ -322,9 +303,7 @@ class SyncController:
         email = self.email
         # Forget first: a sync running in any tab stops before its next request.
         account.forget_sign_in(self.settings)
-        if self._timer is not None:
-            js.clearTimeout(self._timer)
-            self._timer = None
+        self.scheduler.cancel()
         # Offline, the server session outlives this (the cookie is HttpOnly); the next sign-in
         # replaces the cookie.
         with contextlib.suppress(AccountError, OfflineError):
@@ -332,6 +311,10 @@ class SyncController:
         await self._use(await IndexedDBStore(account.GUEST_DATABASE).open())
         self._set_status(status.NOT_SIGNED_IN)
         return account.sign_out_message(pending, email)
+
+
+def _visible() -> bool:
+    return str(js.document.visibilityState) == "visible"
 
 
 def expose(controller: SyncController) -> None:
