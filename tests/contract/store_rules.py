@@ -233,6 +233,21 @@ async def acknowledge_takes_the_conflict_records_the_push_made(store: Store) -> 
     assert await store.outbox_count() == 0
 
 
+def _refusal(record_id: str, name: str) -> dict[str, Any]:
+    return {
+        "id": str(uuid.uuid4()),
+        "createdAt": 6,
+        "updatedAt": 6,
+        "deviceId": "device-a",
+        "deleted": False,
+        "version": 0,
+        "recordTable": "exercises",
+        "recordId": record_id,
+        "reason": "refused",
+        "fields": {"name": name},
+    }
+
+
 # --- refusing (rule 3) -----------------------------------------------------------------------
 @check
 async def refusal_keeps_the_change_as_a_conflict_and_pulls_the_record_again(store: Store) -> None:
@@ -242,44 +257,39 @@ async def refusal_keeps_the_change_as_a_conflict_and_pulls_the_record_again(stor
     assert edited is not None
     await store.write([edited])
     (mutation,) = await store.outbox(10)
-    conflict = {
-        "id": str(uuid.uuid4()),
-        "createdAt": 6,
-        "updatedAt": 6,
-        "deviceId": "device-a",
-        "deleted": False,
-        "version": 0,
-        "recordTable": "exercises",
-        "recordId": record["id"],
-        "reason": "refused",
-        "fields": {"name": "Refused name"},
-    }
-    await store.refuse(mutation, conflict)
+    await store.refuse(mutation, _refusal(record["id"], "Refused name"))
     assert await store.outbox_count() == 0
     assert [c["reason"] for c in await store.all("conflicts")] == ["refused"]
     assert await store.cursor() == 2  # just before the version held: the server's copy returns
 
 
 @check
-async def refusal_of_a_record_the_server_never_had_keeps_the_cursor(store: Store) -> None:
+async def refusal_of_a_record_made_here_drops_its_copy_and_pulls_from_the_start(
+    store: Store,
+) -> None:
+    # Never confirmed, nothing else waiting: the server may hold it (an earlier change taken
+    # in the same sync), so the copy goes and a full pull brings the server's, if any.
     created = await new_exercise(store)
     await store.apply_pulled([], 7)
     (mutation,) = await store.outbox(10)
-    conflict = {
-        "id": str(uuid.uuid4()),
-        "createdAt": 6,
-        "updatedAt": 6,
-        "deviceId": "device-a",
-        "deleted": False,
-        "version": 0,
-        "recordTable": "exercises",
-        "recordId": created.record["id"],
-        "reason": "refused",
-        "fields": {"name": "Squat"},
-    }
-    await store.refuse(mutation, conflict)
+    await store.refuse(mutation, _refusal(created.record["id"], "Squat"))
+    assert await store.get("exercises", created.record["id"]) is None
+    assert await store.cursor() == 0
+    assert [c["fields"] for c in await store.all("conflicts")] == [{"name": "Squat"}]
+
+
+@check
+async def refusal_of_a_record_made_here_with_changes_waiting_keeps_it(store: Store) -> None:
+    created = await new_exercise(store)
+    edited = changes.edit("exercises", created.record, {"name": "Box squat"}, **kw())
+    assert edited is not None
+    await store.write([edited])
+    await store.apply_pulled([], 7)
+    first, _ = await store.outbox(10)
+    await store.refuse(first, _refusal(created.record["id"], "Squat"))
+    assert (await store.get("exercises", created.record["id"]) or {})["name"] == "Box squat"
     assert await store.cursor() == 7
-    assert (await store.get("exercises", created.record["id"]) or {})["name"] == "Squat"
+    assert [m.mutation_id for m in await store.outbox(10)] == [edited.mutation.mutation_id]
 
 
 # --- bookkeeping and recovery ----------------------------------------------------------------
