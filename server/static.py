@@ -21,6 +21,10 @@ PUBLIC_DIRS = {
     "vendor": (".mjs", ".js", ".css", ".wasm", ".zip", ".json"),
 }
 
+# Modules under app/ that only the server and the tests import (the merge rules the server
+# applies; the in-memory Store of the tests and the simulation): never served nor precached.
+NOT_SHIPPED = frozenset({"app/core/merge.py", "app/core/memory_store.py"})
+
 MEDIA_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".json": "application/json",
@@ -48,7 +52,7 @@ def is_public(rel: str) -> bool:
     if len(parts) == 1:
         return parts[0] in TOP_FILES
     endings = PUBLIC_DIRS.get(parts[0])
-    if endings is None or "__pycache__" in parts:
+    if endings is None or "__pycache__" in parts or rel in NOT_SHIPPED:
         return False
     return PurePosixPath(rel).suffix in endings
 

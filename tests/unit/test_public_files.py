@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import tomllib
 from pathlib import Path
 
@@ -24,9 +25,35 @@ def test_pyscript_lists_every_python_module_the_browser_imports() -> None:
         p.relative_to(ROOT).as_posix()
         for p in (ROOT / "app").rglob("*.py")
         if "__pycache__" not in p.parts and p.name != "main.py"
-    }
+    } - static.NOT_SHIPPED
     assert modules - listed == set(), "add these to [files] in pyscript.toml"
     assert listed - modules == set(), "pyscript.toml lists files that do not exist"
+
+
+def _imports(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_what_the_browser_loads_never_imports_a_module_it_is_not_given() -> None:
+    config = tomllib.loads((ROOT / "pyscript.toml").read_text())
+    held_back = {name.removesuffix(".py").replace("/", ".") for name in static.NOT_SHIPPED}
+    for dest in [*config["files"].values(), "app/main.py"]:
+        assert _imports(ROOT / dest) & held_back == set(), dest
+
+
+@pytest.mark.parametrize("path", sorted(static.NOT_SHIPPED))
+def test_server_only_modules_are_neither_served_nor_precached(path: str) -> None:
+    client = TestClient(create_app(Config(database="sqlite://", static_root=ROOT)))
+    assert client.get("/" + path).status_code == 404
+    assert "/" + path not in client.get("/sw-assets.js").text
+    assert "/app/core/schema.py" in client.get("/sw-assets.js").text  # the list is the real one
 
 
 def test_pyscript_uses_the_vendored_runtime() -> None:
