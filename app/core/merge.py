@@ -122,21 +122,26 @@ def apply(
     stamp = mutation.client_time or now
     if mutation.kind == "delete":
         return _delete(row, mutation, device_id, next_version, stamp)
+    # Rule 8: a re-sent copy is as old as the version it was at, whatever version it takes now.
+    origin = mutation.base_version if mutation.kind == "recover" else None
     if row is None:  # rule 1 (and a restore or recover of a record the server never had)
+        written_at = next_version if origin is None else origin
         created = Row(
             table=mutation.table,
             id=mutation.id,
             version=next_version,
             deleted=False,
             fields=dict(mutation.fields),
-            field_versions={name: (next_version, device_id) for name in mutation.fields},
+            field_versions={name: (written_at, device_id) for name in mutation.fields},
             device_id=device_id,
             created_at=stamp,
             updated_at=stamp,
         )
         return Outcome(APPLIED, created, written=True)
     if mutation.kind == "recover" and mutation.base_version > row.version:  # rule 8
-        return _write(row, mutation.fields, device_id, next_version, stamp, APPLIED, undelete=True)
+        return _write(
+            row, mutation.fields, device_id, next_version, stamp, APPLIED, undelete=True, at=origin
+        )
     if mutation.kind == "restore":  # rule 6
         return _merge(row, mutation, device_id, next_version, stamp, undelete=True)
     if row.deleted:  # rule 4
@@ -151,7 +156,7 @@ def apply(
             {},
         )
         return Outcome(CONFLICT, row, written=False, conflict=lost)
-    return _merge(row, mutation, device_id, next_version, stamp)
+    return _merge(row, mutation, device_id, next_version, stamp, at=origin)
 
 
 def _merge(
@@ -162,11 +167,12 @@ def _merge(
     stamp: int,
     *,
     undelete: bool = False,
+    at: int | None = None,
 ) -> Outcome:
     """Rules 2 and 3 (and 6, with ``undelete``): apply the fields of ``mutation`` to ``row``."""
     if mutation.base_version >= row.version:  # rule 2
         return _write(
-            row, mutation.fields, device_id, next_version, stamp, APPLIED, undelete=undelete
+            row, mutation.fields, device_id, next_version, stamp, APPLIED, undelete=undelete, at=at
         )
     # Rule 3: the record moved on since the device's base; decide field by field.
     winners: dict[str, Any] = {}
@@ -184,8 +190,8 @@ def _merge(
         else:
             taken[name] = value
     if not losers:
-        return _write(row, taken, device_id, next_version, stamp, MERGED, undelete=undelete)
-    outcome = _write(row, taken, device_id, next_version, stamp, CONFLICT, undelete=undelete)
+        return _write(row, taken, device_id, next_version, stamp, MERGED, undelete=undelete, at=at)
+    outcome = _write(row, taken, device_id, next_version, stamp, CONFLICT, undelete=undelete, at=at)
     lost = _conflict(
         row,
         mutation,
@@ -208,12 +214,16 @@ def _write(
     status: str,
     *,
     undelete: bool = False,
+    at: int | None = None,
 ) -> Outcome:
+    """Write ``fields`` into ``row`` at ``version``; each changed field is noted as written at
+    ``at`` (a re-sent copy's own version, rule 8), or at ``version``."""
     changed = {k: v for k, v in fields.items() if row.fields.get(k) != v}
     if not changed and not (undelete and row.deleted):  # rule 7
         return Outcome(APPLIED if status == MERGED else status, row, written=False)
     new_versions = dict(row.field_versions)
-    new_versions.update({name: (version, device_id) for name in changed})
+    written_at = version if at is None else at
+    new_versions.update({name: (written_at, device_id) for name in changed})
     updated = replace(
         row,
         version=version,
@@ -245,14 +255,27 @@ def _delete(
         return Outcome(APPLIED, tombstone, written=True)
     if row.deleted:  # rule 7: already gone
         return Outcome(APPLIED, row, written=False)
-    tombstone = replace(row, version=version, deleted=True, device_id=device_id, updated_at=stamp)
-    # Rule 5: edits other devices made after this device last saw the record die with it;
-    # keep them.  Conflict records themselves are never edited, so dismissing one loses nothing.
+    # Rule 5: the tombstone keeps the data the delete carries where no other device wrote
+    # after the deleting device's base (a re-sent tombstone holds the newest copy); edits other
+    # devices made after that die with it, so they are kept in a conflict record.  Conflict
+    # records themselves are never edited, so dismissing one loses nothing.
     newer = {
         name: row.fields.get(name)
         for name, (written_at, writer) in row.field_versions.items()
         if written_at > mutation.base_version and writer != device_id
     }
+    carried = {
+        k: v for k, v in mutation.fields.items() if k not in newer and row.fields.get(k) != v
+    }
+    tombstone = replace(
+        row,
+        version=version,
+        deleted=True,
+        device_id=device_id,
+        updated_at=stamp,
+        fields={**row.fields, **carried},
+        field_versions={**row.field_versions, **{k: (version, device_id) for k in carried}},
+    )
     if not newer or row.table == CONFLICTS.name:
         return Outcome(APPLIED, tombstone, written=True)
     last_writer = max((row.field_versions[name] for name in newer), key=lambda pair: pair[0])[1]

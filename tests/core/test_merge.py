@@ -438,3 +438,26 @@ def test_a_workouts_supersets_and_its_notes_edited_on_two_devices_both_survive()
     assert after_laptop.row.fields["supersets"] == {bench: 1, row: 1}
     assert after_laptop.row.fields["notes"] == "Short on time"
     check_record(get_table("workoutLogs"), local(after_laptop.row))
+
+
+def test_a_newer_copy_re_sent_after_an_older_one_wins_without_a_conflict() -> None:
+    """After a wipe the laptop re-sent its copy from version 2 first; it took a new version, yet
+    it is as old as version 2.  The phone's copy from version 7 (its later rename) replaces it,
+    with no conflict, and the phone's later delete keeps the phone's data in the tombstone."""
+    older = merge.apply(None, mutation("recover", base=2, fields={"name": "Squat"}), "laptop", 50)
+    newer = merge.apply(
+        older.row, mutation("recover", base=7, fields={"name": "Pause squat"}), "phone", 51
+    )
+    assert newer.conflict is None and newer.row.fields["name"] == "Pause squat"
+    gone = merge.apply(
+        older.row, mutation("delete", base=7, fields={"name": "Pause squat"}), "phone", 51
+    )
+    assert gone.conflict is None and gone.row.deleted
+    assert gone.row.fields["name"] == "Pause squat"
+
+
+def test_an_older_copy_re_sent_after_a_newer_one_loses_it_keeps_its_values() -> None:
+    newer = merge.apply(None, mutation("recover", base=7, fields={"name": "Pause squat"}), "b", 50)
+    older = merge.apply(newer.row, mutation("recover", base=2, fields={"name": "Squat"}), "a", 51)
+    assert older.row.fields["name"] == "Pause squat"
+    assert older.conflict is not None and older.conflict.fields["fields"] == {"name": "Squat"}
