@@ -110,6 +110,9 @@ class PushResponse(BaseModel):
     conflicts: list[Record] = Field(
         default=[], description="The whole conflict records this push made, as a pull brings them."
     )
+    epoch: str | None = Field(
+        default=None, description="The database that answered, as in a pull answer."
+    )
 
 
 class PushLimits(BaseModel):

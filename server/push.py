@@ -23,7 +23,7 @@ from sqlalchemy import Connection, insert, select, update
 from app.core import merge
 from app.core.protocol import DUPLICATE, Mutation, MutationResult, PushRequest, PushResponse
 from app.core.schema import CONFLICTS, ValidationError, check_record, get_table
-from server import answers, fanout, records
+from server import answers, fanout, identity, records
 from server.accounts import now_ms
 from server.database import Database
 from server.errors import ApiError
@@ -72,7 +72,8 @@ def push(
         if counter > start:
             fanout.notify(conn, user_id, counter, request.device_id)
         # Step 6: still inside the transaction.
-        encoded = answers.encode(PushResponse(results, conflicts=work.conflicts).to_json())
+        answer = PushResponse(results, conflicts=work.conflicts, epoch=identity.epoch(conn))
+        encoded = answers.encode(answer.to_json())
     if committed is not None and counter > start:
         committed(counter)
     return encoded

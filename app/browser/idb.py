@@ -23,7 +23,7 @@ from app.core.account import GUEST_DATABASE
 from app.core.changes import Change
 from app.core.importer import ImportOutcome, import_changes, import_keys
 from app.core.protocol import Mutation, MutationResult, ProtocolError
-from app.core.recovery import recovery_mutations
+from app.core.recovery import recovery_mutations, recovery_rows
 from app.core.schema import TABLES, get_table
 from app.core.store import split_change
 
@@ -124,12 +124,22 @@ class IndexedDBStore:
     async def set_meta(self, key: str, value: Any) -> None:
         await db.setMeta(self.db, key, to_js_data(value))
 
-    async def recover(self, server_versions: dict[tuple[str, str], int], *, now: int) -> int:
+    async def recover(
+        self, server: dict[tuple[str, str], dict[str, Any]], cursor: int, *, now: int
+    ) -> int:
         tables = await self.dump()
         pending = {(m.table, m.id) for m in await self.outbox(10**9)}
-        mutations = recovery_mutations(tables, server_versions, pending, now=now, new_id=id_pool())
+        mutations = recovery_mutations(tables, server, pending, now=now, new_id=id_pool())
+        taken = [{"table": t, "record": r} for t, r in recovery_rows(tables, server, pending)]
         keys = sorted({(m.table, m.id) for m in mutations})
-        await db.recover(self.db, to_js_data(keys), to_js_data([m.to_json() for m in mutations]))
+        await db.recover(
+            self.db,
+            to_js_data(keys),
+            to_js_data([m.to_json() for m in mutations]),
+            to_js_data(taken),
+            CURSOR_KEY,
+            cursor,
+        )
         return len(mutations)
 
     async def dump(self) -> dict[str, list[dict[str, Any]]]:

@@ -88,34 +88,44 @@ class SyncEngine:
 
     async def _full_sync(self) -> SyncResult:
         device_id = ensure_device_id(self.settings, lambda: str(uuid.uuid4()))
-        pull_error: Exception | None = None
-        push_error: Exception | None = None
         pulled = PullProgress()
         pushed = PushProgress()
-        try:
-            await pull_all(
-                self.store,
-                self.transport,
-                limit=self.pull_limit,
-                progress=pulled,
-                still_signed_in=self.still_signed_in,
-                now=int(self.clock() * 1000),
+        # A push answered by a restored server (app.core.push, step 5) starts the recovery
+        # that its pull would have started: once more round, in this same sync.
+        for _ in range(2):
+            pull_error: Exception | None = None
+            push_error: Exception | None = None
+            pushed.restored = False
+            try:
+                await pull_all(
+                    self.store,
+                    self.transport,
+                    limit=self.pull_limit,
+                    progress=pulled,
+                    still_signed_in=self.still_signed_in,
+                    now=int(self.clock() * 1000),
+                )
+            except (SyncError, ProtocolError) as err:
+                pull_error = _readable(err)
+            try:
+                await push_all(
+                    self.store,
+                    self.transport,
+                    device_id,
+                    batch_size=self.push_batch,
+                    limits=pulled.limits,
+                    progress=pushed,
+                    now=int(self.clock() * 1000),
+                    still_signed_in=self.still_signed_in,
+                )
+            except (SyncError, ProtocolError) as err:
+                push_error = _readable(err)
+            if not pushed.restored:
+                break
+        if pushed.restored:
+            push_error = ServerError(
+                "The server was restored; this device sends it back what it lost."
             )
-        except (SyncError, ProtocolError) as err:
-            pull_error = _readable(err)
-        try:
-            await push_all(
-                self.store,
-                self.transport,
-                device_id,
-                batch_size=self.push_batch,
-                limits=pulled.limits,
-                progress=pushed,
-                now=int(self.clock() * 1000),
-                still_signed_in=self.still_signed_in,
-            )
-        except (SyncError, ProtocolError) as err:
-            push_error = _readable(err)
         status = status_for_errors([pull_error, push_error])
         ok = status == SYNCED
         if ok:

@@ -15,7 +15,7 @@ from typing import Any
 from app.core.changes import Change
 from app.core.importer import ImportOutcome, import_changes, import_keys
 from app.core.protocol import Mutation, MutationResult
-from app.core.recovery import recovery_mutations
+from app.core.recovery import recovery_mutations, recovery_rows
 from app.core.schema import TABLES, get_table
 from app.core.store import (
     drop_refused,
@@ -121,15 +121,18 @@ class MemoryStore:
     async def set_meta(self, key: str, value: Any) -> None:
         self._meta[key] = copy.deepcopy(value)
 
-    async def recover(self, server_versions: dict[tuple[str, str], int], *, now: int) -> int:
+    async def recover(
+        self, server: dict[tuple[str, str], dict[str, Any]], cursor: int, *, now: int
+    ) -> int:
         pending = pending_keys(self._outbox)
         tables = {name: list(rows.values()) for name, rows in self._records.items()}
-        mutations = recovery_mutations(
-            tables, server_versions, pending, now=now, new_id=self._new_id
-        )
+        mutations = recovery_mutations(tables, server, pending, now=now, new_id=self._new_id)
+        for table, record in recovery_rows(tables, server, pending):
+            self._records[table][record["id"]] = copy.deepcopy(record)
         resent = {(m.table, m.id) for m in mutations}
         self._outbox = [m for m in self._outbox if (m.table, m.id) not in resent]
         self._outbox.extend(mutations)
+        self._cursor = cursor
         return len(mutations)
 
     async def dump(self) -> dict[str, list[dict[str, Any]]]:

@@ -142,13 +142,19 @@ class PushResponse:
     # The whole conflict records this push made ("table": "conflicts"), so the device shows
     # what lost after this same sync instead of the next pull.
     conflicts: list[dict[str, Any]] = field(default_factory=list)
+    # The database that answered (as in a pull answer): a device that sees another epoch than
+    # its own pushed to a restored server, and recovers before it takes any of these records.
+    epoch: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        answer: dict[str, Any] = {
             "schemaVersion": self.schema_version,
             "results": [r.to_json() for r in self.results],
             "conflicts": self.conflicts,
         }
+        if self.epoch is not None:
+            answer["epoch"] = self.epoch
+        return answer
 
 
 @dataclass(frozen=True)
@@ -318,7 +324,10 @@ def parse_push_response(obj: Any) -> PushResponse:
         _check_record_shape(conflict, "A conflict in the push answer")
         if conflict["table"] != CONFLICTS.name:
             raise ProtocolError("A conflict in the push answer is not a conflict record.")
-    return PushResponse(results, obj.get("schemaVersion", SCHEMA_VERSION), conflicts)
+    epoch = obj.get("epoch")
+    if epoch is not None and not isinstance(epoch, str):
+        raise ProtocolError("The push answer's epoch must be text.")
+    return PushResponse(results, obj.get("schemaVersion", SCHEMA_VERSION), conflicts, epoch)
 
 
 def _parse_limits(obj: Any) -> PushLimits:

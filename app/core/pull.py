@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from app.core import horizon
 from app.core.protocol import PULL_LIMIT, PullResponse, PushLimits
 from app.core.recovery import EPOCH_KEY, RECOVERING_KEY
-from app.core.store import Store
+from app.core.store import Store, split_change
 from app.core.transport import AccountChanged, ServerError, Transport
 
 
@@ -48,9 +49,10 @@ async def pull_all(
     3. While the next page is on its way (its cursor is known from this page's answer), apply
        this page and save its cursor in one step, so an interrupted pull resumes after the last
        page that was fully applied and never skips one.  Pages are applied strictly in order.
-       A recovery notes the version the server holds of every record.
-    4. Repeat while ``hasMore``.  A recovery then queues every record the server lacks or holds
-       older, and the epoch is stored.
+       A recovery holds the pages aside instead (the server's copy of every record).
+    4. Repeat while ``hasMore``.  A recovery then takes the server's copies it may, queues every
+       record the server lacks or holds with other values, and saves the cursor, in one step
+       (``Store.recover``); then the epoch is stored.
 
     A cursor below the server's ``horizon`` may have missed pruned deletes: the pull then starts
     from 0, keeps the old cursor until the end (an interrupted one starts over), and finally
@@ -75,7 +77,7 @@ async def pull_all(
         kept, since = set(), 0
         page = await transport.pull(since, limit)
     progress.limits = page.limits
-    held: dict[tuple[str, str], int] = {}
+    held: dict[tuple[str, str], dict[str, Any]] = {}
     while True:
         upcoming: asyncio.Task[PullResponse] | None = None
         if page.has_more:
@@ -86,9 +88,11 @@ async def pull_all(
         try:
             if not still_signed_in():
                 raise AccountChanged("The account changed during the sync; it stopped.")
-            if recovering:
-                held.update(((c["table"], c["id"]), int(c["version"])) for c in page.changes)
-            if kept is None:
+            if recovering:  # held aside: Store.recover decides what to take
+                for change in page.changes:
+                    table, record = split_change(change)
+                    held[(table, record["id"])] = record
+            elif kept is None:
                 progress.taken += await store.apply_pulled(page.changes, page.cursor)  # step 3
             else:
                 kept |= horizon.keys_of(page.changes)
@@ -107,7 +111,7 @@ async def pull_all(
         since = page.cursor
         page = await upcoming
     if recovering:
-        progress.recovered = await store.recover(held, now=now)
+        progress.recovered = await store.recover(held, page.cursor, now=now)
         await store.set_meta(RECOVERING_KEY, False)
     if page.epoch:
         await store.set_meta(EPOCH_KEY, page.epoch)

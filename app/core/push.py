@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from app.core.changes import refused
 from app.core.protocol import CONFLICT, PUSH_BATCH, Mutation, PushLimits, PushRequest
+from app.core.recovery import EPOCH_KEY, RECOVERING_KEY
 from app.core.store import Store
 from app.core.transport import AccountChanged, ServerError, Transport
 
@@ -42,6 +43,7 @@ class PushProgress:
     pushed: int = 0
     conflicts: int = 0
     refused: int = 0  # changes the server refused as invalid, kept as conflict records
+    restored: bool = False  # the answer came from a restored server: recover, then push again
 
 
 async def push_all(
@@ -71,6 +73,10 @@ async def push_all(
        (nothing is dropped), and the changes after it go on.  A change too big for any push
        is set aside the same way without being sent.  Without this one bad change would hold
        up every later one forever.
+    5. An answer from another database than the one this device last pulled from (its
+       ``epoch``) came from a restored server: its records may have been made again from
+       partial edits alone, so none is taken, and the entries stay in the outbox (a re-send is
+       a ``duplicate``).  A recovery is noted and the push stops; the engine recovers at once.
     """
     progress = progress if progress is not None else PushProgress()
     limits = limits if limits is not None else PushLimits()
@@ -98,6 +104,11 @@ async def push_all(
             await _set_aside(store, batch[0], device_id, now, progress)
             size = most
             continue
+        known = await store.get_meta(EPOCH_KEY)
+        if response.epoch and known and response.epoch != known:  # step 5
+            await store.set_meta(RECOVERING_KEY, True)
+            progress.restored = True
+            return progress
         sent = {m.mutation_id for m in batch}
         results = [r for r in response.results if r.mutation_id in sent]
         await store.acknowledge(results, response.conflicts)  # step 3

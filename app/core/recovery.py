@@ -2,17 +2,22 @@
 
 A device notices in a pull answer (``app.core.pull``): the server's ``epoch`` is not the one it
 stored, or the account's version is below the device's cursor.  It then pulls everything from
-0, noting the version the server holds of each record, and re-sends each record it holds that
-the server lacks or holds at a lower version: a ``recover`` of its whole copy based on the
-version it holds (a ``delete`` for a tombstone).  The server takes those without conflicts
-(merge rule 8), so a device re-sending its own state never conflicts with itself.
+0, holding the server's copies aside, and takes those it may (``taken_in_recovery``): copies
+of records it lacks, or holds with the same values.  It re-sends each record it holds that the
+server lacks or holds with other values: a ``recover`` of its whole copy based on the version
+it holds (a ``delete`` for a tombstone).  The server takes those without conflicts when the
+device's copy is newer (merge rule 8), so a device re-sending its own state never conflicts
+with itself; when another device re-sent another copy first, the server merges them field by
+field and what loses is kept in a conflict record: never silently lost.
 
 Outbox entries of a record that is re-sent are replaced by its ``recover``: the whole copy
 already holds their edits, and a partial edit of a record the server lost would be refused.
 A record with changes waiting is re-sent whole even when the server holds it at a newer
 version: that copy may have been made after the restore from a late partial edit alone, so
-fields only the device holds would be lost; merged field by field (rule 8, then 3), the
-device's copy only fills in what nobody else wrote since.
+fields only the device holds would be lost.  It goes as a whole ``put`` (its values hold a
+person's edits made after its version, so they count as written now; merged field by field,
+rule 3); a copy without such edits goes as a ``recover``, which the server notes as being as
+old as the version it was at (rule 8), so a newer copy re-sent later still wins.
 Conflict records are never re-sent (they are the server's); a record never synced (version 0)
 travels with its own outbox entries.
 """
@@ -24,7 +29,7 @@ from typing import Any
 
 from app.core.changes import tombstone_fields
 from app.core.protocol import Mutation
-from app.core.schema import USER_TABLES, get_table, user_fields
+from app.core.schema import CONFLICTS, USER_TABLES, get_table, user_fields
 
 RECOVERING_KEY = "recovering"  # meta: a recovery sync started and has not finished
 EPOCH_KEY = "epoch"  # meta: the server database this device's data and cursor belong to
@@ -34,28 +39,87 @@ Key = tuple[str, str]
 
 def recovery_mutations(
     tables: Mapping[str, Iterable[dict[str, Any]]],
-    server_versions: Mapping[Key, int],
+    server: Mapping[Key, dict[str, Any]],
     pending: set[Key],
     *,
     now: int,
     new_id: Callable[[], str],
 ) -> list[Mutation]:
-    """The mutations that give the server back what it lost of ``tables`` (the device's)."""
+    """The mutations that give the server back what it lost of ``tables`` (the device's).
+
+    ``server`` holds the server's copy of every record (as pulled from 0, by ``(table, id)``).
+    A record is re-sent when the server lacks it, holds it at a lower version, holds other
+    values (``differs``), or it has changes waiting here.
+    """
     out = []
     for name in USER_TABLES:
         spec = get_table(name)
         for record in tables.get(name, ()):
             key = (name, record["id"])
             version = int(record.get("version") or 0)
-            held = server_versions.get(key)
+            held = server.get(key)
             if version == 0 and key in pending:
                 continue  # never synced: its own outbox entries create it
-            if held is not None and held >= version and key not in pending:
-                continue  # the server holds this state or a newer one, which the pull took
+            if version == 0:
+                continue  # nothing of the server's: nothing to give back
+            if held is not None and key not in pending and not differs(spec.name, record, held):
+                continue  # the server holds this state (the pull takes its version)
             if record.get("deleted"):  # the tombstone keeps its data on the server too
                 kept = tombstone_fields(name, record)
                 out.append(Mutation(new_id(), name, record["id"], "delete", version, kept, now))
             else:
                 fields = user_fields(spec, record)
-                out.append(Mutation(new_id(), name, record["id"], "recover", version, fields, now))
+                # A copy holding edits not sent yet is newer than its version: it goes as a
+                # whole put (its fields count as written now, merge rule 3); any other copy is
+                # a recover, as old as its version (rule 8).
+                kind = "put" if key in pending else "recover"
+                out.append(Mutation(new_id(), name, record["id"], kind, version, fields, now))
     return out
+
+
+def differs(table: str, local: dict[str, Any], server: dict[str, Any]) -> bool:
+    """Whether two copies of a record hold other values (or one is deleted and not the other)."""
+    spec = get_table(table)
+    if bool(local.get("deleted")) != bool(server.get("deleted")):
+        return True
+    return user_fields(spec, local) != user_fields(spec, server)
+
+
+def taken_in_recovery(
+    table: str, local: dict[str, Any] | None, server: dict[str, Any], *, pending: bool
+) -> bool:
+    """Whether the server's copy, pulled in a recovery, may replace the device's.
+
+    Versions from before and after a restore say nothing about which copy is newer (another
+    device may have re-sent an older copy first, which took a new version), so a copy the
+    device holds with other values is kept and re-sent instead (``recovery_mutations``): the
+    server then merges the two by its rules, and what loses is kept in a conflict record.
+    Conflict records, and records the device lacks or holds alike, are taken by the usual
+    rules (``app.core.store.take_pulled``).
+    """
+    if pending:
+        return False
+    if local is None or table not in USER_TABLES or not int(local.get("version") or 0):
+        return True
+    return not differs(table, local, server)
+
+
+def recovery_rows(
+    tables: Mapping[str, Iterable[dict[str, Any]]],
+    server: Mapping[Key, dict[str, Any]],
+    pending: set[Key],
+) -> list[tuple[str, dict[str, Any]]]:
+    """What a recovery stores on the device: the server's copies it may take
+    (``taken_in_recovery``), and the conflict records the server lost, kept here as the
+    device's own (version 0, never pushed): their losing values can still be restored."""
+    held = {(name, r["id"]): r for name, rows in tables.items() for r in rows}
+    rows = [
+        (table, record)
+        for (table, id), record in server.items()
+        if taken_in_recovery(table, held.get((table, id)), record, pending=(table, id) in pending)
+    ]
+    for record in tables.get(CONFLICTS.name, ()):
+        key = (CONFLICTS.name, record["id"])
+        if int(record.get("version") or 0) and key not in server and key not in pending:
+            rows.append((CONFLICTS.name, {**record, "version": 0}))
+    return rows

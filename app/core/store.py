@@ -76,8 +76,12 @@ class Store(Protocol):
 
     async def set_meta(self, key: str, value: Any) -> None: ...
 
-    async def recover(self, server_versions: dict[tuple[str, str], int], *, now: int) -> int:
-        """Queue what the server lost (``app.core.recovery``), atomically; how many records."""
+    async def recover(
+        self, server: dict[tuple[str, str], dict[str, Any]], cursor: int, *, now: int
+    ) -> int:
+        """End a recovery sync (``app.core.recovery``), atomically: take the server's copies
+        (``server``, every record pulled from 0) that ``taken_in_recovery`` allows, queue what
+        the server lost or holds otherwise, save ``cursor``; how many records were queued."""
         ...
 
     async def dump(self) -> dict[str, list[dict[str, Any]]]:

@@ -235,12 +235,18 @@ export async function refuse(db, mutationId, conflict, table, id, cursorKey) {
   });
 }
 
-// A recovery sync's re-sends replace the outbox entries of the same records, in one step
-// (app/core/recovery.py).
-export async function recover(db, keys, mutations) {
-  await db.transaction("rw", db.outbox, async () => {
+// The end of a recovery sync, in one step (app/core/recovery.py): the server's copies the
+// device may take (chosen by taken_in_recovery; never one with changes waiting by now), the
+// re-sends replacing the outbox entries of the same records, and the cursor.
+export async function recover(db, keys, mutations, rows, cursorKey, cursor) {
+  const all = [...DATA_TABLES, "outbox", "meta"].map((t) => db.table(t));
+  await db.transaction("rw", all, async () => {
+    const pending = await pendingKeys(db, rows);
+    const taken = rows.filter(({ table, record }) => !pending.has(table + "\u0000" + record.id));
+    for (const [table, records] of byTable(taken)) await db.table(table).bulkPut(records);
     if (keys.length) await db.outbox.where("[table+id]").anyOf(keys).delete();
     if (mutations.length) await db.outbox.bulkAdd(mutations);
+    await db.meta.put({ key: cursorKey, value: cursor });
   });
 }
 

@@ -466,9 +466,12 @@ def test_a_new_epoch_pulls_everything_and_re_sends_what_the_server_lacks_or_hold
     engine, store, _ = make(transport)
     run(engine.full_sync())
     assert run(store.get_meta("epoch")) == "first"
-    # The server comes back from a backup: it holds `kept` as it was, `older` at version 2.
+    # The server comes back from a backup: it holds `kept` as it was, `older` as it was at
+    # version 2.
     transport.pages = {
-        0: PullResponse([kept, {**older, "version": 2}], 3, False, epoch="second"),
+        0: PullResponse(
+            [kept, {**older, "version": 2, "name": "Older still"}], 3, False, epoch="second"
+        ),
         6: PullResponse([], 6, False, epoch="second"),
     }
     transport.calls.clear()
@@ -480,7 +483,7 @@ def test_a_new_epoch_pulls_everything_and_re_sends_what_the_server_lacks_or_hold
     assert run(store.get("exercises", older["id"]))["name"] == "Older"  # never rolled back
 
 
-def test_recovery_re_sends_whole_copies_as_recover_on_the_held_version() -> None:
+def test_recovery_re_sends_a_copy_with_edits_waiting_as_a_whole_put_on_the_held_version() -> None:
     transport = ScriptedTransport()
     held = exercise(9, "Pause squat")
     transport.pages[0] = PullResponse([held], 9, False, epoch="e")
@@ -508,7 +511,7 @@ def test_recovery_re_sends_whole_copies_as_recover_on_the_held_version() -> None
     transport.answer = answer
     run(engine.full_sync())
     (recover,) = pushed  # the pending partial edit was folded into the whole copy
-    assert (recover.kind, recover.base_version) == ("recover", 9)
+    assert (recover.kind, recover.base_version) == ("put", 9)
     assert recover.fields["name"] == "Pause squat" and recover.fields["muscleGroup"] == "Legs"
     assert set(recover.fields) == set(EXERCISES.field_map)  # the whole copy
 
@@ -585,3 +588,68 @@ def test_after_a_refusal_of_an_edit_to_a_record_made_here_the_device_shows_the_s
     assert shown is not None and (shown["name"], shown["version"]) == ("Ex 0", 7)
     (kept,) = run(store.all("conflicts"))
     assert kept["reason"] == "refused" and kept["fields"] == {"name": "Bad\ufffdname"}
+
+
+def test_a_recovery_never_takes_an_older_copy_another_device_re_sent_first() -> None:
+    """After a wipe, the laptop re-sent its copy of a record (from before this phone's edit); on
+    the restored server that copy has a newer version than the phone's.  The phone's edit must
+    not be replaced unseen: it is re-sent, and the server merges (a conflict at worst)."""
+    transport = ScriptedTransport()
+    squat = exercise(2, "Pause squat")  # the phone's copy, after its own edit at version 2
+    transport.pages[0] = PullResponse([squat], 2, False, epoch="before")
+    engine, store, _ = make(transport)
+    run(engine.full_sync())
+    laptops = {**squat, "name": "Squat", "version": 2**40, "deviceId": "laptop"}
+    transport.pages = {
+        2: PullResponse([], 2, False, epoch="after"),
+        0: PullResponse([laptops], 2**40, False, epoch="after"),
+    }
+    pushed: list[Any] = []
+
+    def answer(request: PushRequest) -> PushResponse:
+        pushed.extend(request.mutations)
+        return ScriptedTransport.apply_all(request)
+
+    transport.answer = answer
+    result = run(engine.full_sync())
+    assert result.recovered == 1
+    (sent,) = pushed
+    assert (sent.kind, sent.base_version, sent.fields["name"]) == ("recover", 2, "Pause squat")
+    assert run(store.get("exercises", squat["id"]))["name"] == "Pause squat"  # still shown
+
+
+def test_a_push_answered_by_a_restored_server_starts_the_recovery_in_the_same_sync() -> None:
+    """The pull failed, so the push was the first to reach a wiped server: its answer (another
+    epoch) holds a record made again from this device's partial edit alone.  That copy is not
+    taken (it lacks what only this device still holds); the device recovers at once instead."""
+    transport = ScriptedTransport()
+    squat = {**exercise(2, "Squat"), "muscleGroup": "Legs"}
+    transport.pages[0] = PullResponse([squat], 2, False, epoch="before")
+    engine, store, _ = make(transport)
+    run(engine.full_sync())
+    current = run(store.get("exercises", squat["id"]))
+    edit = changes.edit(
+        "exercises", current, {"name": "Pause squat"}, device_id="device-a", now=2, new_id=_uuid4
+    )
+    assert edit is not None
+    run(store.write([edit]))
+    partial = {**squat, "name": "Pause squat", "muscleGroup": None, "version": 2**40}
+    transport.pull_error = OfflineError("The request was lost on the way.")
+    pushed: list[Any] = []
+
+    def answer(request: PushRequest) -> PushResponse:
+        transport.pull_error = None  # the network is back after this push
+        pushed.extend(request.mutations)
+        taken = {**partial, "name": "Pause squat", "muscleGroup": "Legs"}
+        record = partial if len(pushed) == 1 else taken
+        results = [MutationResult(m.mutation_id, APPLIED, 2**40, record) for m in request.mutations]
+        return PushResponse(results, epoch="after")
+
+    transport.answer = answer
+    transport.pages = {0: PullResponse([partial], 2**40, False, epoch="after")}
+    run(engine.full_sync())
+    assert [m.kind for m in pushed] == ["put", "put"]
+    assert pushed[1].fields["muscleGroup"] == "Legs"  # the whole copy went back
+    shown = run(store.get("exercises", squat["id"]))
+    assert (shown["name"], shown["muscleGroup"]) == ("Pause squat", "Legs")
+    assert run(store.get_meta("epoch")) == "after" and run(store.outbox_count()) == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from app.core.recovery import recovery_mutations
+from app.core.recovery import recovery_mutations, recovery_rows
 
 _ids = itertools.count()
 
@@ -50,5 +50,27 @@ def test_a_record_with_changes_waiting_is_re_sent_whole_even_when_the_server_hol
     squat = _exercise(1, name="Back squat", muscleGroup="Legs")
     key = ("exercises", squat["id"])
     (sent,) = recovery_mutations({"exercises": [squat]}, {key: 2**40}, {key}, now=5, new_id=_new_id)
-    assert (sent.kind, sent.base_version) == ("recover", 1)
+    assert (sent.kind, sent.base_version) == ("put", 1)
     assert sent.fields["muscleGroup"] == "Legs" and sent.fields["name"] == "Back squat"
+
+
+def test_a_conflict_record_the_server_lost_stays_on_the_device_as_its_own() -> None:
+    """Conflict records are the server's and never re-sent; one a wiped server no longer has
+    stays here (version 0, like a refused change's), so the losing values can still be restored."""
+    lost = {
+        "id": "22222222-2222-4222-8222-222222222222",
+        "createdAt": 1,
+        "updatedAt": 1,
+        "deviceId": "server",
+        "deleted": False,
+        "version": 9,
+        "recordTable": "exercises",
+        "recordId": "11111111-1111-4111-8111-111111111111",
+        "reason": "edited",
+        "fields": {"name": "Front squat"},
+        "serverFields": {"name": "Squat"},
+        "lostBy": "phone",
+        "wonBy": "laptop",
+    }
+    rows = recovery_rows({"conflicts": [lost]}, {}, set())
+    assert rows == [("conflicts", {**lost, "version": 0})]
