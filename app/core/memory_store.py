@@ -15,7 +15,7 @@ from typing import Any
 from app.core.changes import Change
 from app.core.importer import ImportOutcome, import_changes, import_keys
 from app.core.protocol import Mutation, MutationResult
-from app.core.recovery import recovery_mutations, recovery_rows
+from app.core.recovery import folded, recovery_mutations, recovery_rows
 from app.core.schema import TABLES, get_table
 from app.core.store import (
     drop_refused,
@@ -129,7 +129,7 @@ class MemoryStore:
         mutations = recovery_mutations(tables, server, pending, now=now, new_id=self._new_id)
         for table, record in recovery_rows(tables, server, pending):
             self._records[table][record["id"]] = copy.deepcopy(record)
-        resent = {(m.table, m.id) for m in mutations}
+        resent = folded(mutations, server)
         self._outbox = [m for m in self._outbox if (m.table, m.id) not in resent]
         self._outbox.extend(mutations)
         self._cursor = cursor

@@ -10,14 +10,14 @@ device's copy is newer (merge rule 8), so a device re-sending its own state neve
 with itself; when another device re-sent another copy first, the server merges them field by
 field and what loses is kept in a conflict record: never silently lost.
 
-Outbox entries of a record that is re-sent are replaced by its ``recover``: the whole copy
-already holds their edits, and a partial edit of a record the server lost would be refused.
-A record with changes waiting is re-sent whole even when the server holds it at a newer
-version: that copy may have been made after the restore from a late partial edit alone, so
-fields only the device holds would be lost.  It goes as a whole ``put`` (its values hold a
-person's edits made after its version, so they count as written now; merged field by field,
-rule 3); a copy without such edits goes as a ``recover``, which the server notes as being as
-old as the version it was at (rule 8), so a newer copy re-sent later still wins.
+Outbox entries of a record the server lacks are replaced by its re-send (``folded``): the
+whole copy already holds their edits, and a partial edit of a record the server lost would be
+refused; it goes as a whole ``put`` (its values hold a person's edits made after its version,
+so they count as written now, rule 3).  A record with changes waiting that the server holds
+keeps them, and is re-sent whole after them even when the server holds it at a newer version:
+that copy may have been made after the restore from a late partial edit alone, so fields only
+the device holds would be lost.  Every other re-send is a ``recover``, which the server notes
+as being as old as the version it was at (rule 8), so a newer copy re-sent later still wins.
 Conflict records are never re-sent (they are the server's); a record never synced (version 0)
 travels with its own outbox entries.
 """
@@ -69,10 +69,11 @@ def recovery_mutations(
                 out.append(Mutation(new_id(), name, record["id"], "delete", version, kept, now))
             else:
                 fields = user_fields(spec, record)
-                # A copy holding edits not sent yet is newer than its version: it goes as a
-                # whole put (its fields count as written now, merge rule 3); any other copy is
-                # a recover, as old as its version (rule 8).
-                kind = "put" if key in pending else "recover"
+                # A copy holding edits not sent yet, of a record the server lacks, takes their
+                # place (``folded``): newer than its version, it goes as a whole put (its
+                # fields count as written now, merge rule 3).  Any other copy is a recover, as
+                # old as its version (rule 8), sent after the record's own pending edits.
+                kind = "put" if key in pending and held is None else "recover"
                 out.append(Mutation(new_id(), name, record["id"], kind, version, fields, now))
     return out
 
@@ -123,3 +124,11 @@ def recovery_rows(
         if int(record.get("version") or 0) and key not in server and key not in pending:
             rows.append((CONFLICTS.name, {**record, "version": 0}))
     return rows
+
+
+def folded(mutations: Iterable[Mutation], server: Mapping[Key, dict[str, Any]]) -> set[Key]:
+    """The records whose pending outbox entries a recovery's re-send replaces: those the server
+    lacks (a partial edit of a record the server lost would be refused).  The pending edits of
+    a record the server holds go as they are, before its re-send: each is merged as the edit it
+    is, so a value typed here that loses to another device's is kept in a conflict record."""
+    return {(m.table, m.id) for m in mutations if (m.table, m.id) not in server}

@@ -648,8 +648,9 @@ def test_a_push_answered_by_a_restored_server_starts_the_recovery_in_the_same_sy
     transport.answer = answer
     transport.pages = {0: PullResponse([partial], 2**40, False, epoch="after")}
     run(engine.full_sync())
-    assert [m.kind for m in pushed] == ["put", "put"]
-    assert pushed[1].fields["muscleGroup"] == "Legs"  # the whole copy went back
+    # The edit again (the server answers it as a duplicate), then the whole copy.
+    assert [m.kind for m in pushed] == ["put", "put", "recover"]
+    assert pushed[2].fields["muscleGroup"] == "Legs"
     shown = run(store.get("exercises", squat["id"]))
     assert (shown["name"], shown["muscleGroup"]) == ("Pause squat", "Legs")
     assert run(store.get_meta("epoch")) == "after" and run(store.outbox_count()) == 0

@@ -50,7 +50,7 @@ def test_a_record_with_changes_waiting_is_re_sent_whole_even_when_the_server_hol
     squat = _exercise(1, name="Back squat", muscleGroup="Legs")
     key = ("exercises", squat["id"])
     (sent,) = recovery_mutations({"exercises": [squat]}, {key: 2**40}, {key}, now=5, new_id=_new_id)
-    assert (sent.kind, sent.base_version) == ("put", 1)
+    assert (sent.kind, sent.base_version) == ("recover", 1)
     assert sent.fields["muscleGroup"] == "Legs" and sent.fields["name"] == "Back squat"
 
 
