@@ -22,25 +22,26 @@ def epoch(conn: Connection) -> str:
     return found
 
 
-# After a restore every account's counter jumps ahead.  Versions devices hold from before the
-# restore (the lost ones included) are then all below every version written after it, so a
-# device's recovery re-send (merge rule 8) can tell an edit made after the restore, which it must
-# not overwrite, from the older state the restore brought back.  The jump is at least
-# RESTORE_GAP past the restored counter, and at least the restore's time in milliseconds times
-# VERSIONS_PER_MS: a backup put back twice (or a wipe after a restore) would otherwise hand out
-# again the versions of the epoch in between, which devices still hold.  (The time floor stays
-# below 2^53, the largest version every part can carry, until the year 2255.)
-RESTORE_GAP = 2**32
+# After a restore every account's counter jumps ahead to the restore's time in milliseconds
+# times VERSIONS_PER_MS (or one past its value, if that is higher).  Versions devices hold from
+# before the restore (the lost ones included) are then all below every version written after
+# it, so a device's recovery re-send (merge rule 8) can tell an edit made after the restore,
+# which it must not overwrite, from the older state the restore brought back.  A time floor,
+# not a fixed gap over the restored counter: a backup put back twice (or a wipe after a
+# restore) would otherwise hand out again the versions of the epoch in between, which devices
+# still hold; each epoch's versions stay below the next one's floor as long as an account
+# writes fewer than 1000 versions a millisecond.  (The floor stays below 2^53, the largest
+# version every part can carry, until the year 2255.)
 VERSIONS_PER_MS = 1000
 
 
 def mark_restored(db: Database, *, now_ms: int | None = None) -> str:
-    """Give the database a new epoch and move every account's counter past the restore gap
-    and the time floor; returns the new epoch."""
+    """Give the database a new epoch and move every account's counter up to the time floor;
+    returns the new epoch."""
     fresh = str(uuid.uuid4())
     moment = int(time.time() * 1000) if now_ms is None else now_ms
     floor = moment * VERSIONS_PER_MS
-    jumped = users.c.version + RESTORE_GAP
+    jumped = users.c.version + 1
     with db.write() as conn:
         conn.execute(update(server_identity).values(epoch=fresh, changed_at=moment))
         conn.execute(update(users).values(version=case((jumped > floor, jumped), else_=floor)))
