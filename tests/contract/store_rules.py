@@ -308,16 +308,30 @@ async def recovery_queues_what_the_server_lost_and_nothing_else(store: Store) ->
     kept = await synced_exercise(store, 3)
     lost = await synced_exercise(store, 4)
     pending = await new_exercise(store, "Not yet uploaded")
-    held = {("exercises", kept["id"]): 3}  # the restored server still has one of them
-    assert await store.recover(held, now=50) == 1
+    # The restored server still has one of them as it was, now under another version.
+    held = {("exercises", kept["id"]): {**kept, "version": 9}}
+    assert await store.recover(held, 9, now=50) == 1
     queued = await store.outbox(10)
     assert [(m.id, m.kind, m.base_version) for m in queued] == [
         (pending.record["id"], "put", 0),
         (lost["id"], "recover", 4),
     ]
     assert queued[1].fields["name"] == "Squat"
-    assert await store.recover(held, now=60) == 1  # asked again: replaced, not queued twice
+    assert (await store.get("exercises", kept["id"]) or {})["version"] == 9  # the same values
+    assert await store.cursor() == 9
+    assert await store.recover(held, 9, now=60) == 1  # asked again: replaced, not queued twice
     assert await store.outbox_count() == 2
+
+
+@check
+async def recovery_keeps_and_re_sends_a_copy_the_server_holds_otherwise(store: Store) -> None:
+    """Another device re-sent an older copy first (a newer version now): not taken."""
+    mine = await synced_exercise(store, 4)
+    theirs = {**mine, "name": "Front squat", "version": 2**40}
+    assert await store.recover({("exercises", mine["id"]): theirs}, 2**40, now=50) == 1
+    assert (await store.get("exercises", mine["id"]) or {})["name"] == mine["name"]
+    (sent,) = await store.outbox(10)
+    assert (sent.kind, sent.base_version, sent.fields["name"]) == ("recover", 4, mine["name"])
 
 
 # --- importing -------------------------------------------------------------------------------
