@@ -63,6 +63,7 @@ SAMPLES: dict[str, list[tuple[dict[str, Any], Any]]] = {
                     for status in ("applied", "merged", "conflict", "duplicate")
                 ],
                 conflicts=[{**RECORD, "table": "conflicts", "recordTable": "exercises"}],
+                epoch="e1",
             ).to_json(),
             protocol.parse_push_response,
         )
@@ -110,7 +111,7 @@ def test_every_message_the_protocol_makes_fits_the_document_and_parses_back(
         ("PushRequest", PushRequest("phone", [_mutation("put")]).to_json()),
         ("Mutation", _mutation("put").to_json()),
         ("MutationResult", MutationResult("m", "applied", 1, RECORD).to_json()),
-        ("PushResponse", PushResponse([]).to_json()),
+        ("PushResponse", PushResponse([], epoch="e1").to_json()),
         ("PushLimits", PushLimits().to_json()),
         ("PullResponse", PullResponse([], 0, False, account_version=0).to_json()),
     ],
