@@ -89,10 +89,14 @@ def sign_out_message(pending: int, email: str | None) -> str:
             "Signed out. Your data stays on this device and comes back when you sign in"
             f"{who} again."
         )
-    changes = "1 change" if pending == 1 else f"{pending:,} changes"
+    if pending == 1:
+        return (
+            "Signed out. 1 change not uploaded yet stays on this device; it uploads when you "
+            f"sign in{who} again."
+        )
     return (
-        f"Signed out. {changes} not uploaded yet stay on this device; they upload when you "
-        f"sign in{who} again."
+        f"Signed out. {pending:,} changes not uploaded yet stay on this device; they upload "
+        f"when you sign in{who} again."
     )
 
 
