@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from app.core import changes, units
-from app.core.chart import line_chart_svg
+from app.views.chart import line_chart_svg
 from app.core.dates import DatePattern, format_day
 from app.core.personal_records import bests
 from app.core.schema import ValidationError

@@ -8,7 +8,7 @@ from itertools import pairwise
 
 import pytest
 
-from app.core.chart import line_chart_svg, nice_ticks
+from app.views.chart import line_chart_svg, nice_ticks
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 SIX = [
