@@ -7,13 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from app.core import changes, units
-from app.views.chart import line_chart_svg
 from app.core.dates import DatePattern, format_day
 from app.core.personal_records import bests
 from app.core.schema import ValidationError
 from app.core.sets import SET_TYPE_LETTERS, details, is_done, set_type
 from app.core.stats import ProgressPoint, progress, workout_history
 from app.core.summary import duration
+from app.views.chart import line_chart_svg
 from app.views.html import counted, esc, notice, number, options
 from app.views.preferences import unit_of
 from app.views.state import Account, Data, Outcome, Record, Screen
