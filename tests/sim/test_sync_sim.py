@@ -60,9 +60,7 @@ from tests.sim.network import FAULTS, OK, FlakyTransport, Network
 
 EXAMPLES = int(os.environ.get("SETFLOW_SIM_EXAMPLES", "30"))
 MAX_STEPS = int(os.environ.get("SETFLOW_SIM_STEPS", "30"))
-# The server restored from a backup, or wiped, while devices hold newer data: set to 1 to run it
-# (it still finds cases where two devices' copies of one record are merged wrongly).
-SERVER_RESTORES = os.environ.get("SETFLOW_SIM_RESTORES", "0") == "1"
+
 PASSWORD = "correct horse battery"
 # Small pages and batches, so paging and batching happen in small scenarios too.
 PULL_LIMIT = 3
@@ -407,9 +405,7 @@ class Sim:
         # Weighted towards edits and syncs: conflicts need shared records edited on two devices.
         actions = ["create", "edit", "edit", "edit", "delete", "resolve", "resolve"]
         actions += ["sync", "sync", "sync", "deliver"]
-        actions += ["awkward", "long_note"]
-        if SERVER_RESTORES:
-            actions += ["backup", "restore"]
+        actions += ["awkward", "long_note", "backup", "restore"]
         for _ in range(steps):
             device = self.devices[self.data.draw(st.integers(0, len(self.devices) - 1))]
             action = self.data.draw(st.sampled_from(actions), label="action")
