@@ -102,6 +102,10 @@ class Screen:
         self.wait_ready()
         return self
 
+    def close_app(self) -> None:
+        """Leave the app, as closing its tab does; its data stays on the device."""
+        self.driver.goto("about:blank")
+
     def reload(self) -> None:
         self.driver.reload()
         self.wait_ready()

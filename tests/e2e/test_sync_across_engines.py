@@ -1,0 +1,76 @@
+"""One account on a WebKit phone, a Firefox laptop and a Chromium desktop.
+
+A file exported on the phone is imported on the laptop; the laptop and the desktop edit offline
+(the server process stopped), the phone renames the same exercise once the server is back; then
+every device shows the same exercises, and the device whose edit lost keeps its value as a
+conflict.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.e2e.engines.drivers import Devices
+from tests.e2e.engines.screen import Screen
+from tests.e2e.live_server import LiveServer
+
+EMAIL = "everywhere@example.com"
+PASSWORD = "correct horse battery"
+
+
+def test_phone_laptop_and_desktop_share_one_account(
+    devices: Devices, own_server: LiveServer, tmp_path: Path
+) -> None:
+    phone, laptop, desktop = (
+        Screen(devices.open(engine), own_server.url).open("exercises")
+        for engine in ("webkit", "firefox", "chromium")
+    )
+    for device in (phone, laptop, desktop):
+        device.wait_for_service_worker()
+
+    # The phone is used without an account first; signing up keeps that data and uploads it.
+    phone.add_exercise("Bench press")
+    phone.add_exercise("Squat")
+    phone.sign_in(EMAIL, PASSWORD, create=True)
+    phone.sync_now()
+
+    # A file from Safari's engine opens in Firefox; then both other devices sign in.
+    message = laptop.import_file(phone.export(tmp_path))
+    assert "2 exercises" in message
+    laptop.sign_in(EMAIL, PASSWORD, create=False)
+    laptop.sync_now()
+    desktop.sign_in(EMAIL, PASSWORD, create=False)
+    desktop.sync_now()
+    for device in (phone, laptop, desktop):
+        device.wait_for_exercises({"Bench press", "Squat"})
+
+    # The phone's app is closed; the server is down while the laptop and the desktop edit.
+    # (An open WebKit page whose sync meets a stopped server stays on "Syncing": see the report
+    # of issue 15; the phone therefore edits once the server is back.)
+    phone.close_app()
+    own_server.stop()
+    laptop.rename_exercise("Squat", "Low-bar squat")
+    laptop.add_exercise("Plank")
+    desktop.add_exercise("Row")
+    for device in (laptop, desktop):
+        device.go("Settings")
+        device.tap("Sync now")
+        device.sync_status("Offline")
+
+    # The server returns; the phone opens the app and renames the same exercise its own way.
+    own_server.start()
+    phone.open("exercises")
+    phone.rename_exercise("Squat", "Back squat")
+    for device in (phone, laptop, desktop, phone):
+        device.sync_now()
+    names = phone.exercise_names()
+    squat = next(n for n in names if n.endswith("squat"))
+    assert squat in ("Back squat", "Low-bar squat")
+    expected = {"Bench press", squat, "Row", "Plank"}
+    for device in (phone, laptop, desktop):
+        device.wait_for_exercises(expected)
+
+    # The edit that reached the server first won everywhere; the other device keeps its value.
+    loser, lost = (laptop, "Low-bar squat") if squat == "Back squat" else (phone, "Back squat")
+    conflicts = loser.conflicts()
+    assert any(lost in c for c in conflicts), conflicts
