@@ -75,3 +75,28 @@ def storage_advice(caps: Capabilities, *, signed_in: bool = False) -> Advice | N
         "This browser may clear a website's data when the device runs low on space, "
         f"and cannot install Setflow as an app. {backup}",
     )
+
+
+# What the rest timer can do with Setflow in the background, by notification permission
+# (``unsupported``, ``default``, ``denied``, ``granted``; read by app/js/ticker.mjs).
+REST_ALERT_NOTES = {
+    "unsupported": "This browser cannot alert you while Setflow is in the background: keep it "
+    "open to hear the rest timer.",
+    "denied": "Notifications are off for Setflow, so the rest alert only comes while Setflow is open.",
+    "granted": "When the rest is over you get a notification, even with Setflow in the background "
+    "(it can come up to a minute late there).",
+    "default": "",
+}
+# Safari on iPhone and iPad gives notifications only to a web app added to the Home Screen.
+SAFARI_REST_ALERT = (
+    "Safari alerts you when the rest is over only once Setflow is on your Home Screen: tap "
+    "Share, then Add to Home Screen, and open Setflow from there. Until then, keep Setflow open "
+    "to hear the rest timer."
+)
+
+
+def rest_alert_note(permission: str, caps: Capabilities | None) -> str:
+    """What the rest timer's alert can do here, and how to get it where the browser holds back."""
+    if permission == "unsupported" and caps and caps.family == SAFARI and not caps.installed:
+        return SAFARI_REST_ALERT
+    return REST_ALERT_NOTES.get(permission, "")

@@ -8,6 +8,7 @@ ticker (``app/js/ticker.mjs``) moves them every second without a re-render.
 from __future__ import annotations
 
 from app.core import personal_records, rest, supersets, units
+from app.core.capabilities import rest_alert_note
 from app.core.dates import DatePattern, format_day
 from app.core.library import search
 from app.core.sets import (
@@ -31,15 +32,6 @@ from app.core.workout import (
 from app.views.html import esc, notice, number, undo_notice
 from app.views.preferences import default_rest, plates_line, unit_of
 from app.views.state import Account, Data, Record, Screen
-
-NOTIFY_NOTES = {
-    "unsupported": "This browser cannot alert you while Setflow is in the background: keep it "
-    "open to hear the rest timer.",
-    "denied": "Notifications are off for Setflow, so the rest alert only comes while Setflow is open.",
-    "granted": "When the rest is over you get a notification, even with Setflow in the background "
-    "(it can come up to a minute late there).",
-    "default": "",
-}
 
 
 def exercise_map(data: Data) -> dict[str, Record]:
@@ -269,7 +261,7 @@ def _rest_bar(screen: Screen) -> str:
     if not screen.rest_ends_at:
         return ""
     left = rest.remaining(screen.rest_ends_at, screen.now)
-    note = NOTIFY_NOTES.get(screen.notify, "")
+    note = rest_alert_note(screen.notify, screen.capabilities)
     return (
         '<div class="rest-bar" role="group" aria-label="Rest timer">'
         '<div class="rest-main"><span class="rest-label">Rest</span>'

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from app.core.capabilities import CHROMIUM, SAFARI, Capabilities
 from app.core.changes import Change
 from app.core.schema import ValidationError
 from app.views import render
@@ -133,6 +134,31 @@ def test_check_starts_the_exercises_rest_and_a_heavier_set_gets_a_pr_badge() -> 
     assert screen.rest_ends_at == NOW + 195_000
     act.rest_skip(screen)
     assert 'role="timer"' not in page(data, screen)
+
+
+@pytest.mark.parametrize(
+    ("caps", "notify", "shown"),
+    [
+        # Safari on iPhone: no notifications for a website; on the Home Screen there are.
+        (
+            Capabilities(SAFARI, installed=False, persisted=False),
+            "unsupported",
+            "Add to Home Screen",
+        ),
+        (Capabilities(SAFARI, installed=True, persisted=True), "unsupported", "keep it open"),
+        (Capabilities(CHROMIUM, installed=False, persisted=False), "unsupported", "keep it open"),
+        (Capabilities(SAFARI, installed=False, persisted=False), "denied", "Notifications are off"),
+    ],
+)
+def test_the_rest_bar_says_how_to_get_the_alert_where_the_browser_holds_it_back(
+    caps: Capabilities, notify: str, shown: str
+) -> None:
+    data, screen = history(), Screen(capabilities=caps, notify=notify)
+    apply(data, act.start_repeat(data, screen, stamp()))
+    apply(data, act.check_set(data, screen, check_buttons(page(data, screen))[0], stamp()))
+    html = page(data, screen)
+    assert 'role="timer"' in html and shown in html
+    assert ("Add to Home Screen" in html) == (shown == "Add to Home Screen")
 
 
 def test_unchecking_a_set_undoes_it_and_starts_no_rest() -> None:
