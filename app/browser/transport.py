@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from typing import Any, overload
 
 import js  # type: ignore[import-not-found]
+from pyscript.js_modules import setflow_net as net  # type: ignore[import-not-found]
 
-from app.browser.interop import to_js_data, to_js_object, to_py_data
+from app.browser.interop import is_null, to_js_data, to_js_object, to_py_data
 from app.core import protocol
 from app.core.schema import SCHEMA_VERSION
 from app.core.transport import UNAVAILABLE, OfflineError, ServerError, error_for_status
@@ -31,10 +32,24 @@ PULL_HEAD_KEYS = (
 )
 
 
-async def _fetch(method: str, path: str, body: Any = None) -> Any:
-    """One request to our own server, with the session cookie; the JS ``Response``.
+class Answer:
+    """What the server answered: its status and its body as parsed by the browser (a JS value,
+    ``jsnull`` when the body was empty or not JSON)."""
 
-    Raises ``OfflineError`` when the server cannot be reached at all.
+    def __init__(self, status: int, body: Any) -> None:
+        self.status = status
+        self.body = body
+
+    def data(self) -> Any:
+        """The body as Python data (``None`` when empty or not JSON)."""
+        return to_py_data(self.body)
+
+
+async def _fetch(method: str, path: str, body: Any = None) -> Answer:
+    """One request to our own server, with the session cookie.
+
+    ``net.mjs`` makes it and always resolves with plain data (a rejected promise reaching
+    Python hung WebKit's sync); a failure becomes ``OfflineError`` here.
     """
     headers = {protocol.SCHEMA_HEADER: str(SCHEMA_VERSION), "Accept": "application/json"}
     options: dict[str, Any] = {
@@ -47,28 +62,18 @@ async def _fetch(method: str, path: str, body: Any = None) -> Any:
     if body is not None:
         headers["Content-Type"] = "application/json"
         options["body"] = json.dumps(body, separators=(",", ":"))
-    try:
-        response = await js.fetch(path, to_js_object(options))
-    except Exception as err:  # fetch rejects only when nothing came back
-        raise OfflineError("The server cannot be reached.") from err
-    return response
-
-
-async def _text_json(response: Any) -> Any:
-    try:
-        text = str(await response.text())
-    except Exception as err:
-        raise OfflineError("The connection broke during the answer.") from err
-    try:
-        return json.loads(text) if text else None
-    except ValueError:
-        return None
+    answer = await net.request(path, to_js_object(options))
+    if not answer.ok:
+        if answer.read:
+            raise OfflineError("The connection broke during the answer.")
+        raise OfflineError("The server cannot be reached.")
+    return Answer(int(answer.status), answer.json)
 
 
 async def request_json(method: str, path: str, body: Any = None) -> tuple[int, Any]:
     """One request to our own server: ``(status, parsed JSON or None)``."""
-    response = await _fetch(method, path, body)
-    return int(response.status), await _text_json(response)
+    answer = await _fetch(method, path, body)
+    return answer.status, answer.data()
 
 
 class JsRecords(Sequence[dict[str, Any]]):
@@ -107,15 +112,12 @@ class FetchTransport:
         self.base = base
 
     async def pull(self, since: int, limit: int) -> protocol.PullResponse:
-        response = await _fetch("GET", f"{self.base}?since={since}&limit={limit}")
-        status = int(response.status)
-        if status >= 400:
-            _raise_for(status, await _text_json(response))
+        answer = await _fetch("GET", f"{self.base}?since={since}&limit={limit}")
+        _raise_for(answer.status, answer.data() if answer.status >= 400 else None)
         # The browser parses the page; its records stay JS objects on their way to IndexedDB.
-        try:
-            data = await response.json()
-        except Exception as err:
-            raise ServerError("The server sent a pull answer that is not JSON.") from err
+        data = answer.body
+        if is_null(data):
+            raise ServerError("The server sent a pull answer that is not JSON.")
         changes = getattr(data, "changes", None)
         if changes is None or not js.Array.isArray(changes):
             raise ServerError("The server sent a pull answer this app does not understand.")

@@ -15,6 +15,7 @@ import pytest
 from tests.e2e.engines.drivers import ENGINES, Devices
 from tests.e2e.engines.screen import Screen
 from tests.e2e.live_server import LiveServer
+from tests.e2e.test_accounts import PASSWORD, server_names
 
 # What Settings advises about keeping the data, in a browser that has not installed the app.
 ADVICE = {
@@ -60,3 +61,24 @@ def test_a_lifters_day_in_every_engine(
     assert "were already here as in the file" in message, message
     assert app.exercise_names() == ["Bench press"]
     assert len(app.sets_of("Bench press", 2)) == 2
+
+
+def test_webkit_says_offline_when_the_server_is_down_and_syncs_once_it_is_back(
+    devices: Devices, own_server: LiveServer
+) -> None:
+    """Safari's engine, signed in, the server process stopped: a sync says "Offline" within
+    seconds (sooner than the request's own 30 s time limit, so the refusal itself was heard),
+    never "Syncing" for good; once the server is back, the next sync uploads what was made."""
+    phone = Screen(devices.open("webkit"), own_server.url).open("exercises")
+    phone.sign_in("offline-phone@example.com", PASSWORD, create=True)
+    phone.sync_now()
+
+    own_server.stop()
+    phone.add_exercise("Plank")
+    phone.go("Settings")
+    phone.tap("Sync now")
+    phone.sync_status("Offline", within_ms=25_000)
+
+    own_server.start()
+    phone.sync_now()
+    assert server_names(own_server.url, "offline-phone@example.com") == {"Plank"}
