@@ -91,8 +91,12 @@ class Firefox:
             raise BidiError(f"Firefox did not open its WebDriver BiDi port within {timeout} s")
         return found[0]
 
-    def send(self, method: str, params: dict[str, Any], timeout: float = 120) -> dict[str, Any]:
-        """Send one command and return its result, skipping the events in between."""
+    def send(self, method: str, params: dict[str, Any], timeout: float = 300) -> dict[str, Any]:
+        """Send one command and return its result, skipping the events in between.
+
+        The default outlasts every wait inside a page call (``screen.TIMEOUT_MS``), so a step
+        that waits too long fails with the page's own message, not a socket timeout.
+        """
         ident = next(self.ids)
         self.ws.send(json.dumps({"id": ident, "method": method, "params": params}))
         while True:

@@ -64,7 +64,10 @@ async function until(check, timeout) {
   for (;;) {
     try { const got = check(); if (got) return got; last = "not yet"; }
     catch (e) { last = e.message; }
-    if (Date.now() > end) throw new Error(`after ${timeout} ms: ${last}`);
+    if (Date.now() > end) {
+      const shown = norm(document.body && document.body.innerText).slice(0, 600);
+      throw new Error(`after ${timeout} ms: ${last}; the screen shows: ${shown}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -135,7 +138,11 @@ class Screen:
         """Tap a tab and wait until its screen shows."""
         self.run(
             "const [tab] = args;"
-            "(await until(() => one('link', tab, one('navigation', 'Main')), T)).click();"
+            # A tab may add news to its name: "Settings, 1 conflict to look at".
+            "(await until(() => { const tabs = all('link', null, one('navigation', 'Main'))"
+            ".filter((a) => nameOf(a) === tab || nameOf(a).startsWith(tab + ', '));"
+            " if (tabs.length !== 1) throw new Error(`${tabs.length} tabs named ${tab}`);"
+            " return tabs[0]; }, T)).click();"
             "return await until(() => all('heading', tab).some((h) => h.tagName === 'H2'), T);",
             tab,
         )
@@ -266,7 +273,11 @@ class Screen:
         self.go("Settings")
         finder = f"(label) => {{ {LIB} return one('field', label); }}"
         self.driver.set_files(finder, ["Import data"], [str(path)])
-        return self.wait_for_text("status", None, "import")
+        shown: str = self.run(  # "Imported 2 exercises." or "Nothing new to import."
+            "return await until(() => all('status').map((el) => norm(el.textContent))"
+            ".find((t) => /import/i.test(t)), T);"
+        )
+        return shown
 
     # --- account and sync -------------------------------------------------------------------
     def sign_in(self, email: str, password: str, create: bool) -> None:
@@ -276,12 +287,22 @@ class Screen:
         self.tap("Create account" if create else "Sign in")
         self.wait_for_text("paragraph", None, f"Signed in as {email}")
 
-    def sync_status(self, wanted: str) -> None:
+    def add_guest_data(self) -> None:
+        """Answer "Add to my data" to the offer about data made before signing in."""
+        self.go("Settings")
+        self.run(
+            "(await until(() => one('button', 'Add to my data'), T)).click();"
+            "return await until(() => all('button', 'Add to my data').length === 0, T);"
+        )
+
+    def sync_status(self, wanted: str, within_ms: int = TIMEOUT_MS) -> None:
         """Wait until the sync line at the top of the screen reads ``wanted``."""
         self.run(
             "await until(() => { const shown = norm(document.getElementById('sync-status').textContent);"
-            " if (shown !== args[0]) throw new Error(`the sync line reads ${shown}`); return true; }, T);",
+            " if (shown !== args[0]) throw new Error(`the sync line reads ${shown}`); return true; },"
+            " args[1]);",
             wanted,
+            within_ms,
         )
 
     def finished_syncs(self) -> int:
