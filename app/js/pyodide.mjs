@@ -6,7 +6,7 @@
 // 2. A missing, stale or damaged snapshot means a normal start, silently; a damaged one is
 //    dropped first.
 // 3. Once the app is ready, a start without a snapshot asks a worker to make one, in the
-//    background (app/js/snapshot-worker.mjs).
+//    background (app/js/snapshot-worker.mjs), and stores what it hands back.
 import { loadPyodide as loadRuntime, version } from "/vendor/pyodide/pyodide.mjs";
 import * as snapshot from "./snapshot.mjs";
 
@@ -103,10 +103,11 @@ async function makeSnapshot(pyodide, appVersion) {
     const answer = await new Promise((resolve) => {
       worker.onmessage = (event) => resolve(event.data);
       worker.onerror = (event) => resolve({ ok: false, error: event.message });
-      worker.postMessage({ version: appVersion, runtime: version, files, modules });
+      worker.postMessage({ files, modules });
     });
     if (!answer.ok) throw new Error(answer.error);
-    return answer;
+    const stored = await snapshot.write(appVersion, version, answer.bytes);
+    return { ok: true, size: answer.bytes.length, stored };
   } finally {
     worker.terminate();
   }

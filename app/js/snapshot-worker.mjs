@@ -2,11 +2,12 @@
 // It runs in a worker, so the page never waits for it, and it is a separate instance because
 // one made with `_makeSnapshot` cannot run the app. It imports what the app imported (the
 // standard library modules and the pure core and views) and nothing that touches JS objects.
+// It hands the bytes back; the page stores them (app/js/pyodide.mjs).
 import { loadPyodide } from "/vendor/pyodide/pyodide.mjs";
-import { INDEX_URL, write } from "./snapshot.mjs";
+import { INDEX_URL } from "./snapshot.mjs";
 
 self.onmessage = async (event) => {
-  const { version, runtime, files, modules } = event.data;
+  const { files, modules } = event.data;
   try {
     const pyodide = await loadPyodide({ indexURL: INDEX_URL, _makeSnapshot: true });
     // The app's files, where PyScript writes them (its working directory).
@@ -25,8 +26,9 @@ self.onmessage = async (event) => {
         `    except Exception:\n        pass\n`,
     );
     const bytes = pyodide.makeMemorySnapshot();
-    const stored = await write(version, runtime, bytes);
-    self.postMessage({ ok: true, size: bytes.length, stored });
+    // The page stores it: in WebKit a Cache Storage entry written by a worker never reached the
+    // page (its cache showed no entry), so every reopen started without the snapshot.
+    self.postMessage({ ok: true, bytes });
   } catch (err) {
     self.postMessage({ ok: false, error: String(err && err.stack ? err.stack : err) });
   }
