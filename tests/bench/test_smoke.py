@@ -62,6 +62,8 @@ PAIRED = {
     **{f"{engine}_ready_{when}": f"{engine}_bare_ready_{when}"
        for engine in ("chromium", "firefox", "webkit") for when in ("first", "reopen")},
     "webkit_reopen_vs_chromium": "chromium_ready_reopen",
+    **{f"{engine}_last_screen_reopen": f"{engine}_bare_ready_reopen"
+       for engine in ("chromium", "firefox", "webkit")},
     "streams_rss": "streams_rss_base",
 }  # fmt: skip
 
