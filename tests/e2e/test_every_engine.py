@@ -35,7 +35,10 @@ def test_a_lifters_day_in_every_engine(
     app.log_set("Bench press", 5, 80)
     assert "5 × 80 kg" in app.sets_of("Bench press", 1)[0]
 
+    # The reload starts Python from the snapshot the first start made (instant start).
+    app.wait_for_snapshot()
     app.reload()
+    assert app.started_from_snapshot(), f"{engine} started Python without its snapshot"
     assert "5 × 80 kg" in app.sets_of("Bench press", 1)[0]
 
     # Settings says whether the browser keeps the data, and what to do about it.

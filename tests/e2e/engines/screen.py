@@ -105,6 +105,17 @@ class Screen:
         self.wait_ready()
         return self
 
+    def wait_for_snapshot(self) -> None:
+        """Wait until the start-up snapshot this first start makes (app/js/pyodide.mjs) is stored."""
+        made = self.run(
+            "const made = window.setflowStart && window.setflowStart.made;"
+            "return made ? await made : { ok: false, error: 'no snapshot was started' };"
+        )
+        assert made["ok"], f"{self.engine}: no start-up snapshot: {made.get('error')}"
+
+    def started_from_snapshot(self) -> bool:
+        return bool(self.run("return window.setflowStart.snapshot === 'used';"))
+
     def close_app(self) -> None:
         """Leave the app, as closing its tab does; its data stays on the device."""
         self.driver.goto("about:blank")
