@@ -6,7 +6,7 @@ pull and acknowledge rules in ``app/js/db.mjs``.  They run twice: with pulled pa
 as Python lists, and as the JS arrays a fetch parsed (``JsRecords``, the path a real sync takes).
 
 The page is a bare Pyodide on the app's own origin (not the app itself), with the app's Python
-files from ``pyscript.toml`` and the contract module written into its file system.
+files and JS modules from ``pyscript.toml`` and the contract module written into its file system.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ CONTRACT_FILES = (
 # Loads Pyodide from the app's vendored copy, writes the Python files, and stands in for the one
 # thing PyScript would provide (``pyscript.js_modules``) with the app's real db.mjs.
 SET_UP = """
-async ({ files, sources }) => {
+async ({ files, sources, modules }) => {
   const { loadPyodide } = await import("/vendor/pyodide/pyodide.mjs");
   const py = await loadPyodide({ indexURL: "/vendor/pyodide/" });
   const write = (path, text) => {
@@ -44,15 +44,14 @@ async ({ files, sources }) => {
     write(path, await answer.text());
   }
   for (const [path, text] of Object.entries(sources)) write(path, text);
-  py.registerJsModule("setflow_db", await import("/app/js/db.mjs"));
-  py.registerJsModule("setflow_last_screen", await import("/app/js/last-screen.mjs"));
+  for (const [url, name] of modules) py.registerJsModule(name, await import(url));
+  py.globals.set("js_module_names", modules.map(([, name]) => name));
   await py.runPythonAsync(`
-import sys, types
-import setflow_db, setflow_last_screen
+import importlib, sys, types
 pyscript = types.ModuleType("pyscript")
 pyscript.js_modules = types.ModuleType("pyscript.js_modules")
-pyscript.js_modules.setflow_db = setflow_db
-pyscript.js_modules.setflow_last_screen = setflow_last_screen
+for name in js_module_names:
+    setattr(pyscript.js_modules, name, importlib.import_module(name))
 sys.modules["pyscript"] = pyscript
 sys.modules["pyscript.js_modules"] = pyscript.js_modules
 
@@ -97,13 +96,19 @@ def _app_files() -> list[tuple[str, str]]:
     return [(url, path) for url, path in config["files"].items() if path.endswith(".py")]
 
 
+def _js_modules() -> list[tuple[str, str]]:
+    """The app's JS modules as PyScript hands them to Python (``pyscript.js_modules.<name>``)."""
+    config = tomllib.loads((ROOT / "pyscript.toml").read_text())
+    return list(config["js_modules"]["main"].items())
+
+
 @pytest.fixture(scope="module")
 def pyodide(browser: Browser, server: LiveServer) -> Iterator[Page]:
     context = browser.new_context(service_workers="block")
     page = context.new_page()
     page.goto(server.url + "/manifest.json")  # the app's origin, without starting the app
     sources = {path: (ROOT / path).read_text() for path in CONTRACT_FILES}
-    page.evaluate(SET_UP, {"files": _app_files(), "sources": sources})
+    page.evaluate(SET_UP, {"files": _app_files(), "sources": sources, "modules": _js_modules()})
     yield page
     context.close()
 
