@@ -24,7 +24,9 @@ def phone(browser: Browser, url: str) -> Page:
 def choose_file(page: Page, path: Path) -> None:
     go(page, "Settings")
     page.get_by_label("Import data").set_input_files(str(path))
-    expect(page.locator("#import-preview")).to_be_visible()
+    # Reading and matching a file runs in Python on the page: on a loaded 2-core machine it took
+    # longer than the default 5 s once (CI), so the preview gets the time a slow phone needs.
+    expect(page.locator("#import-preview")).to_be_visible(timeout=30_000)
 
 
 def said(page: Page) -> Locator:
