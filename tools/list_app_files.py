@@ -6,6 +6,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from server.static import NOT_SHIPPED  # noqa: E402 - the one list of modules kept off the browser
+
 TOML = ROOT / "pyscript.toml"
 
 
@@ -15,6 +19,7 @@ def files_table() -> str:
         for p in (ROOT / "app").rglob("*.py")
         if "__pycache__" not in p.parts and p.name != "main.py"
     )
+    modules = [m for m in modules if m not in NOT_SHIPPED]
     return "[files]\n" + "".join(f'"/{m}" = "{m}"\n' for m in modules)
 
 

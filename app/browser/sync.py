@@ -23,8 +23,7 @@ from app.browser.interop import attr, is_null, to_js_data
 from app.browser.tasks import spawn
 from app.browser.transport import AccountError, FetchTransport, account_request
 from app.core import account, status
-from app.core.account import ACCOUNT_ID_KEY, ACCOUNT_KEY, GUEST_OFFER_KEY
-from app.core.device import DEVICE_ID_KEY, LAST_SYNCED_KEY
+from app.core import storage_keys as keys
 from app.core.engine import SyncEngine, SyncResult
 from app.core.importer import ImportOutcome
 from app.core.scheduler import Outcome, Scheduler
@@ -51,10 +50,10 @@ async def open_local_data(settings: MutableMapping[str, str]) -> IndexedDBStore:
     """
     owner = account.legacy_owner(settings)
     if owner is not None:
-        settings[account.HAD_ACCOUNT_KEY] = "1"
+        settings[keys.HAD_ACCOUNT] = "1"
         await db.moveAll(account.GUEST_DATABASE, account.database_name(owner))
-    settings[account.LAYOUT_KEY] = account.LAYOUT
-    settings.pop(account.LEGACY_SYNCED_KEY, None)
+    settings[keys.LAYOUT] = account.LAYOUT
+    settings.pop(keys.LEGACY_SYNCED, None)
     return await IndexedDBStore(account.database_name(account.signed_in(settings))).open()
 
 
@@ -81,7 +80,7 @@ class SyncController:
 
     @property
     def email(self) -> str | None:
-        return self.settings.get(ACCOUNT_KEY) or None
+        return self.settings.get(keys.ACCOUNT) or None
 
     def _engine_for(self, store: IndexedDBStore) -> SyncEngine:
         bound = account.signed_in(self.settings)
@@ -105,7 +104,7 @@ class SyncController:
             return
         self.store = store
         self.engine = self._engine_for(store)
-        self.settings.pop(LAST_SYNCED_KEY, None)
+        self.settings.pop(keys.LAST_SYNCED, None)
         self.on_store(store)
 
     async def follow_account(self) -> None:
@@ -120,7 +119,7 @@ class SyncController:
 
     @property
     def last_synced_at(self) -> str | None:
-        return self.settings.get(LAST_SYNCED_KEY)
+        return self.settings.get(keys.LAST_SYNCED)
 
     # --- triggers -------------------------------------------------------------------------
     def start(self) -> None:
@@ -138,9 +137,9 @@ class SyncController:
     def _on_storage(self, event: Any) -> None:
         # Another tab synced or signed in/out: show what it found, from the right database.
         key = str(event.key)
-        if key in (ACCOUNT_KEY, ACCOUNT_ID_KEY, GUEST_OFFER_KEY):
+        if key in (keys.ACCOUNT, keys.ACCOUNT_ID, keys.GUEST_OFFER):
             spawn(self.follow_account())
-        elif key == LAST_SYNCED_KEY and self.email:
+        elif key == keys.LAST_SYNCED and self.email:
             self.status = status.SYNCED
             self.on_update()
 
@@ -222,7 +221,7 @@ class SyncController:
             records, pending = await guest.holds()
             guest_records = records or pending
         if guest_records:
-            self.settings[GUEST_OFFER_KEY] = chosen
+            self.settings[keys.GUEST_OFFER] = chosen
         await self._use(await IndexedDBStore(account.database_name(chosen)).open())
         self.scheduler.backoff.succeeded()
         spawn(self.sync())
@@ -233,7 +232,7 @@ class SyncController:
 
     async def guest_records(self) -> int:
         """How much guest data waits for the person's choice (0: none, or no choice to make)."""
-        if self.settings.get(GUEST_OFFER_KEY) != account.signed_in(self.settings):
+        if self.settings.get(keys.GUEST_OFFER) != account.signed_in(self.settings):
             return 0
         guest = await IndexedDBStore(account.GUEST_DATABASE).open()
         records, pending = await guest.holds()
@@ -243,15 +242,15 @@ class SyncController:
         """The person chose to add the guest's data to the signed-in account's."""
         guest = await IndexedDBStore(account.GUEST_DATABASE).open()
         outcome = await self.store.import_records(
-            await guest.dump(), device_id=self.settings.get(DEVICE_ID_KEY, "")
+            await guest.dump(), device_id=self.settings.get(keys.DEVICE_ID, "")
         )
         await guest.clear()
-        self.settings.pop(GUEST_OFFER_KEY, None)
+        self.settings.pop(keys.GUEST_OFFER, None)
         self.soon(0)
         return outcome
 
     def keep_guest_data(self) -> None:
-        self.settings.pop(GUEST_OFFER_KEY, None)
+        self.settings.pop(keys.GUEST_OFFER, None)
 
     async def _account_call(
         self, path: str, body: dict[str, str] | None = None, method: str | None = None
@@ -292,7 +291,7 @@ class SyncController:
         guest = await IndexedDBStore(account.GUEST_DATABASE).open()
         if keep_copy:
             await guest.import_records(
-                await self.store.dump(), device_id=self.settings.get(DEVICE_ID_KEY, "")
+                await self.store.dump(), device_id=self.settings.get(keys.DEVICE_ID, "")
             )
         await self._use(guest)
         self._set_status(status.NOT_SIGNED_IN)

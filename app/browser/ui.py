@@ -26,7 +26,7 @@ from app.browser.tasks import spawn
 from app.browser.transport import AccountError
 from app.browser.workout import WorkoutScreen, notify_state, restore_screen
 from app.core import changes, csv_export, csv_import, exchange, formats, status
-from app.core.account import HAD_ACCOUNT_KEY
+from app.core import storage_keys as keys
 from app.core.changes import Change
 from app.core.formats.base import Parsed
 from app.core.schema import USER_TABLES, ValidationError
@@ -132,7 +132,7 @@ class App(WorkoutScreen):
             # Shown in the person's own time zone and format.
             self.account.last_synced_at = str(js.Date.new(last).toLocaleString()) if last else None
             self.account.busy = self.sync.busy
-            self.account.had_account = self.sync.settings.get(HAD_ACCOUNT_KEY) is not None
+            self.account.had_account = self.sync.settings.get(keys.HAD_ACCOUNT) is not None
 
     def sync_updated(self) -> None:
         """The sync controller's status changed: show it; after a sync, show what it brought.

@@ -1,7 +1,7 @@
 """The workout screen's DOM side: binds taps and fields to ``app.views.workout_actions``.
 
 Screen state the person would expect to find after a reload (rest timer, drafts typed, the
-open picker, the last summary) is kept in localStorage under ``SCREEN_KEY``.
+open picker, the last summary) is kept in localStorage under ``app.core.storage_keys.WORKOUT_SCREEN``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from app.browser.clock import new_id, now_ms
 from app.browser.interop import attr, is_null, to_js_data
 from app.browser.settings import LocalStorage
 from app.core import changes
+from app.core import storage_keys as keys
 from app.core.library import BY_ID
 from app.views import exercises as exercise_screen
 from app.views import history as history_screen
@@ -25,13 +26,11 @@ from app.views.state import Screen
 if TYPE_CHECKING:
     from app.browser.ui import App
 
-SCREEN_KEY = "setflow.workoutScreen"
-
 
 def restore_screen(screen: Screen, storage: LocalStorage | None = None) -> None:
     storage = storage if storage is not None else LocalStorage()
     try:
-        kept = json.loads(storage.get(SCREEN_KEY) or "{}")
+        kept = json.loads(storage.get(keys.WORKOUT_SCREEN) or "{}")
     except ValueError:
         kept = {}
     for name in Screen.KEPT:
@@ -41,7 +40,7 @@ def restore_screen(screen: Screen, storage: LocalStorage | None = None) -> None:
 
 
 def keep_screen(screen: Screen) -> None:
-    LocalStorage()[SCREEN_KEY] = json.dumps({n: getattr(screen, n) for n in Screen.KEPT})
+    LocalStorage()[keys.WORKOUT_SCREEN] = json.dumps({n: getattr(screen, n) for n in Screen.KEPT})
 
 
 def _date_pattern() -> str:

@@ -6,9 +6,9 @@ database.  Signing out switches back to the guest database and leaves the accoun
 its unsynced changes) where it is; signing in as that account again brings it back, and its
 outbox uploads to that account only.  Guest data joins an account only when the person says so.
 
-The settings (localStorage) keys below say which account is signed in; the databases hold the
-rest (records, outbox, pull cursor, server epoch), so nothing of one account's sync state can
-leak into another's.
+The settings (localStorage) keys (``app.core.storage_keys``) say which account is signed in;
+the databases hold the rest (records, outbox, pull cursor, server epoch), so nothing of one
+account's sync state can leak into another's.
 """
 
 from __future__ import annotations
@@ -17,15 +17,9 @@ import uuid
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
-ACCOUNT_KEY = "setflow-account"  # the signed-in email, so an offline start knows it
-ACCOUNT_ID_KEY = "setflow-account-id"  # the signed-in account's stable id
-HAD_ACCOUNT_KEY = "setflow-had-account"  # some account has signed in on this device
-GUEST_OFFER_KEY = "setflow-guest-offer"  # the account that has not yet chosen about guest data
-# Before local data was kept per account, the one database held the data of the account that
-# last synced (this key) plus edits made since; LAYOUT_KEY marks a device already moved on.
-LEGACY_SYNCED_KEY = "setflow-synced-account"
-LAYOUT_KEY = "setflow-local-layout"
-LAYOUT = "per-account"
+from app.core import storage_keys as keys
+
+LAYOUT = "per-account"  # the value of keys.LAYOUT on a device already moved on
 
 GUEST_DATABASE = "setflow"  # today's name: a device that never signed in keeps its data as is
 ACCOUNT_NAMESPACE = uuid.UUID("b0c5e1e4-3a3f-4a47-9d0a-7f35c2a1d9e2")
@@ -48,9 +42,9 @@ def database_name(account: str | None) -> str:
 
 def signed_in(settings: Mapping[str, str]) -> str | None:
     """The id of the account signed in on this device, or ``None`` for the guest."""
-    if not settings.get(ACCOUNT_KEY):
+    if not settings.get(keys.ACCOUNT):
         return None
-    return settings.get(ACCOUNT_ID_KEY) or account_id(settings[ACCOUNT_KEY])
+    return settings.get(keys.ACCOUNT_ID) or account_id(settings[keys.ACCOUNT])
 
 
 def remember_sign_in(settings: MutableMapping[str, str], answer: Mapping[str, Any]) -> str:
@@ -58,14 +52,14 @@ def remember_sign_in(settings: MutableMapping[str, str], answer: Mapping[str, An
     email = str(answer["email"])
     account = answer.get("accountId")
     account = account if isinstance(account, str) and account else account_id(email)
-    settings[ACCOUNT_KEY] = email
-    settings[ACCOUNT_ID_KEY] = account
-    settings[HAD_ACCOUNT_KEY] = "1"
+    settings[keys.ACCOUNT] = email
+    settings[keys.ACCOUNT_ID] = account
+    settings[keys.HAD_ACCOUNT] = "1"
     return account
 
 
 def forget_sign_in(settings: MutableMapping[str, str]) -> None:
-    for key in (ACCOUNT_KEY, ACCOUNT_ID_KEY, GUEST_OFFER_KEY):
+    for key in (keys.ACCOUNT, keys.ACCOUNT_ID, keys.GUEST_OFFER):
         settings.pop(key, None)
 
 
@@ -76,9 +70,9 @@ def legacy_owner(settings: Mapping[str, str]) -> str | None:
     it (or, failing that, the one signed in) owns what is there: its records carry that
     account's versions and its outbox was meant for that account.  ``None``: it is guest data.
     """
-    if settings.get(LAYOUT_KEY) == LAYOUT:
+    if settings.get(keys.LAYOUT) == LAYOUT:
         return None
-    email = settings.get(LEGACY_SYNCED_KEY) or settings.get(ACCOUNT_KEY)
+    email = settings.get(keys.LEGACY_SYNCED) or settings.get(keys.ACCOUNT)
     return account_id(email) if email else None
 
 

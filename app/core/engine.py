@@ -14,7 +14,8 @@ from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from app.core.device import LAST_SYNCED_KEY, ensure_device_id
+from app.core import storage_keys as keys
+from app.core.device import ensure_device_id
 from app.core.protocol import PULL_LIMIT, PUSH_BATCH, ProtocolError
 from app.core.pull import PullProgress, pull_all
 from app.core.push import PushProgress, push_all
@@ -80,7 +81,7 @@ class SyncEngine:
 
     @property
     def last_synced_at(self) -> str | None:
-        return self.settings.get(LAST_SYNCED_KEY)
+        return self.settings.get(keys.LAST_SYNCED)
 
     async def full_sync(self) -> SyncResult:
         async with self._lock:
@@ -129,7 +130,7 @@ class SyncEngine:
         status = status_for_errors([pull_error, push_error])
         ok = status == SYNCED
         if ok:
-            self.settings[LAST_SYNCED_KEY] = iso_utc(self.clock())
+            self.settings[keys.LAST_SYNCED] = iso_utc(self.clock())
         errors = [str(e) for e in (pull_error, push_error) if e is not None]
         return SyncResult(
             ok=ok,

@@ -7,8 +7,8 @@
 // at the next save.
 import { appVersion } from "./snapshot.mjs";
 
-const KEY = "setflow-last-screen";
-const ACCOUNT_KEY = "setflow-account"; // app/browser/sync.py: the signed-in email
+const KEY = "setflow-last-screen"; // app/core/storage_keys.py LAST_SCREEN
+const ACCOUNT_KEY = "setflow-account"; // app/core/storage_keys.py ACCOUNT: the signed-in email
 const MAX_HTML = 300_000; // a longer screen (a huge history) is not kept: localStorage is small
 const SAVE_DELAY_MS = 300; // renders come in bursts; the copy is written once they settle
 

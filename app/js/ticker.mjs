@@ -6,7 +6,7 @@
 
 let audio = null;
 const alerted = new Set(); // rest end times already announced (kept per page load)
-const ALERTED_KEY = "setflow.restAlerted";
+const ALERTED_KEY = "setflow.restAlerted"; // app/core/storage_keys.py REST_ALERTED
 
 function clock(seconds) {
   const s = Math.max(0, seconds);

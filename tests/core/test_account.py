@@ -3,16 +3,8 @@
 from __future__ import annotations
 
 from app.core import account
-from app.core.account import (
-    ACCOUNT_ID_KEY,
-    ACCOUNT_KEY,
-    GUEST_DATABASE,
-    GUEST_OFFER_KEY,
-    HAD_ACCOUNT_KEY,
-    LAYOUT,
-    LAYOUT_KEY,
-    LEGACY_SYNCED_KEY,
-)
+from app.core import storage_keys as keys
+from app.core.account import GUEST_DATABASE, LAYOUT
 
 
 def test_each_account_has_its_own_database_and_the_guest_has_one() -> None:
@@ -29,37 +21,37 @@ def test_an_account_id_outlives_a_server_wipe_and_ignores_case_and_spaces() -> N
 
 
 def test_signing_in_remembers_the_servers_account_id_and_signing_out_forgets_it() -> None:
-    settings: dict[str, str] = {GUEST_OFFER_KEY: "x"}
+    settings: dict[str, str] = {keys.GUEST_OFFER: "x"}
     assert account.signed_in(settings) is None
     chosen = account.remember_sign_in(settings, {"email": "a@example.com", "accountId": "acc-1"})
     assert chosen == "acc-1" and account.signed_in(settings) == "acc-1"
-    assert settings[HAD_ACCOUNT_KEY] == "1"
+    assert settings[keys.HAD_ACCOUNT] == "1"
     account.forget_sign_in(settings)
     assert account.signed_in(settings) is None
-    assert ACCOUNT_KEY not in settings and GUEST_OFFER_KEY not in settings
-    assert settings[HAD_ACCOUNT_KEY] == "1"  # the device remembers someone had an account
+    assert keys.ACCOUNT not in settings and keys.GUEST_OFFER not in settings
+    assert settings[keys.HAD_ACCOUNT] == "1"  # the device remembers someone had an account
 
 
 def test_an_answer_without_an_account_id_uses_the_emails() -> None:
     settings: dict[str, str] = {}
     for missing in ({"email": "a@example.com"}, {"email": "a@example.com", "accountId": ""}):
         chosen = account.remember_sign_in(settings, missing)
-        assert chosen == account.account_id("a@example.com") == settings[ACCOUNT_ID_KEY]
+        assert chosen == account.account_id("a@example.com") == settings[keys.ACCOUNT_ID]
 
 
 def test_an_older_device_signed_in_before_ids_were_kept_is_still_its_accounts() -> None:
-    settings = {ACCOUNT_KEY: "a@example.com"}
+    settings = {keys.ACCOUNT: "a@example.com"}
     assert account.signed_in(settings) == account.account_id("a@example.com")
 
 
 def test_an_old_devices_one_database_belongs_to_the_account_that_last_synced_it() -> None:
     assert account.legacy_owner({}) is None  # never signed in: it is guest data
-    synced = {LEGACY_SYNCED_KEY: "a@example.com", ACCOUNT_KEY: "b@example.com"}
+    synced = {keys.LEGACY_SYNCED: "a@example.com", keys.ACCOUNT: "b@example.com"}
     assert account.legacy_owner(synced) == account.account_id("a@example.com")
-    assert account.legacy_owner({ACCOUNT_KEY: "b@example.com"}) == account.account_id(
+    assert account.legacy_owner({keys.ACCOUNT: "b@example.com"}) == account.account_id(
         "b@example.com"
     )
-    assert account.legacy_owner({**synced, LAYOUT_KEY: LAYOUT}) is None  # moved already
+    assert account.legacy_owner({**synced, keys.LAYOUT: LAYOUT}) is None  # moved already
 
 
 def test_sign_out_says_what_stays_and_how_much_is_not_uploaded() -> None:

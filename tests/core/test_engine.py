@@ -8,7 +8,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 from app.core import changes, status
-from app.core.device import DEVICE_ID_KEY, LAST_SYNCED_KEY
+from app.core import storage_keys as keys
 from app.core.engine import SyncEngine, iso_utc
 from app.core.memory_store import MemoryStore
 from app.core.protocol import (
@@ -93,7 +93,7 @@ def make(
     transport: ScriptedTransport, *, edits: int = 0, pull_limit: int = 2000, push_batch: int = 500
 ) -> tuple[SyncEngine, MemoryStore, dict[str, str]]:
     store = MemoryStore()
-    settings = {DEVICE_ID_KEY: "device-a"}
+    settings = {keys.DEVICE_ID: "device-a"}
     for i in range(edits):
         change = changes.create(
             "exercises",
@@ -118,7 +118,7 @@ def test_pulls_before_pushing_and_records_success() -> None:
     assert result.ok and result.pull_ok and result.push_ok
     assert (result.pulled, result.pushed, result.conflicts) == (1, 2, 0)
     assert result.status == status.SYNCED and result.error is None
-    assert settings[LAST_SYNCED_KEY] == "2026-01-01T00:00:00.000Z" == iso_utc(NOW)
+    assert settings[keys.LAST_SYNCED] == "2026-01-01T00:00:00.000Z" == iso_utc(NOW)
     assert run(store.outbox_count()) == 0 and run(store.cursor()) == 3
 
 
@@ -142,7 +142,7 @@ def test_pull_that_does_not_advance_is_an_error_not_a_loop() -> None:
     result = run(engine.full_sync())
     assert not result.pull_ok and result.status == status.FAILED
     assert result.error is not None and "cursor" in result.error
-    assert LAST_SYNCED_KEY not in settings
+    assert keys.LAST_SYNCED not in settings
 
 
 def test_push_goes_in_batches_until_the_outbox_is_empty() -> None:
@@ -165,7 +165,7 @@ def test_push_is_attempted_even_when_pull_fails() -> None:
     assert result.pushed == 1 and result.error == "The server failed (500)."
     assert result.status == status.FAILED
     assert run(store.outbox_count()) == 0
-    assert LAST_SYNCED_KEY not in settings
+    assert keys.LAST_SYNCED not in settings
 
 
 def test_a_failed_push_keeps_the_outbox_and_the_next_sync_resends_it() -> None:
@@ -177,7 +177,7 @@ def test_a_failed_push_keeps_the_outbox_and_the_next_sync_resends_it() -> None:
     assert not result.ok and result.pull_ok and not result.push_ok
     assert result.status == status.OFFLINE and result.pushed == 2
     assert [m.mutation_id for m in run(store.outbox(10))] == before[2:]
-    assert LAST_SYNCED_KEY not in settings
+    assert keys.LAST_SYNCED not in settings
     again = run(engine.full_sync())
     assert again.ok and run(store.outbox_count()) == 0
     assert [args for kind, args in transport.calls if kind == "push"][-1] == before[2:]
@@ -220,7 +220,7 @@ def test_not_signed_in() -> None:
     result = run(engine.full_sync())
     assert result.status == status.NOT_SIGNED_IN == "Not signed in"
     assert result.error == "Sign in to sync."
-    assert run(store.outbox_count()) == 1 and LAST_SYNCED_KEY not in settings
+    assert run(store.outbox_count()) == 1 and keys.LAST_SYNCED not in settings
 
 
 def test_update_needed_outranks_other_failures() -> None:
@@ -277,7 +277,7 @@ def test_status_texts_and_mapping() -> None:
 def test_a_device_id_is_made_when_missing() -> None:
     transport = ScriptedTransport()
     engine, _, settings = make(transport, edits=1)
-    del settings[DEVICE_ID_KEY]
+    del settings[keys.DEVICE_ID]
     seen: list[str] = []
 
     def answer(request: PushRequest) -> PushResponse:
@@ -286,7 +286,7 @@ def test_a_device_id_is_made_when_missing() -> None:
 
     transport.answer = answer
     assert run(engine.full_sync()).ok
-    assert seen == [settings[DEVICE_ID_KEY]]
+    assert seen == [settings[keys.DEVICE_ID]]
 
 
 def test_concurrent_syncs_do_not_overlap() -> None:

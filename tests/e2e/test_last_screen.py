@@ -11,11 +11,12 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
+from app.core import storage_keys as keys
 from tests.e2e.conftest import wait_ready
 from tests.e2e.live_server import LiveServer
 from tests.e2e.test_tracker import add_exercise
 
-COPY_SAVED = "(localStorage.getItem('setflow-last-screen') || '').includes({!r})"
+COPY_SAVED = f"(localStorage.getItem('{keys.LAST_SCREEN}') || '').includes({{!r}})"
 
 
 @pytest.fixture
@@ -101,10 +102,10 @@ def test_taps_before_ready_are_applied_once_ready(
 @pytest.mark.parametrize(
     "change",
     [
-        "localStorage.setItem('setflow-account', 'someone.else@example.com')",
-        "(() => { const c = JSON.parse(localStorage.getItem('setflow-last-screen'));"
+        f"localStorage.setItem('{keys.ACCOUNT}', 'someone.else@example.com')",
+        f"(() => {{ const c = JSON.parse(localStorage.getItem('{keys.LAST_SCREEN}'));"
         " c.version = 'an-older-version';"
-        " localStorage.setItem('setflow-last-screen', JSON.stringify(c)); })()",
+        f" localStorage.setItem('{keys.LAST_SCREEN}', JSON.stringify(c)); }})()",
     ],
     ids=["another-account", "another-version"],
 )

@@ -14,7 +14,7 @@ import httpx
 from fastapi import FastAPI
 
 from app.core import changes
-from app.core.device import DEVICE_ID_KEY
+from app.core import storage_keys as keys
 from app.core.engine import SyncEngine
 from app.core.memory_store import MemoryStore
 from app.core.protocol import SCHEMA_HEADER
@@ -45,8 +45,8 @@ def test_a_device_behind_the_horizon_does_not_miss_a_pruned_delete(server_app: F
             assert (await client.post("/api/auth/signup", json=creds)).status_code == 201
             transport = HttpTransport(client)
             phone, laptop = MemoryStore(), MemoryStore()
-            sync_phone = SyncEngine(phone, transport, {DEVICE_ID_KEY: "phone"}, lambda: 2.0)
-            sync_laptop = SyncEngine(laptop, transport, {DEVICE_ID_KEY: "laptop"}, lambda: 2.0)
+            sync_phone = SyncEngine(phone, transport, {keys.DEVICE_ID: "phone"}, lambda: 2.0)
+            sync_laptop = SyncEngine(laptop, transport, {keys.DEVICE_ID: "laptop"}, lambda: 2.0)
 
             def stamp(device: str) -> dict[str, object]:
                 return {"device_id": device, "now": 1, "new_id": _uuid}

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from app.core import changes
-from app.core.device import DEVICE_ID_KEY
+from app.core import storage_keys as keys
 from app.core.engine import SyncEngine
 from app.core.memory_store import MemoryStore
 from tests.sim.conftest import make_app
@@ -35,7 +35,7 @@ class Device:
     def __init__(self, name: str) -> None:
         self.name = name
         self.store = MemoryStore()
-        self.settings = {DEVICE_ID_KEY: name}
+        self.settings = {keys.DEVICE_ID: name}
 
     def stamp(self) -> dict[str, Any]:
         return {"device_id": self.name, "now": 1, "new_id": _uuid}

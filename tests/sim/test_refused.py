@@ -9,8 +9,8 @@ import httpx
 from fastapi import FastAPI
 
 from app.core import changes
+from app.core import storage_keys as keys
 from app.core.changes import Change
-from app.core.device import DEVICE_ID_KEY
 from app.core.engine import SyncEngine
 from app.core.memory_store import MemoryStore
 from app.core.protocol import Mutation
@@ -40,7 +40,7 @@ def test_a_refused_change_is_kept_and_does_not_hold_up_the_others(server_app: Fa
             )
             await store.write([before, bad, after])
 
-            engine = SyncEngine(store, HttpTransport(client), {DEVICE_ID_KEY: "d"}, lambda: 2.0)
+            engine = SyncEngine(store, HttpTransport(client), {keys.DEVICE_ID: "d"}, lambda: 2.0)
             result = await engine.full_sync()
 
             assert result.ok, result.error

@@ -39,8 +39,8 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, insert, select, update
 
 from app.core import changes
+from app.core import storage_keys as keys
 from app.core.changes import Change
-from app.core.device import DEVICE_ID_KEY, LAST_SYNCED_KEY
 from app.core.engine import SyncEngine
 from app.core.memory_store import MemoryStore
 from app.core.protocol import Mutation
@@ -187,7 +187,7 @@ class Sim:
             name = f"device-{i}"
             transport = FlakyTransport(HttpTransport(client), self.network, name)
             store = MemoryStore()
-            prefs = {DEVICE_ID_KEY: name}
+            prefs = {keys.DEVICE_ID: name}
             engine = SyncEngine(
                 store, transport, prefs, lambda: 1.7e9, pull_limit=PULL_LIMIT, push_batch=PUSH_BATCH
             )
@@ -423,7 +423,7 @@ class Sim:
                 device.transport.script = [OK] * 0
                 result = await device.engine.full_sync()
                 assert result.ok, (device.name, result, self.network.log[-20:])
-                assert device.settings[LAST_SYNCED_KEY]
+                assert device.settings[keys.LAST_SYNCED]
 
     async def server_state(self) -> dict[str, dict[str, dict[str, Any]]]:
         reader = HttpTransport(self.devices[0].client)
@@ -566,11 +566,11 @@ def test_real_server_errors_read_as_statuses(server_app: FastAPI) -> None:
                     "exercises", {"name": "Squat"}, device_id="d", now=1, new_id=_uuid
                 )
                 await store.write([change])
-                prefs = {DEVICE_ID_KEY: "d"}
+                prefs = {keys.DEVICE_ID: "d"}
                 result = await SyncEngine(store, transport, prefs, lambda: 0.0).full_sync()
                 assert (result.ok, result.status) == (False, expected)
                 assert result.error == sentence  # the server's own sentence
-                assert await store.outbox_count() == 1 and LAST_SYNCED_KEY not in prefs
+                assert await store.outbox_count() == 1 and keys.LAST_SYNCED not in prefs
 
     asyncio.run(scenario())
 
