@@ -2,17 +2,20 @@
 
 Everything above this module speaks SQLAlchemy Core through ``read()`` and ``write()``; nothing
 else knows which database it runs on.  ``write()`` takes the database's write lock on SQLite
-(``BEGIN IMMEDIATE``) so that a push never fails half-way on a busy database; on PostgreSQL the
-push itself locks the user's row (see ``server/push.py``).
+(``BEGIN IMMEDIATE``) so that a push never fails half-way on a busy database, and commits the
+writes that queued up meanwhile together (``_GroupCommit``); on PostgreSQL the push itself locks
+the user's row (see ``server/push.py``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -104,28 +107,163 @@ class _WriterTurn:
     """
 
     def __init__(self, database_path: str | None) -> None:
-        self._thread = threading.Lock()
         self._path = f"{database_path}.write-lock" if database_path else None
         self._fd: int | None = None
 
-    @contextmanager
-    def __call__(self) -> Iterator[None]:
-        with self._thread:
-            if self._path is None:  # in memory: one process by definition
-                yield
-                return
-            if self._fd is None:
-                self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(self._fd, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(self._fd, fcntl.LOCK_UN)
+    def acquire(self) -> None:
+        """Across processes (the caller already holds this process's turn)."""
+        if self._path is None:  # in memory: one process by definition
+            return
+        if self._fd is None:
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
 
     def close(self) -> None:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+
+
+# Group commit (SQLite): a transaction stays open for the writers waiting in line, up to this
+# many of them or this long since it began, and then one COMMIT (one fsync) makes all of them
+# durable together.
+GROUP_MEMBERS = 64
+GROUP_SECONDS = 0.010
+
+
+class CommitFailed(Exception):
+    """The group transaction a write was part of did not commit: nothing of it was kept."""
+
+
+class _Group:
+    """One SQLite transaction shared by the writes that queued up while it was open."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.began = time.monotonic()
+        self.members = 0
+        self.done = threading.Event()
+        self.error: BaseException | None = None
+
+
+class _GroupCommit:
+    """SQLite writes in turn, committed in groups: durable before anyone is answered.
+
+    A write waits for the process's turn (a thread lock), then runs its work inside a SAVEPOINT
+    of the open group transaction (opening one, with the cross-process ``flock`` and ``BEGIN
+    IMMEDIATE``, if there is none).  Work that fails rolls back to its savepoint and fails alone,
+    at once.  Work that succeeds is released into the group; the last writer in line (or the one
+    that fills the group) commits it, and every member returns only after that commit: an
+    acknowledged push is on disk exactly as with one commit per push (``synchronous=FULL``),
+    at one fsync per group instead of one per push.  A failed commit fails every member, and
+    none of them changed anything.  Members run one after another on one connection, so each
+    sees the ones before it, as if committed one by one in that order.
+    """
+
+    def __init__(self, engine: Engine, turn: _WriterTurn, members: int) -> None:
+        self._engine = engine
+        self._turn = turn
+        self._max_members = members
+        self._thread = threading.Lock()
+        self._count = threading.Lock()
+        self.waiting = 0  # writers in line for the thread lock
+        self._group: _Group | None = None
+
+    @contextmanager
+    def write(
+        self, entered: Callable[[Connection], AbstractContextManager[None]]
+    ) -> Iterator[Connection]:
+        with self._count:
+            self.waiting += 1
+        self._thread.acquire()
+        try:
+            with self._count:
+                self.waiting -= 1
+            group = self._group or self._open()
+            try:
+                savepoint = group.conn.begin_nested()
+            except BaseException as err:
+                self._end(group, err)
+                raise
+            try:
+                with entered(group.conn):
+                    yield group.conn
+            except BaseException as err:
+                try:
+                    savepoint.rollback()
+                except BaseException as broken:  # the transaction is gone: so is the group
+                    self._end(group, broken)
+                    raise err from broken
+                self._settle(group)
+                raise
+            try:
+                savepoint.commit()
+            except BaseException as err:
+                self._end(group, err)
+                raise
+            group.members += 1
+            self._settle(group)
+        finally:
+            self._thread.release()
+        group.done.wait()
+        if group.error is not None:
+            raise CommitFailed("The transaction of this write failed to commit.") from group.error
+
+    def _open(self) -> _Group:
+        self._turn.acquire()
+        try:
+            conn = self._engine.connect()
+        except BaseException:
+            self._turn.release()
+            raise
+        try:
+            conn.execution_options(**{_WRITE: True})
+            conn.begin()
+        except BaseException:
+            conn.close()
+            self._turn.release()
+            raise
+        self._group = _Group(conn)
+        return self._group
+
+    def _settle(self, group: _Group) -> None:
+        """Under the thread turn, after a member: commit unless more are about to join."""
+        with self._count:
+            joining = self.waiting > 0
+        full = group.members >= self._max_members
+        old = time.monotonic() - group.began >= GROUP_SECONDS
+        if joining and not full and not old:
+            return
+        if group.members == 0:
+            self._end(group, None, commit=False)
+        else:
+            self._end(group, None)
+
+    def _end(self, group: _Group, error: BaseException | None, *, commit: bool = True) -> None:
+        """Commit (or, after an error, roll back) the group and let its members return."""
+        self._group = None
+        try:
+            if error is None and commit:
+                try:
+                    group.conn.commit()
+                except BaseException as err:
+                    error = err
+            if error is not None or not commit:
+                with contextlib.suppress(Exception):
+                    group.conn.rollback()
+        finally:
+            with contextlib.suppress(Exception):
+                group.conn.close()
+            self._turn.release()
+            group.error = error
+            group.done.set()
+
+    def close(self) -> None:
+        self._turn.close()
 
 
 class Database:
@@ -141,7 +279,7 @@ class Database:
         self.sqlite_synchronous = sqlite_synchronous
         self._engine: Engine | None = None
         self._lock = threading.Lock()
-        self._sqlite_writer: _WriterTurn | None = None
+        self._sqlite_writer: _GroupCommit | None = None
         self._current = threading.local()
 
     @property
@@ -154,7 +292,12 @@ class Database:
                     if engine.dialect.name == "sqlite":
                         path = engine.url.database
                         in_memory = path in (None, "", ":memory:")
-                        self._sqlite_writer = _WriterTurn(None if in_memory else path)
+                        # In memory, reads share the one connection: no transaction stays open.
+                        self._sqlite_writer = _GroupCommit(
+                            engine,
+                            _WriterTurn(None if in_memory else path),
+                            1 if in_memory else GROUP_MEMBERS,
+                        )
                     self._engine = engine
         return self._engine
 
@@ -181,18 +324,16 @@ class Database:
             return
         engine = self.engine
         if self._sqlite_writer is not None:
-            with self._sqlite_writer(), self._write(engine) as conn:
+            with self._sqlite_writer.write(self._entered_writing) as conn:
                 yield conn
-        else:
-            with self._write(engine) as conn:
-                yield conn
-
-    @contextmanager
-    def _write(self, engine: Engine) -> Iterator[Connection]:
+            return
         with engine.connect() as conn:
             conn.execution_options(**{_WRITE: True})
             with conn.begin(), self._entered(conn, writing=True):
                 yield conn
+
+    def _entered_writing(self, conn: Connection) -> AbstractContextManager[None]:
+        return self._entered(conn, writing=True)
 
     @contextmanager
     def _entered(self, conn: Connection, *, writing: bool) -> Iterator[None]:

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config as AlembicConfig
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import event, insert, inspect, select, update
 from starlette.testclient import TestClient
 
 from server.app import create_app
 from server.database import MIGRATIONS, Database, engine_url, upgrade
-from server.tables import metadata
+from server.tables import metadata, users
 from tests.server.conftest import app_config
 from tests.server.helpers import HEADERS, PASSWORD
 
@@ -180,5 +184,115 @@ def test_a_database_of_the_previous_version_upgrades_and_its_rows_get_a_full_win
         assert prune(db, now).applied == 0  # noted now, not taken as ancient
         assert prune(db, now + APPLIED_RETENTION_MS).applied == 0
         assert prune(db, now + APPLIED_RETENTION_MS + 1).applied == 1
+    finally:
+        db.close()
+
+
+# --- SQLite group commit: writes waiting in line share one COMMIT ---------------------------
+
+
+def _add_user(conn: Any, email: str) -> None:
+    conn.execute(insert(users).values(email=email, password_hash="x", version=0, created_at=0))
+
+
+def _emails(db: Database) -> set[str]:
+    with db.read() as conn:
+        return set(conn.execute(select(users.c.email)).scalars())
+
+
+def _while_next_writer_waits(db: Database, second: Callable[[], None]) -> list[str]:
+    """Write "first@" and, inside that write, start ``second`` in another thread and wait until
+    it stands in line; returns what a fresh read saw the moment the first write returned."""
+    assert db.dialect == "sqlite"  # opens the database
+    group = db._sqlite_writer
+    assert group is not None
+    errors: list[BaseException] = []
+
+    def run_second() -> None:
+        try:
+            second()
+        except BaseException as err:
+            errors.append(err)
+
+    other = threading.Thread(target=run_second)
+    with db.write() as conn:
+        _add_user(conn, "first@example.org")
+        other.start()
+        deadline = time.monotonic() + 30
+        while group.waiting == 0:
+            assert time.monotonic() < deadline, "the second write never stood in line"
+            time.sleep(0.001)
+    seen = sorted(_emails(db))
+    other.join(30)
+    if errors:
+        raise errors[0]
+    return seen
+
+
+def test_writes_waiting_in_line_commit_once_and_return_only_once_durable(
+    sqlite_url: str,
+) -> None:
+    db = Database(sqlite_url)
+    try:
+        commits: list[int] = []
+
+        def committed(conn: Any) -> None:
+            if conn.get_execution_options().get("setflow_write"):  # not the reads' ends
+                commits.append(1)
+
+        event.listen(db.engine, "commit", committed)
+
+        def second() -> None:
+            with db.write() as conn:
+                _add_user(conn, "second@example.org")
+
+        seen = _while_next_writer_waits(db, second)
+        # The first write returned only after the commit that also holds the second one.
+        assert seen == ["first@example.org", "second@example.org"]
+        assert len(commits) == 1
+        # Each write on its own still commits at once.
+        with db.write() as conn:
+            _add_user(conn, "third@example.org")
+        assert len(commits) == 2
+        assert "third@example.org" in _emails(db)
+    finally:
+        db.close()
+
+
+def test_a_write_that_fails_in_a_group_changes_nothing_and_fails_alone(sqlite_url: str) -> None:
+    db = Database(sqlite_url)
+    try:
+
+        def second() -> None:
+            with db.write() as conn:
+                _add_user(conn, "second@example.org")
+                raise ValueError("refused")
+
+        with pytest.raises(ValueError, match="refused"):
+            _while_next_writer_waits(db, second)
+        assert _emails(db) == {"first@example.org"}
+    finally:
+        db.close()
+
+
+def test_concurrent_writers_each_see_the_ones_before_them(sqlite_url: str) -> None:
+    """Counter increments from many threads at once: none lost, whatever the grouping."""
+    db = Database(sqlite_url)
+    try:
+        with db.write() as conn:
+            _add_user(conn, "counter@example.org")
+
+        def bump() -> None:
+            for _ in range(25):
+                with db.write() as conn:
+                    conn.execute(update(users).values(version=users.c.version + 1))
+
+        threads = [threading.Thread(target=bump) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        with db.read() as conn:
+            assert conn.execute(select(users.c.version)).scalar_one() == 200
     finally:
         db.close()
