@@ -13,10 +13,11 @@ Rules (the numbers are cited in the code):
    edits of different fields on two devices both survive.  A field last written after the base by
    the *same* device is that device's own earlier edit, never a conflict.
 4. ``put`` on a tombstone: the delete wins; the whole edit is kept in a conflict record.
-5. ``delete`` makes a tombstone (the data stays); a delete of an unknown id stores a tombstone,
-   holding whatever fields the delete carries (a recovery sync re-sends a lost tombstone that
-   way), so the record can never come back.  Values other devices wrote after the deleting device's base
-   are kept in a conflict record: the delete wins but nothing is silently lost.
+5. ``delete`` makes a tombstone (the data stays, with the values the delete carries: what the
+   deleting person saw); a delete of an unknown id stores a tombstone, holding whatever fields
+   the delete carries (a recovery sync re-sends a lost tombstone that way), so the record can
+   never come back.  Values other devices wrote after the deleting device's base are kept in a
+   conflict record: the delete wins but nothing is silently lost.
 6. ``restore`` (a person's explicit choice) undeletes the record and applies the given fields
    field by field as rule 3 does: a field another device wrote after the restore's base keeps
    its value and the restored one goes into a conflict record, so a late restore never silently
@@ -255,18 +256,17 @@ def _delete(
         return Outcome(APPLIED, tombstone, written=True)
     if row.deleted:  # rule 7: already gone
         return Outcome(APPLIED, row, written=False)
-    # Rule 5: the tombstone keeps the data the delete carries where no other device wrote
-    # after the deleting device's base (a re-sent tombstone holds the newest copy); edits other
-    # devices made after that die with it, so they are kept in a conflict record.  Conflict
-    # records themselves are never edited, so dismissing one loses nothing.
+    # Rule 5: the tombstone keeps the data the delete carries: what the deleting person saw
+    # (a tombstone re-sent after a restore may hold values the server no longer has).  Edits
+    # other devices made after the deleting device's base die with it, so they are kept in a
+    # conflict record.  Conflict records themselves are never edited, so dismissing one loses
+    # nothing.
     newer = {
         name: row.fields.get(name)
         for name, (written_at, writer) in row.field_versions.items()
         if written_at > mutation.base_version and writer != device_id
     }
-    carried = {
-        k: v for k, v in mutation.fields.items() if k not in newer and row.fields.get(k) != v
-    }
+    carried = {k: v for k, v in mutation.fields.items() if row.fields.get(k) != v}
     tombstone = replace(
         row,
         version=version,

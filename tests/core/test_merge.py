@@ -187,6 +187,19 @@ def test_delete_after_edits_elsewhere_wins_but_keeps_them() -> None:
     assert out.conflict.fields["lostBy"] == "b"
 
 
+def test_delete_keeps_what_its_device_showed_and_the_newer_edit_apart() -> None:
+    """A delete that carries values another device overwrote after its base (a tombstone a
+    recovery re-sends after the server lost the version the deleting device saw): the
+    tombstone holds what the deleting person saw, the other device's newer value is in the
+    conflict record, so neither is lost."""
+    row = Row(**{**stored(9, name=(9, "b")).__dict__, "fields": {"name": "Pause squat"}})
+    out = merge.apply(row, mutation("delete", base=2, fields={"name": "Back squat"}), "a", 10)
+    assert out.status == CONFLICT and out.row.deleted
+    assert out.row.fields["name"] == "Back squat"
+    assert out.conflict is not None and out.conflict.fields["fields"] == {"name": "Pause squat"}
+    assert out.conflict.fields["lostBy"] == "b" and out.conflict.fields["wonBy"] == "a"
+
+
 def test_delete_after_own_edits_loses_nothing() -> None:
     row = stored(3, name=(3, "a"))
     out = merge.apply(row, mutation("delete", base=1), "a", 4)
