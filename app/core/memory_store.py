@@ -131,6 +131,9 @@ class MemoryStore:
             self._records[table][record["id"]] = copy.deepcopy(record)
         resent = folded(mutations, server)
         self._outbox = [m for m in self._outbox if (m.table, m.id) not in resent]
+        for table, id in resent:  # held as made here until the server takes the re-send
+            if id in self._records[table]:
+                self._records[table][id]["version"] = 0
         self._outbox.extend(mutations)
         self._cursor = cursor
         return len(mutations)

@@ -130,5 +130,11 @@ def folded(mutations: Iterable[Mutation], server: Mapping[Key, dict[str, Any]]) 
     """The records whose pending outbox entries a recovery's re-send replaces: those the server
     lacks (a partial edit of a record the server lost would be refused).  The pending edits of
     a record the server holds go as they are, before its re-send: each is merged as the edit it
-    is, so a value typed here that loses to another device's is kept in a conflict record."""
+    is, so a value typed here that loses to another device's is kept in a conflict record.
+
+    The device holds each record in this set at version 0 until the server takes its re-send,
+    as a record made here (``app.core.store.refused_cursor``): should the server refuse the
+    re-send (an edit an older app queued), the copy holding the refused values goes and the
+    refused conflict record keeps them all; a copy at its old version would never be replaced,
+    since the server has no copy to send back."""
     return {(m.table, m.id) for m in mutations if (m.table, m.id) not in server}

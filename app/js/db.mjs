@@ -237,7 +237,8 @@ export async function refuse(db, mutationId, conflict, table, id, cursorKey) {
 
 // The end of a recovery sync, in one step (app/core/recovery.py): the server's copies the
 // device may take (chosen by taken_in_recovery; never one with changes waiting by now), the
-// re-sends replacing the outbox entries of the same records, and the cursor.
+// re-sends replacing the outbox entries of the same records (held at version 0 until the
+// server takes them), and the cursor.
 export async function recover(db, keys, mutations, rows, cursorKey, cursor) {
   const all = [...DATA_TABLES, "outbox", "meta"].map((t) => db.table(t));
   await db.transaction("rw", all, async () => {
@@ -245,6 +246,8 @@ export async function recover(db, keys, mutations, rows, cursorKey, cursor) {
     const taken = rows.filter(({ table, record }) => !pending.has(table + "\u0000" + record.id));
     for (const [table, records] of byTable(taken)) await db.table(table).bulkPut(records);
     if (keys.length) await db.outbox.where("[table+id]").anyOf(keys).delete();
+    // Held as made here (version 0) until the server takes the re-send (folded, recovery.py).
+    for (const [table, id] of keys) await db.table(table).update(id, { version: 0 });
     if (mutations.length) await db.outbox.bulkAdd(mutations);
     await db.meta.put({ key: cursorKey, value: cursor });
   });

@@ -20,7 +20,7 @@ from typing import Any
 
 from app.core import changes
 from app.core.changes import Change
-from app.core.protocol import APPLIED, CONFLICT, MutationResult
+from app.core.protocol import APPLIED, CONFLICT, Mutation, MutationResult
 from app.core.schema import USER_TABLES, ValidationError
 from app.core.store import Store
 
@@ -319,8 +319,39 @@ async def recovery_queues_what_the_server_lost_and_nothing_else(store: Store) ->
     assert queued[1].fields["name"] == "Squat"
     assert (await store.get("exercises", kept["id"]) or {})["version"] == 9  # the same values
     assert await store.cursor() == 9
-    assert await store.recover(held, 9, now=60) == 1  # asked again: replaced, not queued twice
-    assert await store.outbox_count() == 2
+    assert (await store.get("exercises", lost["id"]) or {})["version"] == 0  # as made here
+    assert await store.recover(held, 9, now=60) == 0  # asked again: not queued twice
+    assert [m.mutation_id for m in await store.outbox(10)] == [m.mutation_id for m in queued]
+
+
+@check
+async def recovery_holds_what_the_server_lost_as_made_here_until_it_is_taken(
+    store: Store,
+) -> None:
+    """A record the restored server lacks is held at version 0 until its re-send is taken, as a
+    record made here: if the server refuses the re-send (an edit an older app queued), the copy
+    with the refused values goes (a full pull brings nothing back) and the refused conflict
+    record keeps every value, whose Restore makes the record again."""
+    record = await synced_exercise(store, 3)
+    edited = Change(
+        {**record, "name": "Refused\x00name"},
+        Mutation(
+            str(uuid.uuid4()), "exercises", record["id"], "put", 3, {"name": "Refused\x00name"}, 5
+        ),
+    )
+    await store.write([edited])
+    assert await store.recover({}, 9, now=50) == 1
+    (resend,) = await store.outbox(10)
+    assert (resend.kind, resend.base_version, resend.fields["name"]) == (
+        "put",
+        3,
+        "Refused\x00name",
+    )
+    assert (await store.get("exercises", record["id"]) or {})["version"] == 0
+    await store.refuse(resend, _refusal(record["id"], "Refused\ufffdname"))
+    assert await store.get("exercises", record["id"]) is None
+    assert await store.cursor() == 0
+    assert [c["reason"] for c in await store.all("conflicts")] == ["refused"]
 
 
 @check
