@@ -468,18 +468,21 @@ class Sim:
 
     def check_refusals_kept(self, device: Device, conflicts: list[dict[str, Any]]) -> None:
         """Each change the server refused is in one of this device's "refused" records, unless
-        a later value the person typed there replaced it first (it may then never be sent)."""
+        a later value the person typed there (refused or not) replaced it first: it may then
+        never be sent (a recovery re-sends a record the server lost whole, with its newest
+        values, in place of the changes waiting)."""
         kept = {
             (c["recordTable"], c["recordId"], name, value)
             for c in conflicts
             if _refused_here(c)
             for name, value in c["fields"].items()
         }
-        for (name, table, record_id, field_name, value), at in zip(
-            self.refusals, self.refused_at, strict=True
+        for index, ((name, table, record_id, field_name, value), at) in enumerate(
+            zip(self.refusals, self.refused_at, strict=True)
         ):
-            later = self.ledger.typed[at:]
-            if (name, record_id, field_name) in {(d, i, f) for d, i, f, _ in later}:
+            later = {(d, i, f) for d, i, f, _ in self.ledger.typed[at:]}
+            later |= {(d, i, f) for d, _, i, f, _ in self.refusals[index + 1 :]}
+            if (name, record_id, field_name) in later:
                 continue
             if name == device.name:  # kept readable: what no part can carry is U+FFFD
                 assert (table, record_id, field_name, scrubbed(value)) in kept, (name, value)
