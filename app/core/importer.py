@@ -29,7 +29,14 @@ from typing import Any
 from app.core import changes
 from app.core.changes import Change
 from app.core.protocol import Mutation
-from app.core.schema import USER_TABLES, ValidationError, check_record, get_table, user_fields
+from app.core.schema import (
+    USER_TABLES,
+    ValidationError,
+    check_record,
+    get_table,
+    scrubbed,
+    user_fields,
+)
 
 IMPORTED = "imported"  # the import replaced these values; the replaced ones are kept
 IMPORT_DELETED = "import-deleted"  # the file holds a record deleted here; its values are kept
@@ -97,7 +104,9 @@ def _kept(
         "recordTable": table,
         "recordId": record_id,
         "reason": reason,
-        "fields": lost,
+        # What the device held may be text an older app version queued and no part can carry
+        # (a lone surrogate, a control character): kept readable, as a refused change is.
+        "fields": scrubbed(lost),
         "serverFields": won,
         "lostBy": device_id,
     }

@@ -12,7 +12,7 @@ from app.core import changes
 from app.core.importer import IMPORT_DELETED, IMPORTED, import_changes
 from app.core.memory_store import MemoryStore
 from app.core.protocol import MutationResult
-from app.core.schema import EXERCISES, ValidationError, user_fields
+from app.core.schema import CONFLICTS, EXERCISES, ValidationError, check_record, user_fields
 
 EX = {
     "id": "11111111-1111-4111-8111-111111111111",
@@ -131,3 +131,17 @@ def test_restoring_what_an_import_replaced_is_an_edit_on_the_current_version() -
     assert restore[0].mutation.kind == "put"
     assert restore[0].mutation.base_version == 42
     assert restore[0].record["name"] == "Back squat"
+
+
+def test_what_an_import_replaced_is_kept_readable_and_can_be_restored() -> None:
+    """The device held text an older app version queued and the schema refuses (a control
+    character): the import's conflict record keeps it readable (U+FFFD), so it can be stored,
+    shown and restored; before, Restore raised on it."""
+    held = {**EX, "version": 42, "name": "Squat\x1f"}
+    outcome = plan({"exercises": [EX]}, {("exercises", EX["id"]): held})
+    ((_, kept),) = outcome.rows
+    assert kept["fields"] == {"name": "Squat\ufffd"}
+    check_record(CONFLICTS, kept)
+    current = {**EX, "version": 42}
+    made = changes.restore(kept, current, device_id="phone", now=9, new_id=new_ids())
+    assert made[0].mutation.fields == {"name": "Squat\ufffd"}
