@@ -80,10 +80,67 @@ REFUSED_RESEND_AFTER_WIPE = [
 ]
 
 
+# Device-0 holds a name an older app version queued (a control character) and imports device-1's
+# export: the import's conflict record kept the refused text as it was, and its Restore raised.
+IMPORT_OVER_REFUSED_TEXT = [
+    *(0, 2, 2, "exercises", "exercises", 4),
+    *(0, "awkward", "exercises", 0, "\x1f"),
+    *(1, "export"),
+    *(0, "import_file", 0),
+    *(0, "resolve", 0, True),
+]
+
+# Three devices, two accounts, imports, restores: a conflict record only device-0 had (what an
+# import replaced) is dismissed, the server's tombstone of it lost in a wipe; the device keeps
+# that empty tombstone as its own (version 0), which the check did not count as a local one.
+SWITCHES_IMPORTS_AND_RESTORES = [
+    *(0, 3, 2, "exercises", "exercises", 29),
+    *(0, "edit", "exercises", 0, "name"),
+    *(1, "export"),
+    *(0, "import_file", 0),
+    *(0, "resolve", 0, True),
+    *(1, "backup"),
+    *(0, "delete", "workoutLogs"),
+    *(1, "resolve"),
+    *(2, "create", "workoutLogs"),
+    *(1, "awkward", "workoutLogs"),
+    *(1, "awkward", "exercises", 1, "Ô´#Z\U0003eb18\x9c\x8eü«\x19"),
+    *(0, "backup"),
+    *(1, "import_file", 0),
+    *(0, "long_note"),
+    *(1, "restore", False),
+    *(0, "sync", ["ok", "duplicate"], False),
+    *(2, "deliver"),
+    *(2, "awkward", "workoutLogs", 0, "IÄØw·6"),
+    *(1, "switch", 0),
+    *(0, "edit", "workoutLogs", 0),
+    *(1, "sync", ["delay", "duplicate", "error", "ok"], True),
+    *(1, "export"),
+    *(2, "sync", [], True),
+    *(0, "edit", "workoutLogs", 0),
+    *(1, "create", "exercises"),
+    *(1, "backup"),
+    *(0, "restore", False),
+    *(2, "resolve", 0, False),
+    *(2, "switch", 0),
+    *(0, "restore", True, 0),
+]
+
+
 @pytest.mark.parametrize(
     "draws",
-    [DELETE_AFTER_WIPE, REFUSED_RESEND_AFTER_WIPE],
-    ids=["delete-after-wipe", "refused-resend-after-wipe"],
+    [
+        DELETE_AFTER_WIPE,
+        REFUSED_RESEND_AFTER_WIPE,
+        IMPORT_OVER_REFUSED_TEXT,
+        SWITCHES_IMPORTS_AND_RESTORES,
+    ],
+    ids=[
+        "delete-after-wipe",
+        "refused-resend-after-wipe",
+        "import-over-refused-text",
+        "switches-imports-and-restores",
+    ],
 )
 def test_found_case_converges_and_loses_nothing(
     server_app: FastAPI, draws: list[Any], monkeypatch: pytest.MonkeyPatch

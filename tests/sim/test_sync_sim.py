@@ -5,20 +5,26 @@ it two or three devices (a MemoryStore and a SyncEngine each, signed in with the
 session), and runs random steps: creates, edits, deletes, restores and dismissals of conflicts,
 syncs through a network that drops, duplicates, delays (reorders) and loses requests and answers,
 and late delivery of held requests.  The server side has its own mishaps: its database is put
-back to an earlier copy of the account's data, or wiped, and marked as restored (``restore-mark``),
-as an admin restoring a backup does.  People type text from the whole Unicode range (an older app
-version queued what this one refuses, lone surrogates included: the server must refuse it with
-422 and the device set it aside) and notes so long that two of them make a push over the
-server's limit.  Then the network heals, every held request arrives, and every device syncs
-twice round.  Afterwards:
+back to an earlier copy (every account's data), or wiped, and marked as restored
+(``restore-mark``), as an admin restoring a backup does.  People type text from the whole
+Unicode range (an older app version queued what this one refuses, lone surrogates included: the
+server must refuse it with 422 and the device set it aside) and notes so long that two of them
+make a push over the server's limit.  A device is shared: its person signs out and another
+signs in (a second account, made the first time), each account with its own local data there,
+unsynced changes included.  People export a device's data and import such a file later: their
+own, older by now, or another account's.  Then the network heals, every held request arrives,
+and twice round every account signs in on every device where it has local data, and syncs.
+Afterwards, for each account:
 
 1. Every device holds exactly the server's data (tombstones included) and an empty outbox,
-   apart from conflict records only it holds: the changes the server refused ("refused"), and
-   conflict records a restored server no longer has.
+   apart from conflict records only it holds: the changes the server refused ("refused"),
+   what an import replaced, and conflict records a restored server no longer has.
 2. Nothing a person typed is lost: each value is in the final data (live or tombstone), in a
    conflict record (the server's or one a device shows as its own), or was replaced by a later
    edit on a device that showed it, or dismissed by the person.
-3. No request ever got a 5xx, and everything the server holds fits the schema.
+3. No account holds, on the server or on any device, a record of another's, unless the person
+   imported it.
+4. No request ever got a 5xx, and everything the server holds fits the schema.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -38,7 +45,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, insert, select, update
 
-from app.core import changes
+from app.core import changes, exchange
 from app.core import storage_keys as keys
 from app.core.changes import Change
 from app.core.engine import SyncEngine
@@ -56,7 +63,7 @@ from server import identity
 from server.database import Database
 from server.tables import applied_mutations, records, users
 from tests.sim.http_transport import HttpTransport
-from tests.sim.network import FAULTS, OK, FlakyTransport, Network
+from tests.sim.network import FAULTS, FlakyTransport, Network
 
 EXAMPLES = int(os.environ.get("SETFLOW_SIM_EXAMPLES", "30"))
 MAX_STEPS = int(os.environ.get("SETFLOW_SIM_STEPS", "30"))
@@ -74,6 +81,7 @@ AWKWARD_TEXT = st.text(
 # At the notes' limit of 1000 characters, two-byte characters: ASCII-escaped on the wire each
 # takes six bytes, so one note fits a push under SIM_MAX_BODY and two do not.
 LONG_NOTE = "é" * 990
+EXPORTED_AT = datetime(2026, 1, 31, tzinfo=UTC)
 
 _emails = itertools.count()
 Key = tuple[str, str]  # (record id, field)
@@ -96,12 +104,14 @@ class Device:
     transport: FlakyTransport
     client: httpx.AsyncClient
     settings: dict[str, str]
+    account: Account
     # What this device's person sees until the server confirms it: record id -> field -> value.
     expected: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     async def write(self, made: list[changes.Change]) -> None:
         await self.store.write(made)
         for change in made:
+            self.account.ids.add(change.record["id"])
             seen = self.expected.setdefault(change.record["id"], {})
             seen.update(change.mutation.fields)
             seen["deleted"] = change.record["deleted"]
@@ -138,25 +148,42 @@ class Ledger:
                 self.replaced[(record["id"], name)].add(before.get(name))
 
 
+@dataclass
+class Account:
+    """One person's account: their devices' sessions, what they typed, what the server refused."""
+
+    email: str
+    ledger: Ledger = field(default_factory=Ledger)
+    # This account's session on each device that has signed in to it, by device name.
+    devices: dict[str, Device] = field(default_factory=dict)
+    # Changes an older app version queued that the schema refuses: (device, table, id,
+    # field, value).  The server must refuse them and the device keep them aside.
+    refusals: list[tuple[str, str, str, str, Any]] = field(default_factory=list)
+    refused_at: list[int] = field(default_factory=list)  # values typed before each refusal
+    ids: set[str] = field(default_factory=set)  # the records made in (or imported into) it
+
+    def kept_refusals(self, keep: Any) -> None:
+        pairs = [(r, at) for r, at in zip(self.refusals, self.refused_at, strict=True) if keep(r)]
+        self.refusals, self.refused_at = [r for r, _ in pairs], [at for _, at in pairs]
+
+
 class Sim:
     def __init__(self, app: FastAPI, data: st.DataObject, network: Network) -> None:
         self.app = app
         self.data = data
         self.network = network
-        self.ledger = Ledger()
-        self.devices: list[Device] = []
+        self.accounts: list[Account] = []
+        self.names: list[str] = []  # the devices
+        self.active: dict[str, Account] = {}  # who is signed in on each device
         self.clock = itertools.count(1_700_000_000_000, 1000)
         self.values = itertools.count()
         self.ids = itertools.count()
+        self.store_ids = itertools.count()
         self.salt = data.draw(st.integers(0, 2**16), label="id salt")
         self.kinds: list[str] = []  # what resolve did, for the statistics
-        self.email = ""
-        self.backups: list[Snapshot] = []
+        self.backups: list[dict[str, Snapshot]] = []  # by account email
         self.restored_at = 0  # when the server was last marked restored (ms)
-        # Changes an older app version queued that the schema refuses: (device, table, id,
-        # field, value).  The server must refuse them and the device keep them aside.
-        self.refusals: list[tuple[str, str, str, str, Any]] = []
-        self.refused_at: list[int] = []  # how many values were typed before each refusal
+        self.exports: list[tuple[Account, str]] = []  # export files people made, and whose
         self.statuses: list[int] = []  # every HTTP status the server answered
 
     def client(self, address: str = "192.0.2.1") -> httpx.AsyncClient:
@@ -170,32 +197,53 @@ class Sim:
         )
 
     async def sign_up(self, devices: int) -> None:
+        account = await self.new_account()
+        for i in range(devices):
+            name = f"device-{i}"
+            self.names.append(name)
+            self.active[name] = account
+            await self.sign_in(account, name)
+
+    async def new_account(self) -> Account:
         number = next(_emails)
-        email = f"sim{number}-{uuid.uuid4().hex[:8]}@example.org"
-        self.email = email
-        creds = {"email": email, "password": PASSWORD}
+        account = Account(f"sim{number}-{uuid.uuid4().hex[:8]}@example.org")
+        creds = {"email": account.email, "password": PASSWORD}
         # Each simulated person signs up from a home of their own (sign-ups are limited per address).
         async with self.client(
             f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
         ) as first:
             answer = await first.post("/api/auth/signup", json=creds)
             assert answer.status_code == 201, answer.text
-        for i in range(devices):
+        self.accounts.append(account)
+        return account
+
+    async def sign_in(self, account: Account, name: str) -> Device:
+        """``account`` signs in on device ``name``: its own local data there (made empty the
+        first time), and a session of its own; what another account left there stays apart."""
+        creds = {"email": account.email, "password": PASSWORD}
+        device = account.devices.get(name)
+        if device is None:
             client = self.client()
-            answer = await client.post("/api/auth/login", json=creds)
-            assert answer.status_code == 200, answer.text
-            name = f"device-{i}"
             transport = FlakyTransport(HttpTransport(client), self.network, name)
-            store = MemoryStore()
+            store = MemoryStore(new_id=self.store_id)
             prefs = {keys.DEVICE_ID: name}
             engine = SyncEngine(
                 store, transport, prefs, lambda: 1.7e9, pull_limit=PULL_LIMIT, push_batch=PUSH_BATCH
             )
-            self.devices.append(Device(name, store, engine, transport, client, prefs))
+            device = Device(name, store, engine, transport, client, prefs, account)
+            account.devices[name] = device
+        answer = await device.client.post("/api/auth/login", json=creds)
+        assert answer.status_code == 200, answer.text
+        return device
+
+    def on(self, name: str) -> Device:
+        """The session of whoever is signed in on device ``name``."""
+        return self.active[name].devices[name]
 
     async def close(self) -> None:
-        for device in self.devices:
-            await device.client.aclose()
+        for account in self.accounts:
+            for device in account.devices.values():
+                await device.client.aclose()
 
     def kw(self, device: Device) -> dict[str, Any]:
         return {
@@ -203,6 +251,11 @@ class Sim:
             "now": next(self.clock),
             "new_id": self.new_id,
         }
+
+    def store_id(self) -> str:
+        """Ids a device's store makes (re-sends, imports' conflict records): deterministic,
+        apart from the records' ids so that records keep theirs whatever the stores do."""
+        return str(uuid.uuid5(uuid.NAMESPACE_OID, f"{self.salt}-store-{next(self.store_ids)}"))
 
     def new_id(self) -> str:
         # Deterministic ids (unique within the example's user): records are picked in id
@@ -229,7 +282,7 @@ class Sim:
         )
         change = changes.create(table, fields, **self.kw(device))
         await device.write([change])
-        self.ledger.note(device.name, None, change)
+        device.account.ledger.note(device.name, None, change)
 
     async def pick(self, device: Device, table: str) -> dict[str, Any] | None:
         rows = sorted(await device.store.all(table), key=lambda r: r["id"])
@@ -245,7 +298,7 @@ class Sim:
         change = changes.edit(table, current, self.value(table), **self.kw(device))
         assert change is not None  # every typed value is new
         await device.write([change])
-        self.ledger.note(device.name, current, change)
+        device.account.ledger.note(device.name, current, change)
 
     async def delete(self, device: Device) -> None:
         table = self.data.draw(st.sampled_from(TABLES), label="table")
@@ -262,7 +315,7 @@ class Sim:
             return
         if _refused_here(conflict):  # the person has seen this refusal and acts on it now
             shown = {(n, scrubbed(v)) for n, v in conflict["fields"].items()}
-            self.refusals, self.refused_at = self._kept_refusals(
+            device.account.kept_refusals(
                 lambda r: (
                     not (
                         (r[0], r[1], r[2])
@@ -279,11 +332,11 @@ class Sim:
             self.kinds.append("restore")
             await device.write(made)
             for change in made[:-1]:
-                self.ledger.note(device.name, current, change)
+                device.account.ledger.note(device.name, current, change)
         else:
             if _local_only(conflict):  # its values live nowhere else: the person drops them
                 for name, value in conflict["fields"].items():
-                    self.ledger.replaced[(conflict["recordId"], name)].add(value)
+                    device.account.ledger.replaced[(conflict["recordId"], name)].add(value)
             await device.write([changes.dismiss(conflict, **self.kw(device))])
 
     async def awkward(self, device: Device) -> None:
@@ -301,13 +354,13 @@ class Sim:
             # This app refuses it before it is queued (the person sees why); an older app
             # version queued it.
             await device.write([self.unchecked_edit(device, table, current, {name: text})])
-            self.refusals.append((device.name, table, current["id"], name, text))
-            self.refused_at.append(len(self.ledger.typed))
-            self.ledger.replaced[(current["id"], name)].add(current.get(name))
+            device.account.refusals.append((device.name, table, current["id"], name, text))
+            device.account.refused_at.append(len(device.account.ledger.typed))
+            device.account.ledger.replaced[(current["id"], name)].add(current.get(name))
             return
         assert change is not None
         await device.write([change])
-        self.ledger.note(device.name, current, change)
+        device.account.ledger.note(device.name, current, change)
 
     def unchecked_edit(
         self, device: Device, table: str, current: dict[str, Any], fields: dict[str, Any]
@@ -328,7 +381,7 @@ class Sim:
         fields = {"date": "2026-01-31", "notes": f"{LONG_NOTE}-{n}"}
         change = changes.create("workoutLogs", fields, **self.kw(device))
         await device.write([change])
-        self.ledger.note(device.name, None, change)
+        device.account.ledger.note(device.name, None, change)
 
     # --- the server's database: backups, restores, wipes -------------------------------------
 
@@ -337,47 +390,109 @@ class Sim:
         db: Database = self.app.state.db
         return db
 
-    def user_id(self) -> int:
+    def user_id(self, account: Account) -> int:
         with self.db.read() as conn:
             found: int = conn.execute(
-                select(users.c.id).where(users.c.email == self.email)
+                select(users.c.id).where(users.c.email == account.email)
             ).scalar_one()
         return found
 
     async def backup(self, _device: Device) -> None:
-        user = self.user_id()
-        with self.db.read() as conn:
-            version = conn.execute(select(users.c.version).where(users.c.id == user)).scalar_one()
-            rows = conn.execute(select(records).where(records.c.user_id == user)).all()
-            applied = conn.execute(
-                select(applied_mutations).where(applied_mutations.c.user_id == user)
-            ).all()
-        self.backups.append(
-            Snapshot(version, [dict(r._mapping) for r in rows], [dict(a._mapping) for a in applied])
-        )
+        """A backup of the server's database: every account's rows as they are now."""
+        taken = {}
+        for account in self.accounts:
+            user = self.user_id(account)
+            with self.db.read() as conn:
+                version = conn.execute(
+                    select(users.c.version).where(users.c.id == user)
+                ).scalar_one()
+                rows = conn.execute(select(records).where(records.c.user_id == user)).all()
+                applied = conn.execute(
+                    select(applied_mutations).where(applied_mutations.c.user_id == user)
+                ).all()
+            taken[account.email] = Snapshot(
+                version, [dict(r._mapping) for r in rows], [dict(a._mapping) for a in applied]
+            )
+        self.backups.append(taken)
 
     async def restore(self, _device: Device) -> None:
-        """Put the account's data back to an earlier backup (or, with none, wipe it), then
-        mark the database restored as the admin's ``python -m server restore-mark`` does."""
+        """Put every account's data back to an earlier backup (or, with none, wipe it), then
+        mark the database restored as the admin's ``python -m server restore-mark`` does.  An
+        account made after that backup is left with no data (its sign-up is kept)."""
+        backup: dict[str, Snapshot] = {}
         if self.backups and self.data.draw(st.booleans(), label="restore, not wipe?"):
-            snapshot = self.backups[self.data.draw(st.integers(0, len(self.backups) - 1))]
+            backup = self.backups[self.data.draw(st.integers(0, len(self.backups) - 1))]
             self.kinds.append("server restored")
         else:
-            snapshot = Snapshot(0, [], [])
             self.kinds.append("server wiped")
-        user = self.user_id()
-        with self.db.write() as conn:
-            conn.execute(delete(records).where(records.c.user_id == user))
-            conn.execute(delete(applied_mutations).where(applied_mutations.c.user_id == user))
-            if snapshot.records:
-                conn.execute(insert(records), snapshot.records)
-            if snapshot.applied:
-                conn.execute(insert(applied_mutations), snapshot.applied)
-            conn.execute(update(users).where(users.c.id == user).values(version=snapshot.version))
+        for account in self.accounts:
+            snapshot = backup.get(account.email, Snapshot(0, [], []))
+            user = self.user_id(account)
+            with self.db.write() as conn:
+                conn.execute(delete(records).where(records.c.user_id == user))
+                conn.execute(delete(applied_mutations).where(applied_mutations.c.user_id == user))
+                if snapshot.records:
+                    conn.execute(insert(records), snapshot.records)
+                if snapshot.applied:
+                    conn.execute(insert(applied_mutations), snapshot.applied)
+                conn.execute(
+                    update(users).where(users.c.id == user).values(version=snapshot.version)
+                )
         # Each restore at least a second after the last: what the time floor needs (restores
         # take longer than that in real life; here two may fall in one millisecond).
         self.restored_at = max(int(time.time() * 1000), self.restored_at + 1000)
         identity.mark_restored(self.db, now_ms=self.restored_at)
+
+    # --- a second person on a shared device, export files --------------------------------------
+
+    async def switch(self, device: Device) -> None:
+        """The person signs out of this device and another signs in (a second account, made
+        the first time).  Each account's local data on the device stays apart: the one signed
+        out keeps its unsynced changes, which upload when it signs in there again."""
+        if len(self.accounts) < 2:
+            await self.new_account()
+        signed_out = self.active[device.name]
+        answer = await device.client.post("/api/auth/logout")
+        assert answer.status_code == 200, answer.text
+        others = [a for a in self.accounts if a is not signed_out]
+        account = others[self.data.draw(st.integers(0, len(others) - 1), label="account")]
+        self.active[device.name] = account
+        await self.sign_in(account, device.name)
+        self.kinds.append("switch")
+
+    async def export(self, device: Device) -> None:
+        """The person exports this device's data: a file that may be imported later, anywhere."""
+        made = exchange.build_export(
+            await device.store.dump(), device_id=device.name, exported_at=EXPORTED_AT
+        )
+        self.exports.append((device.account, exchange.dumps(made)))
+
+    async def import_file(self, device: Device) -> None:
+        """A file exported earlier is imported here: this account's own (older by now) or
+        another account's.  What it brings in is the person's; what it replaces is kept."""
+        if not self.exports:
+            return
+        owner, text = self.exports[
+            self.data.draw(st.integers(0, len(self.exports) - 1), label="file")
+        ]
+        before = await device.store.dump()
+        try:
+            plan = exchange.parse_import(text)
+        except exchange.ImportRefused:  # a value the schema refuses was still on that device
+            assert await device.store.dump() == before
+            return
+        held = {(t, r["id"]): r for t, rows in before.items() for r in rows}
+        outcome = await device.store.import_records(plan.tables, device_id=device.name)
+        self.kinds.append("import" if owner is device.account else "import of another account's")
+        for change in outcome.changes:
+            device.account.ids.add(change.record["id"])
+            seen = device.expected.setdefault(change.record["id"], {})
+            seen.update(change.mutation.fields)
+            seen["deleted"] = change.record["deleted"]
+            local = held.get((change.table, change.record["id"]))
+            device.account.ledger.note(device.name, local, change)
+        for _table, record in outcome.rows:
+            device.account.ids.add(record["id"])
 
     async def sync(self, device: Device) -> None:
         device.transport.script = self.data.draw(
@@ -395,9 +510,9 @@ class Sim:
     async def seed(self) -> None:
         """Shared records to start from: conflicts need a record two devices both hold."""
         for _ in range(self.data.draw(st.integers(0, 3), label="seed records")):
-            await self.create(self.devices[0])
-        for device in self.devices:
-            assert (await device.engine.full_sync()).ok
+            await self.create(self.on(self.names[0]))
+        for name in self.names:
+            assert (await self.on(name).engine.full_sync()).ok
 
     async def run(self) -> None:
         await self.seed()
@@ -406,8 +521,9 @@ class Sim:
         actions = ["create", "edit", "edit", "edit", "delete", "resolve", "resolve"]
         actions += ["sync", "sync", "sync", "deliver"]
         actions += ["awkward", "long_note", "backup", "restore"]
+        actions += ["switch", "export", "import_file"]
         for _ in range(steps):
-            device = self.devices[self.data.draw(st.integers(0, len(self.devices) - 1))]
+            device = self.on(self.names[self.data.draw(st.integers(0, len(self.names) - 1))])
             action = self.data.draw(st.sampled_from(actions), label="action")
             if action == "deliver":
                 await self.deliver()
@@ -417,56 +533,88 @@ class Sim:
     # --- the end -----------------------------------------------------------------------------
 
     async def heal(self) -> None:
+        """The network heals, every held request arrives, and twice round every account
+        signs in on every device where it has local data, and syncs."""
         await self.network.deliver()
         for _ in range(2):
-            for device in self.devices:
-                device.transport.script = [OK] * 0
-                result = await device.engine.full_sync()
-                assert result.ok, (device.name, result, self.network.log[-20:])
-                assert device.settings[keys.LAST_SYNCED]
+            for name in self.names:
+                for account in self.accounts:
+                    if name not in account.devices:
+                        continue
+                    if self.active[name] is not account:
+                        await self.switch_to(name, account)
+                    device = self.on(name)
+                    device.transport.script = []
+                    result = await device.engine.full_sync()
+                    assert result.ok, (device.name, result, self.network.log[-20:])
+                    assert device.settings[keys.LAST_SYNCED]
 
-    async def server_state(self) -> dict[str, dict[str, dict[str, Any]]]:
-        reader = HttpTransport(self.devices[0].client)
+    async def switch_to(self, name: str, account: Account) -> None:
+        answer = await self.on(name).client.post("/api/auth/logout")
+        assert answer.status_code == 200, answer.text
+        self.active[name] = account
+        await self.sign_in(account, name)
+
+    async def server_state(self, account: Account) -> dict[str, dict[str, dict[str, Any]]]:
+        """Everything the server holds of ``account``, read through a session of its own."""
         state: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-        since = 0
-        while True:
-            page = await reader.pull(since, 1000)
-            for wire in page.changes:
-                table, record = split_change(wire)
-                state[table][record["id"]] = record
-            if not page.has_more:
-                return state
-            since = page.cursor
+        async with self.client() as client:
+            creds = {"email": account.email, "password": PASSWORD}
+            answer = await client.post("/api/auth/login", json=creds)
+            assert answer.status_code == 200, answer.text
+            reader = HttpTransport(client)
+            since = 0
+            while True:
+                page = await reader.pull(since, 1000)
+                for wire in page.changes:
+                    table, record = split_change(wire)
+                    state[table][record["id"]] = record
+                if not page.has_more:
+                    return state
+                since = page.cursor
 
     async def check(self) -> None:
-        server = await self.server_state()
-        conflicts = server.get("conflicts", {}).values()
-        event(f"conflict records: {min(len(conflicts), 3)}+")
-        event(f"dismissed conflicts: {min(sum(c['deleted'] for c in conflicts), 2)}+")
         event(f"restored: {min(sum(k == 'restore' for k in self.kinds), 2)}+")
         event(f"faults: {min(sum(': ok' not in line for line in self.network.log), 5)}+")
         event(f"server restores: {min(sum(k.startswith('server') for k in self.kinds), 2)}+")
-        event(f"refused changes: {min(len(self.refusals), 2)}+")
+        event(f"refused changes: {min(sum(len(a.refusals) for a in self.accounts), 2)}+")
+        event(f"account switches: {min(sum(k == 'switch' for k in self.kinds), 2)}+")
+        event(f"imports of an own file: {min(sum(k == 'import' for k in self.kinds), 2)}+")
+        foreign = self.kinds.count("import of another account's")
+        event(f"imports of another account's file: {min(foreign, 1)}+")
         assert not [s for s in self.statuses if s >= 500], self.network.log[-20:]
+        counted = []
+        for account in self.accounts:
+            server = await self.server_state(account)
+            counted += server.get("conflicts", {}).values()
+            await self.check_account(account, server)
+        event(f"conflict records: {min(len(counted), 3)}+")
+        event(f"dismissed conflicts: {min(sum(c['deleted'] for c in counted), 2)}+")
+
+    async def check_account(
+        self, account: Account, server: dict[str, dict[str, dict[str, Any]]]
+    ) -> None:
         for table, rows in server.items():
             for record in rows.values():
                 check_record(get_table(table), record)  # nothing the schema refuses got in
+                # Nobody else's records: only those made in this account or imported into it.
+                assert record.get("recordId", record["id"]) in account.ids, (account.email, table)
         local: list[dict[str, Any]] = []  # conflict records only a device holds
-        for device in self.devices:
+        for device in account.devices.values():
             assert await device.store.outbox_count() == 0, device.name
             dump = await device.store.dump()
             for table, rows in dump.items():
+                for record in rows:  # nothing of another account's, shown or kept aside
+                    assert record.get("recordId", record["id"]) in account.ids, device.name
                 mine = {r["id"]: r for r in rows if not _local_only(r)}
-                assert mine == server.get(table, {}), (device.name, table)
+                assert mine == server.get(table, {}), (device.name, account.email, table)
             local += [c for c in dump.get("conflicts", []) if _local_only(c) and not c["deleted"]]
-            self.check_refusals_kept(device, dump.get("conflicts", []))
-        self.check_nothing_lost(server, local)
+            self.check_refusals_kept(account, device, dump.get("conflicts", []))
+        self.check_nothing_lost(account.ledger, server, local)
 
-    def _kept_refusals(self, keep: Any) -> tuple[list[tuple[str, str, str, str, Any]], list[int]]:
-        pairs = [(r, at) for r, at in zip(self.refusals, self.refused_at, strict=True) if keep(r)]
-        return [r for r, _ in pairs], [at for _, at in pairs]
-
-    def check_refusals_kept(self, device: Device, conflicts: list[dict[str, Any]]) -> None:
+    def check_refusals_kept(
+        self, account: Account, device: Device, conflicts: list[dict[str, Any]]
+    ) -> None:
         """Each change the server refused is in one of this device's "refused" records, unless
         a later value the person typed there (refused or not) replaced it first: it may then
         never be sent (a recovery re-sends a record the server lost whole, with its newest
@@ -478,17 +626,20 @@ class Sim:
             for name, value in c["fields"].items()
         }
         for index, ((name, table, record_id, field_name, value), at) in enumerate(
-            zip(self.refusals, self.refused_at, strict=True)
+            zip(account.refusals, account.refused_at, strict=True)
         ):
-            later = {(d, i, f) for d, i, f, _ in self.ledger.typed[at:]}
-            later |= {(d, i, f) for d, _, i, f, _ in self.refusals[index + 1 :]}
+            later = {(d, i, f) for d, i, f, _ in account.ledger.typed[at:]}
+            later |= {(d, i, f) for d, _, i, f, _ in account.refusals[index + 1 :]}
             if (name, record_id, field_name) in later:
                 continue
             if name == device.name:  # kept readable: what no part can carry is U+FFFD
                 assert (table, record_id, field_name, scrubbed(value)) in kept, (name, value)
 
     def check_nothing_lost(
-        self, server: dict[str, dict[str, dict[str, Any]]], local: list[dict[str, Any]]
+        self,
+        ledger: Ledger,
+        server: dict[str, dict[str, dict[str, Any]]],
+        local: list[dict[str, Any]],
     ) -> None:
         """Every typed value is in the data, in a conflict record (the server's, or one a
         device keeps and shows as its own), or was knowingly replaced."""
@@ -502,19 +653,23 @@ class Sim:
                     kept[(conflict["recordId"], name)].add(value)
         lost = [
             (device, record_id, name, value)
-            for device, record_id, name, value in self.ledger.typed
+            for device, record_id, name, value in ledger.typed
             if name not in ENVELOPE_FIELDS
             and final.get(record_id, {}).get(name) != value
             and value not in kept[(record_id, name)]
-            and value not in self.ledger.replaced[(record_id, name)]
+            and value not in ledger.replaced[(record_id, name)]
         ]
         assert not lost, f"typed values neither kept nor knowingly replaced: {lost}"
 
 
 def _local_only(record: dict[str, Any]) -> bool:
-    """A conflict record only this device holds (version 0): a refused change, or one the
-    server lost in a restore.  Shown under Conflicts like any other; never pushed."""
-    return "recordTable" in record and record.get("version") == 0
+    """A conflict record only this device holds (version 0): a refused change, what an import
+    replaced, or one the server lost in a restore (a dismissed one, too: the tombstone of a
+    record only this device had holds nothing else).  Shown under Conflicts like any other
+    unless dismissed; never pushed."""
+    empty = record.get("deleted") and set(record) <= set(ENVELOPE_FIELDS)
+    conflict = "recordTable" in record or empty
+    return bool(conflict) and record.get("version") == 0
 
 
 def _refused_here(record: dict[str, Any]) -> bool:
