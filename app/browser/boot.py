@@ -5,9 +5,12 @@ Nothing here waits for the network: sync starts in the background after ``ready`
 
 from __future__ import annotations
 
+import json
+
 import js  # type: ignore[import-not-found]
 from pyscript.js_modules import setflow_db as db  # type: ignore[import-not-found]
 
+from app.browser import compiled
 from app.browser.clock import new_id
 from app.browser.interop import to_py_data
 from app.browser.live import LiveLink
@@ -76,10 +79,13 @@ async def start() -> App:
         settings = LocalStorage()
         device_id = ensure_device_id(settings, new_id)
         store = await open_local_data(settings)
+        js.performance.mark("setflow-db-open")
         app = App(store, device_id)
         await app.load()
+        js.performance.mark("setflow-data-read")
         js.document.getElementById("loading").hidden = True
         app.render()
+        js.performance.mark("setflow-rendered")
         app.attach()
         app.sync = SyncController(store, settings, app.sync_updated, app.use_store)
         app.sync_updated()
@@ -88,6 +94,8 @@ async def start() -> App:
         js.window.setflowStartupError(f"{type(err).__name__}: {err}")
         raise
     js.window.setflowApp = app  # for the browser console and the benchmarks
+    # Which modules came compiled from the start-up snapshot (app/browser/compiled.py).
+    js.window.setflowStart.compiled = js.JSON.parse(json.dumps(compiled.served()))
     spawn(_storage_facts(app))
     app.sync.start()  # in the background, after ready: never delays the first render
     expose(app.sync)

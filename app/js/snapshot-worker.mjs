@@ -1,7 +1,8 @@
 // A throwaway Pyodide that makes the memory snapshot later starts boot from (app/js/pyodide.mjs).
 // It runs in a worker, so the page never waits for it, and it is a separate instance because
 // one made with `_makeSnapshot` cannot run the app. It imports what the app imported (the
-// standard library modules and the pure core and views) and nothing that touches JS objects.
+// standard library modules and the pure core and views) and nothing that touches JS objects;
+// the other modules it compiles (app/browser/compiled.py).
 // It hands the bytes back; the page stores them (app/js/pyodide.mjs).
 import { loadPyodide } from "/vendor/pyodide/pyodide.mjs";
 import { INDEX_URL } from "./snapshot.mjs";
@@ -24,6 +25,13 @@ self.onmessage = async (event) => {
         `for _name in json.loads(${JSON.stringify(JSON.stringify(modules))}):\n` +
         `    try:\n        importlib.import_module(_name)\n` +
         `    except Exception:\n        pass\n`,
+    );
+    // The rest of the app's modules (the browser adapters) compiled, ready for the import
+    // (app/browser/compiled.py): compiling them was most of a WebKit start after the snapshot.
+    const paths = files.map(([, path]) => path);
+    pyodide.runPython(
+      `from app.browser.compiled import keep\n` +
+        `keep(json.loads(${JSON.stringify(JSON.stringify(paths))}))\n`,
     );
     const bytes = pyodide.makeMemorySnapshot();
     // The page stores it: in WebKit a Cache Storage entry written by a worker never reached the

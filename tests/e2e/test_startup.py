@@ -72,9 +72,14 @@ def test_a_reopen_boots_from_the_snapshot_and_the_app_works(
     version = page.evaluate(VERSION)
     assert page.evaluate(SNAPSHOT_CACHES) == [f"setflow-snapshot-{version}"]
 
+    assert page.evaluate("window.setflowStart.compiled") == []
+
     page.reload()
     wait_ready(page)
     assert start_kind(page) == "used"
+    # The browser adapters were compiled in the snapshot, not at this start.
+    compiled = page.evaluate("window.setflowStart.compiled")
+    assert {"app.browser.ui", "app.browser.sync", "app.browser.boot"} <= set(compiled)
     add_exercise(page, "Front squat", "Legs")
     page.reload()
     wait_ready(page)
