@@ -53,9 +53,9 @@ STEPS = (
 )
 
 
-def reopen(device: Driver, work: Path) -> dict[str, Any]:
+def reopen(device: Driver, work: Path, root: Path | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(dir=work) as tmp:
-        server = LiveServer(f"sqlite:///{tmp}/setflow.sqlite3").start()
+        server = LiveServer(f"sqlite:///{tmp}/setflow.sqlite3", static_root=root).start()
         try:
             device.goto(server.url + "/")
             device.call(TIMINGS)
@@ -97,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.startup_profile", description=__doc__)
     parser.add_argument("--engines", nargs="+", default=["webkit", "chromium"])
     parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--root", type=Path, help="serve the app's files from this copy")
     parser.add_argument("--dump", type=Path, help="write every sample's entries as JSON here")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
@@ -115,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 for engine in order:
                     with _devices(browser, work) as devices:
-                        entries = reopen(devices.open(engine), work)
+                        entries = reopen(devices.open(engine), work, args.root)
                     samples[engine].append(entries)
                     print(
                         f"rep {rep + 1} {NAMES[engine]}: ready {entries['marks'].get('setflow:ready'):.0f} ms, "
