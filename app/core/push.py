@@ -77,6 +77,8 @@ async def push_all(
        ``epoch``) came from a restored server: its records may have been made again from
        partial edits alone, so none is taken, and the entries stay in the outbox (a re-send is
        a ``duplicate``).  A recovery is noted and the push stops; the engine recovers at once.
+       A device that knows no epoch yet (its pulls failed so far) takes the answer's: the
+       versions it takes now belong to that database, so a later restore of it is noticed.
     """
     progress = progress if progress is not None else PushProgress()
     limits = limits if limits is not None else PushLimits()
@@ -109,6 +111,8 @@ async def push_all(
             await store.set_meta(RECOVERING_KEY, True)
             progress.restored = True
             return progress
+        if response.epoch and not known:  # step 5: the versions taken now are that database's
+            await store.set_meta(EPOCH_KEY, response.epoch)
         sent = {m.mutation_id for m in batch}
         results = [r for r in response.results if r.mutation_id in sent]
         await store.acknowledge(results, response.conflicts)  # step 3

@@ -431,6 +431,35 @@ def test_the_push_answers_conflicts_show_after_the_same_sync() -> None:
     assert shown["serverFields"] == {"name": "Theirs"} and shown["wonBy"] == "device-b"
 
 
+def test_a_device_whose_first_pull_failed_learns_the_epoch_from_its_push_and_recovers() -> None:
+    """Its pull failed, its push was taken: the versions it now holds belong to the database
+    that answered.  Once that database is restored (another epoch), the device recovers and
+    re-sends what it holds; before, it knew no epoch, so it never noticed."""
+    transport = ScriptedTransport()
+    transport.pull_error = OfflineError("The request was lost on the way.")
+    engine, store, _ = make(transport, edits=1)
+    (made,) = run(store.outbox(1))
+    taken = run(store.get("exercises", made.id)) or {}
+    transport.answer = lambda request: PushResponse(
+        [
+            MutationResult(
+                made.mutation_id, APPLIED, 3, {**taken, "version": 3, "table": "exercises"}
+            )
+        ],
+        epoch="first",
+    )
+    assert not run(engine.full_sync()).ok
+    assert run(store.get_meta("epoch")) == "first"
+    # The server comes back wiped, under a new identity: it holds nothing of this device's.
+    transport.pull_error = None
+    transport.pages[0] = PullResponse([], 0, False, epoch="second")
+    transport.answer = transport.apply_all
+    result = run(engine.full_sync())
+    assert result.ok and result.recovered == 1
+    (sent,) = [ids for kind, ids in transport.calls if kind == "push"][-1:]
+    assert len(sent) == 1
+
+
 # --- an account switch during a sync -----------------------------------------------------
 
 
