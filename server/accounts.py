@@ -18,7 +18,7 @@ from typing import Any
 
 import argon2
 import argon2.profiles
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.core.account import account_id
@@ -34,6 +34,7 @@ from server import throttle
 from server.database import Database
 from server.errors import ApiError
 from server.passwords import weakness
+from server.prepared import Prepared
 from server.tables import attempts, sessions, users
 
 SESSION_COOKIE = "setflow_session"
@@ -41,6 +42,12 @@ SESSION_SECONDS = 30 * 24 * 3600
 # A session's public id: the start of its token's sha256 (which the database keeps anyway).
 SESSION_ID_LENGTH = 16
 WRONG_CREDENTIALS = "Wrong email or password."
+# Who a session is: asked at the start of every sync request.
+_SESSION_USER = Prepared(
+    select(users.c.id, users.c.email)
+    .select_from(sessions.join(users, users.c.id == sessions.c.user_id))
+    .where(sessions.c.token_hash == bindparam("digest"), sessions.c.expires_at > bindparam("now"))
+)
 
 
 def now_ms() -> int:
@@ -248,12 +255,8 @@ class Accounts:
             return None
         digest = token_hash(token)
         with self.db.read() as conn:
-            row = conn.execute(
-                select(users.c.id, users.c.email)
-                .select_from(sessions.join(users, users.c.id == sessions.c.user_id))
-                .where(sessions.c.token_hash == digest, sessions.c.expires_at > now_ms())
-            ).first()
-        return None if row is None else User(row.id, row.email, digest)
+            rows = _SESSION_USER.rows(conn, {"digest": digest, "now": now_ms()})
+        return User(rows[0][0], rows[0][1], digest) if rows else None
 
     def sessions(self, user: User) -> list[Session]:
         """The account's live sessions, newest first."""

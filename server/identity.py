@@ -14,12 +14,16 @@ import uuid
 from sqlalchemy import Connection, case, select, update
 
 from server.database import Database
+from server.prepared import Prepared
 from server.tables import server_identity, users
+
+_EPOCH = Prepared(select(server_identity.c.epoch))
 
 
 def epoch(conn: Connection) -> str:
-    found: str = conn.execute(select(server_identity.c.epoch)).scalar_one()
-    return found
+    (found,) = _EPOCH.rows(conn, {})
+    value: str = found[0]
+    return value
 
 
 # After a restore every account's counter jumps ahead to the restore's time in milliseconds

@@ -11,21 +11,24 @@ new epoch, knows the server was restored and lost changes it holds (a recovery s
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.core.protocol import PullResponse, PushLimits
 from server import identity, records
 from server.database import Database
+from server.prepared import Prepared
 from server.tables import users
+
+_ACCOUNT = Prepared(
+    select(users.c.version, users.c.horizon).where(users.c.id == bindparam("user_id"))
+)
 
 
 def pull(db: Database, user_id: int, since: int, limit: int, limits: PushLimits) -> PullResponse:
     with db.read() as conn:
         # One row more than asked tells whether another page follows.
         rows = records.changes_since(conn, user_id, since, limit + 1)
-        account_version, horizon = conn.execute(
-            select(users.c.version, users.c.horizon).where(users.c.id == user_id)
-        ).one()
+        ((account_version, horizon),) = _ACCOUNT.rows(conn, {"user_id": user_id})
         epoch = identity.epoch(conn)
     page = rows[:limit]
     cursor = page[-1].version if page else since

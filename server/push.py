@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from app.core import merge
 from app.core.protocol import DUPLICATE, Mutation, MutationResult, PushRequest, PushResponse
@@ -27,9 +27,37 @@ from server import answers, fanout, identity, records
 from server.accounts import now_ms
 from server.database import Database
 from server.errors import ApiError
+from server.prepared import Prepared, PreparedIn, in_names
 from server.tables import applied_mutations, users
 
 Key = tuple[str, str]  # (table, record id)
+
+_LOCK = Prepared(
+    select(users.c.version).where(users.c.id == bindparam("user_id")).with_for_update()
+)
+_SET_VERSION = Prepared(
+    update(users).where(users.c.id == bindparam("user_id")).values(version=bindparam("counter"))
+)
+_SEEN = PreparedIn(
+    lambda n: select(
+        applied_mutations.c.mutation_id,
+        applied_mutations.c.table_name,
+        applied_mutations.c.record_id,
+        applied_mutations.c.version,
+    ).where(
+        applied_mutations.c.user_id == bindparam("user_id"),
+        applied_mutations.c.mutation_id.in_([bindparam(name) for name in in_names(n)]),
+    )
+)
+_APPLIED = (
+    "user_id",
+    "mutation_id",
+    "table_name",
+    "record_id",
+    "status",
+    "version",
+)
+_APPLY = Prepared(insert(applied_mutations).values({name: bindparam(name) for name in _APPLIED}))
 
 
 def check(request: PushRequest) -> None:
@@ -58,9 +86,7 @@ def push(
     with db.write() as conn:
         # Step 2: the lock.  SQLite already holds its write lock (BEGIN IMMEDIATE); PostgreSQL
         # locks this user's row until commit, whichever server process runs the push.
-        counter: int = conn.execute(
-            select(users.c.version).where(users.c.id == user_id).with_for_update()
-        ).scalar_one()
+        ((counter,),) = _LOCK.rows(conn, {"user_id": user_id})
         start = counter
         work = _WorkingSet.read(conn, user_id, request.mutations)
         results = []
@@ -68,7 +94,7 @@ def push(
             result, counter = work.apply(mutation, request.device_id, counter)
             results.append(result)
         work.write(conn)
-        conn.execute(update(users).where(users.c.id == user_id).values(version=counter))
+        _SET_VERSION.execute(conn, {"user_id": user_id, "counter": counter})
         if counter > start:
             fanout.notify(conn, user_id, counter, request.device_id)
         # Step 6: still inside the transaction.
@@ -95,6 +121,7 @@ class _WorkingSet:
     rows: dict[Key, merge.Row]
     in_db: set[Key]  # keys that already have a row in the database (update, not insert)
     seen: dict[str, _Seen]
+    read_ids: set[str]  # record ids read up front, in every table: absent means no such row
     changed: dict[Key, merge.Row] = field(default_factory=dict)
     applied: list[dict[str, Any]] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)  # the records made, in order
@@ -104,17 +131,15 @@ class _WorkingSet:
         # Step 3.  Conflict records are read too: their ids are fixed by the mutation ids.
         ids = {m.id for m in mutations} | {merge.conflict_id(m.mutation_id) for m in mutations}
         rows = {(r.table, r.id): r for r in records.load_ids(conn, user_id, ids)}
-        found = conn.execute(
-            select(applied_mutations).where(
-                applied_mutations.c.user_id == user_id,
-                applied_mutations.c.mutation_id.in_({m.mutation_id for m in mutations}),
-            )
-        ).all()
-        seen = {s.mutation_id: _Seen(s.table_name, s.record_id, s.version) for s in found}
-        return cls(conn, user_id, rows, set(rows), seen)
+        found = _SEEN.rows(conn, {"user_id": user_id}, sorted({m.mutation_id for m in mutations}))
+        seen = {m: _Seen(table, record, version) for m, table, record, version in found}
+        return cls(conn, user_id, rows, set(rows), seen, ids)
 
     def row(self, key: Key) -> merge.Row | None:
-        if key not in self.rows:  # only for a retry whose mutationId named another record
+        if key not in self.rows:
+            if key[1] in self.read_ids:  # read up front: there is no such row
+                return None
+            # Only for a retry whose mutationId named a record this push did not name.
             loaded = records.load(self.conn, self.user_id, *key)
             if loaded is None:
                 return None
@@ -168,7 +193,7 @@ class _WorkingSet:
             updates=[row for key, row in self.changed.items() if key in self.in_db],
         )
         if self.applied:
-            conn.execute(insert(applied_mutations), self.applied)
+            _APPLY.execute_many(conn, self.applied)
 
 
 def _check_whole(row: merge.Row) -> None:

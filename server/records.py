@@ -12,7 +12,46 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from app.core.merge import Row
+from server.prepared import Prepared, PreparedIn, in_names
 from server.tables import records
+
+# The columns a record is read with, in this order (``from_values``).
+COLUMNS = (
+    records.c.table_name,
+    records.c.id,
+    records.c.version,
+    records.c.deleted,
+    records.c.data,
+    records.c.field_versions,
+    records.c.device_id,
+    records.c.created_at,
+    records.c.updated_at,
+)
+_BY_IDS = PreparedIn(
+    lambda n: select(*COLUMNS).where(
+        records.c.user_id == bindparam("user_id"),
+        records.c.id.in_([bindparam(name) for name in in_names(n)]),
+    )
+)
+_SINCE = Prepared(
+    select(*COLUMNS)
+    .where(records.c.user_id == bindparam("user_id"), records.c.version > bindparam("since"))
+    .order_by(records.c.version)
+    .limit(bindparam("limit", literal_execute=False))
+)
+_WRITTEN = (
+    "user_id",
+    "table_name",
+    "id",
+    "version",
+    "deleted",
+    "data",
+    "field_versions",
+    "device_id",
+    "created_at",
+    "updated_at",
+)
+_INSERT = Prepared(insert(records).values({name: bindparam(name) for name in _WRITTEN}))
 
 
 def _dumps(value: Any) -> str:
@@ -33,6 +72,22 @@ def from_db(row: Any) -> Row:
     )
 
 
+def from_values(values: tuple[Any, ...]) -> Row:
+    """A row read with ``COLUMNS``."""
+    table, id_, version, deleted, data, field_versions, device_id, created, updated = values
+    return Row(
+        table=table,
+        id=id_,
+        version=version,
+        deleted=bool(deleted),
+        fields=json.loads(data),
+        field_versions={k: (v[0], v[1]) for k, v in json.loads(field_versions).items()},
+        device_id=device_id,
+        created_at=created,
+        updated_at=updated,
+    )
+
+
 def load(conn: Connection, user_id: int, table: str, record_id: str) -> Row | None:
     found = conn.execute(
         select(records).where(
@@ -48,10 +103,8 @@ def load_ids(conn: Connection, user_id: int, ids: set[str]) -> list[Row]:
     """The user's records with any of these ids, in whichever tables."""
     if not ids:
         return []
-    found = conn.execute(
-        select(records).where(records.c.user_id == user_id, records.c.id.in_(ids))
-    ).all()
-    return [from_db(r) for r in found]
+    found = _BY_IDS.rows(conn, {"user_id": user_id}, sorted(ids))
+    return [from_values(r) for r in found]
 
 
 def _values(row: Row) -> dict[str, Any]:
@@ -69,8 +122,8 @@ def _values(row: Row) -> dict[str, Any]:
 def save_many(conn: Connection, user_id: int, *, inserts: list[Row], updates: list[Row]) -> None:
     """Write new rows and changed rows, each kind in one batched statement."""
     if inserts:
-        conn.execute(
-            insert(records),
+        _INSERT.execute_many(
+            conn,
             [
                 {"user_id": user_id, "table_name": r.table, "id": r.id, **_values(r)}
                 for r in inserts
@@ -91,10 +144,5 @@ def save_many(conn: Connection, user_id: int, *, inserts: list[Row], updates: li
 
 def changes_since(conn: Connection, user_id: int, since: int, limit: int) -> list[Row]:
     """Up to ``limit`` records changed after version ``since``, oldest change first."""
-    found = conn.execute(
-        select(records)
-        .where(records.c.user_id == user_id, records.c.version > since)
-        .order_by(records.c.version)
-        .limit(limit)
-    ).all()
-    return [from_db(r) for r in found]
+    found = _SINCE.rows(conn, {"user_id": user_id, "since": since, "limit": limit})
+    return [from_values(r) for r in found]
