@@ -85,7 +85,10 @@ def _sqlite_transactions(engine: Engine, synchronous: str) -> None:
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
         immediate = conn.get_execution_options().get(_WRITE, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # On the driver itself: every request begins a transaction, and this is all it takes.
+        conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+            "BEGIN IMMEDIATE" if immediate else "BEGIN"
+        )
 
 
 def upgrade(engine: Engine) -> None:
@@ -184,8 +187,11 @@ class _GroupCommit:
             with self._count:
                 self.waiting -= 1
             group = self._group or self._open()
+            # Savepoints on the driver itself (SQLAlchemy's cost more than the SQLite work of
+            # a small push); SQLAlchemy's transaction is the group's, around them.
+            driver = group.conn.connection.driver_connection
             try:
-                savepoint = group.conn.begin_nested()
+                driver.execute("SAVEPOINT member")  # type: ignore[union-attr]
             except BaseException as err:
                 self._end(group, err)
                 raise
@@ -194,14 +200,15 @@ class _GroupCommit:
                     yield group.conn
             except BaseException as err:
                 try:
-                    savepoint.rollback()
+                    driver.execute("ROLLBACK TO member")  # type: ignore[union-attr]
+                    driver.execute("RELEASE member")  # type: ignore[union-attr]
                 except BaseException as broken:  # the transaction is gone: so is the group
                     self._end(group, broken)
                     raise err from broken
                 self._settle(group)
                 raise
             try:
-                savepoint.commit()
+                driver.execute("RELEASE member")  # type: ignore[union-attr]
             except BaseException as err:
                 self._end(group, err)
                 raise
