@@ -30,19 +30,16 @@ from app.core import storage_keys as keys
 from app.core.changes import Change
 from app.core.formats.base import Parsed
 from app.core.schema import USER_TABLES, ValidationError
-from app.views import log, render
+from app.views import inputs, log, render
 from app.views.conflicts import settings_tab_label
-from app.views.state import VIEWS, Account, Data, Screen
+from app.views.refresh import RefreshPlan
+from app.views.state import Account, Data, Screen, route
 
 Handler = Callable[[Any, dict[str, str]], Awaitable[None]]
 
 # The last CSV import, kept in the device database's meta table for "Undo last import".
 LAST_IMPORT_IDS = "lastImportIds"
 LAST_IMPORT_SUMMARY = "lastImportSummary"
-
-# Reads overtaken by a newer change are dropped at most this often in a row, so a steady stream
-# of changes (another tab importing) still shows progress.
-_MAX_SKIPPED_READS = 5
 
 
 @dataclass
@@ -92,8 +89,7 @@ class App(WorkoutScreen):
         self._refresh_task: asyncio.Future[None] | None = None
         self._proxies: list[Any] = []
         self._html = ""
-        self._refresh_waiting = False
-        self._refresh_again = False
+        self._refreshes = RefreshPlan()
         self.sync: SyncController | None = None  # set by boot once sync is wired
         self._import: ImportInProgress | None = None
 
@@ -142,11 +138,10 @@ class App(WorkoutScreen):
         """
         self._account_facts()
         self._show_status()
-        if self.sync is not None and self.sync.busy:
-            return
-        if self._refresh_waiting:
+        then = self._refreshes.after_sync_update(self.account.busy, self.screen.view)
+        if then == "refresh":
             self.schedule_refresh()
-        elif self.screen.view == "settings":
+        elif then == "render":
             self.render()
 
     def _changed(self) -> None:
@@ -154,15 +149,20 @@ class App(WorkoutScreen):
             self.sync.local_change()
 
     def render(self) -> None:
-        self.screen.view = self._route()
+        self.screen.view = route(str(js.location.hash))
         self.screen.now = now_ms()
         self.screen.notify = notify_state() if self.screen.notify != "granted" else "granted"
         html = render(self.screen, self.data, self.account)
         if html != self._html:  # an unchanged screen is left alone, with what is being typed
             self._html = html
-            kept = self._keep_inputs()
+            typed = inputs.typed(self._fields())
+            active = js.document.activeElement
+            focus = "" if is_null(active) else str(active.id or "")
             self.view.innerHTML = html
-            self._restore_inputs(kept)
+            for el_id, value in inputs.values_to_restore(typed, self._fields()).items():
+                js.document.getElementById(el_id).value = value
+            if focus and not is_null(field := js.document.getElementById(focus)):
+                field.focus()
             last_screen.save(self.screen.view, html)  # painted first at the next start
         for link in js.document.querySelectorAll(".tabbar a"):
             if attr(link, "data-view") == self.screen.view:
@@ -202,65 +202,32 @@ class App(WorkoutScreen):
         self.render()
 
     def schedule_refresh(self) -> None:
-        """Refresh soon, once, however many changes arrive (this tab's or another tab's).
-
-        During a sync the refresh waits for its end (``sync_updated``).
-        """
-        if self.sync is not None and self.sync.busy:
-            self._refresh_waiting = True
-            return
-        self._refresh_waiting = False
-        self._refresh_again = True
-        if self._refresh_task is None or self._refresh_task.done():
+        """Refresh soon, once, however many changes arrive (``app.views.refresh``)."""
+        syncing = self.sync is not None and self.sync.busy
+        if self._refreshes.request(syncing) and (
+            self._refresh_task is None or self._refresh_task.done()
+        ):
             self._refresh_task = spawn(self._refresh_soon())
 
     async def _refresh_soon(self) -> None:
-        # A change that lands while a refresh is reading the tables gets a refresh of its own,
-        # and what the first one read is not shown: it can be older than the screen already is
-        # (an action shows what it wrote at once), and showing it would take that back a moment.
-        skipped = 0
-        while self._refresh_again:
-            self._refresh_again = False
+        while self._refreshes.next_read():
             await asyncio.sleep(0.05)
             read = await self._read()
-            if self._refresh_again and skipped < _MAX_SKIPPED_READS:
-                skipped += 1
-                continue
-            skipped = 0
-            self._take(read)
-            self.render()
+            if self._refreshes.show():
+                self._take(read)
+                self.render()
 
-    def _route(self) -> str:
-        name = str(js.location.hash).lstrip("#")
-        return name if name in VIEWS else "workout"
-
-    def _keep_inputs(self) -> dict[str, str]:
-        kept = {}
-        for el in self.view.querySelectorAll("input[id], select[id], textarea[id]"):
-            if el.type != "file":
-                kept[str(el.id)] = str(el.value)
-        active = js.document.activeElement
-        kept["\0focus"] = "" if is_null(active) else str(active.id or "")
-        return kept
-
-    def _restore_inputs(self, kept: dict[str, str]) -> None:
-        for el_id, value in kept.items():
-            el = js.document.getElementById(el_id) if not el_id.startswith("\0") else None
-            if (
-                not is_null(el)
-                and el.tagName in ("INPUT", "SELECT", "TEXTAREA")
-                and el.type != "file"
-            ):
-                if attr(el, "data-action") or attr(el, "data-field"):
-                    # Pickers always show the screen's state (date, exercise, chart); workout
-                    # fields show the record or the draft typed (Screen.drafts).
-                    continue
-                el.value = value
-        focus = kept.get("\0focus")
-        if focus:
-            el = js.document.getElementById(focus)
-            if not is_null(el):
-                el.focus()
+    def _fields(self) -> list[inputs.Field]:
+        return [
+            inputs.Field(
+                str(el.id),
+                str(el.tagName),
+                str(el.type),
+                str(el.value),
+                bool(attr(el, "data-action") or attr(el, "data-field")),
+            )
+            for el in self.view.querySelectorAll("input[id], select[id], textarea[id]")
+        ]
 
     # --- events -------------------------------------------------------------------------
     def attach(self) -> None:
@@ -278,9 +245,7 @@ class App(WorkoutScreen):
         db.onChange(self._proxies[-1])
 
     def _after_navigation(self) -> None:
-        self.screen.message = None
-        self.screen.undo = []
-        self.screen.editing = None
+        self.screen.navigated()
         self.render()
         js.window.scrollTo(0, 0)
 

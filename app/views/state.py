@@ -22,6 +22,12 @@ class Outcome:
 VIEWS = ("workout", "log", "history", "exercises", "programs", "settings")
 
 
+def route(location_hash: str) -> str:
+    """The view a URL's hash names; the workout screen for anything else."""
+    name = location_hash.lstrip("#")
+    return name if name in VIEWS else "workout"
+
+
 @dataclass
 class Data:
     """Live (not deleted) records of each table."""
@@ -111,3 +117,9 @@ class Screen:
 
     def say(self, message: str, ok: bool = True) -> None:
         self.message, self.message_ok = message, ok
+
+    def navigated(self) -> None:
+        """Another view was opened: the last one's message, Undo and inline edit do not follow."""
+        self.message = None
+        self.undo = []
+        self.editing = None

@@ -1,0 +1,58 @@
+"""What a re-render keeps of what the person typed (app/views/inputs.py)."""
+
+from __future__ import annotations
+
+from app.views.inputs import Field, typed, values_to_restore
+
+
+def test_text_typed_into_a_form_survives_a_re_render() -> None:
+    before = typed([Field("exercise-name", "INPUT", "text", "Front sq")])
+    after = [Field("exercise-name", "INPUT", "text", "")]
+    assert values_to_restore(before, after) == {"exercise-name": "Front sq"}
+
+
+def test_pickers_and_workout_fields_show_the_screen_state_not_the_old_text() -> None:
+    before = typed(
+        [
+            Field("log-date", "INPUT", "date", "2026-01-01"),
+            Field("weight-s1", "INPUT", "text", "100"),
+        ]
+    )
+    after = [
+        Field("log-date", "INPUT", "date", "2026-02-02", bound=True),  # data-action
+        Field("weight-s1", "INPUT", "text", "102.5", bound=True),  # data-field
+    ]
+    assert values_to_restore(before, after) == {}
+
+
+def test_file_inputs_and_fields_without_an_id_are_never_touched() -> None:
+    before = typed(
+        [
+            Field("import-file", "INPUT", "file", "C:\\fakepath\\a.csv"),
+            Field("", "INPUT", "text", "x"),
+        ]
+    )
+    assert before == {}
+    assert (
+        values_to_restore({"import-file": "a.csv"}, [Field("import-file", "INPUT", "file", "")])
+        == {}
+    )
+
+
+def test_a_field_gone_from_the_new_screen_is_not_restored() -> None:
+    before = typed([Field("rename-e1", "INPUT", "text", "Bench")])
+    assert values_to_restore(before, [Field("program-name", "INPUT", "text", "")]) == {}
+
+
+def test_selects_and_text_areas_keep_their_value_too() -> None:
+    before = typed(
+        [
+            Field("group", "SELECT", "select-one", "Legs"),
+            Field("note", "TEXTAREA", "textarea", "felt easy"),
+        ]
+    )
+    after = [
+        Field("group", "SELECT", "select-one", "Chest"),
+        Field("note", "TEXTAREA", "textarea", ""),
+    ]
+    assert values_to_restore(before, after) == {"group": "Legs", "note": "felt easy"}
