@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from app.core import supersets
+from app.core import changes, supersets
 from app.core.schema import TABLES
 from app.views.html import esc, number
-from app.views.state import Data, Record
+from app.views.state import Data, Event, Outcome, Record, Screen, Stamp, change_stamp, find
 
 # Why the values were kept, by the reason the server (or this device) gave.
 REASONS = {
@@ -169,3 +169,25 @@ def settings_tab_html(open_conflicts: int) -> str:
     if not open_conflicts:
         return "Settings"
     return f'Settings<span class="badge" aria-hidden="true">{open_conflicts}</span>'
+
+
+# --- actions ----------------------------------------------------------------------------------
+
+
+def restore_reads(data: Data, screen: Screen, event: Event) -> list[tuple[str, str]]:
+    """The record a conflict's values go back onto, as this device has it."""
+    conflict = find(data.conflicts, event.id, "conflict")
+    return [(str(conflict.get("recordTable", "")), str(conflict.get("recordId", "")))]
+
+
+def restore(data: Data, screen: Screen, event: Event, stamp: Stamp) -> Outcome:
+    """The losing values go back onto the record (``event.records``: it as stored, or None)."""
+    conflict = find(data.conflicts, event.id, "conflict")
+    current = event.records[0][1] if event.records else None
+    made = changes.restore(conflict, current, **change_stamp(stamp))
+    return Outcome(made, "Restored your values; they will sync.")
+
+
+def dismiss(data: Data, screen: Screen, event: Event, stamp: Stamp) -> Outcome:
+    conflict = find(data.conflicts, event.id, "conflict")
+    return Outcome([changes.dismiss(conflict, **change_stamp(stamp))], "Dismissed.")

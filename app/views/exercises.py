@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from app.core import changes
-from app.core.library import LIBRARY
+from app.core.library import BY_ID, LIBRARY
 from app.core.schema import ValidationError
 from app.views.html import counted, esc, notice, undo_notice
-from app.views.state import Account, Data, Outcome, Record, Screen
+from app.views.state import Account, Data, Event, Outcome, Record, Screen, Stamp, change_stamp, find
 
 MUSCLE_GROUPS = ("Chest", "Back", "Legs", "Shoulders", "Arms", "Core", "Full body", "Cardio")
 
@@ -174,3 +174,53 @@ def purge(data: Data, screen: Screen, exercise_id: str, stamp: dict[str, Any]) -
     made.append(changes.delete("exercises", exercise, **stamp))
     screen.undo = [["exercises", exercise_id], *(["workoutSets", s["id"]] for s in its_sets)]
     return Outcome(made, f"Deleted {exercise['name']} and {counted(len(its_sets), 'set')}.")
+
+
+def add(data: Data, screen: Screen, event: Event, stamp: Stamp) -> Outcome:
+    """A new exercise of the person's own; Log picks it if nothing is picked yet."""
+    name = event.fields.get("name", "").strip()
+    group = event.fields.get("muscleGroup", "").strip() or None
+    change = changes.create(
+        "exercises", {"name": name, "muscleGroup": group}, **change_stamp(stamp)
+    )
+    screen.exercise_id = screen.exercise_id or change.record["id"]
+    return Outcome([change], f"Added {name}.")
+
+
+def rename(data: Data, screen: Screen, event: Event, stamp: Stamp) -> Outcome:
+    current = find(data.exercises, event.id, "exercise")
+    fields = {
+        "name": event.fields.get("name", "").strip(),
+        "muscleGroup": event.fields.get("muscleGroup", "").strip() or None,
+    }
+    change = changes.edit("exercises", current, fields, **change_stamp(stamp))
+    return Outcome([c for c in (change,) if c is not None])
+
+
+def add_from_library(data: Data, screen: Screen, event: Event, stamp: Stamp) -> Outcome:
+    """A built-in exercise becomes the person's own (an archived copy comes back instead)."""
+    entry = BY_ID.get(event.id)
+    if entry is None:
+        raise ValidationError("That exercise is not in the library.")
+    existing = next((e for e in data.exercises if e["id"] == entry.id), None)
+    if existing is not None:
+        made = changes.edit("exercises", existing, {"archived": False}, **change_stamp(stamp))
+    else:
+        made = changes.create(
+            "exercises", entry.fields(), record_id=entry.id, **change_stamp(stamp)
+        )
+    return Outcome([c for c in (made,) if c is not None], f"Added {entry.name}.")
+
+
+def toggle_library(data: Data, screen: Screen, event: Event, stamp: Stamp) -> None:
+    screen.library_open = not screen.library_open
+
+
+def start_edit(data: Data, screen: Screen, event: Event, stamp: Stamp) -> None:
+    """Rename (an exercise, a program, a set) in place; one record at a time."""
+    screen.editing = event.id
+    screen.message = None
+
+
+def cancel_edit(data: Data, screen: Screen, event: Event, stamp: Stamp) -> None:
+    screen.editing = None

@@ -1,10 +1,96 @@
-"""Settings → Import: the preview of a file from another app, before anything is written."""
+"""Settings → Export and Import: file names, what the person reads, and the preview of a file
+from another app before anything is written (the browser, ``app/browser/files.py``, only reads
+and downloads the files and writes what is decided here)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.core import csv_import
 from app.core.csv_import import ExerciseMatch, Preview, name_key
+from app.core.formats.base import Parsed
+from app.core.schema import ValidationError
 from app.views.html import esc, options
-from app.views.state import Data, Screen
+from app.views.state import Data, Record, Screen
+
+CSV_LAYOUTS = ("strong", "hevy")  # the apps whose CSV layout an export can take
+
+
+@dataclass
+class Pending:
+    """A file from another app, read and previewed, waiting for the person's answers."""
+
+    parsed: Parsed
+    unit: str | None = None
+    mapping: dict[str, str] = field(default_factory=dict)
+    plan: csv_import.Plan | None = None
+
+
+def exported(tables: dict[str, list[Record]], filename: str) -> str:
+    live = sum(1 for rows in tables.values() for r in rows if not r.get("deleted"))
+    return f"Exported {live} records to {filename}."
+
+
+def csv_layout(chosen: str) -> str:
+    return chosen if chosen in CSV_LAYOUTS else "strong"
+
+
+def csv_filename(layout: str, today: str) -> str:
+    return f"setflow-{layout}-{today}.csv"
+
+
+def plan(
+    pending: Pending,
+    data: Data,
+    *,
+    device_id: str,
+    now: int,
+    new_id: Callable[[], str],
+    utc_offset_minutes: int,
+) -> csv_import.Plan:
+    """What importing the file would write, with the person's answers so far."""
+    return csv_import.plan(
+        pending.parsed,
+        exercises=data.exercises,
+        workouts=data.workoutLogs,
+        sets=data.workoutSets,
+        unit=pending.unit,
+        mapping=pending.mapping,
+        device_id=device_id,
+        now=now,
+        new_id=new_id,
+        utc_offset_minutes=utc_offset_minutes,
+    )
+
+
+def ready(made: csv_import.Plan) -> str:
+    """The summary of an import the person confirmed, or why it cannot run yet."""
+    if not made.preview.ready:
+        raise ValidationError("Choose kg or lb for the weights in this file first.")
+    return made.preview.summary()
+
+
+def show_imported(data: Data, screen: Screen, made: csv_import.Plan, summary: str) -> None:
+    """Shown at once from what was just written (all new records); the refresh that every
+    write triggers reads the tables again after."""
+    for name, rows in made.tables.items():
+        getattr(data, name).extend(rows)
+    if made.record_count:  # a file with nothing new leaves the last import undoable
+        screen.last_import = summary
+    screen.import_preview = None
+    screen.say(summary)
+
+
+def cancelled(screen: Screen) -> None:
+    screen.import_preview = None
+    screen.say("Import cancelled; nothing was written.")
+
+
+def undone_message(undone: list[Any]) -> str:
+    workouts = sum(1 for c in undone if c.table == "workoutLogs")
+    return f"Undid the import: removed {workouts:,} workouts."
 
 
 def _plural(n: int, word: str) -> str:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from app.core import changes
+from app.core.schema import ValidationError
 from app.views.html import esc, notice, number, options, undo_notice
-from app.views.state import Account, Data, Record, Screen
+from app.views.state import Account, Data, Event, Outcome, Record, Screen, Stamp, change_stamp, find
 
 
 def workouts_for(data: Data, date: str) -> list[Record]:
@@ -140,3 +144,91 @@ def render(screen: Screen, data: Data, account: Account) -> str:
         '</div><p><button type="submit">Add set</button></p></form>'
     )
     return head + start + _plan(data, screen) + form + _day(screen, data) + "</section>"
+
+
+# --- actions ----------------------------------------------------------------------------------
+
+
+def parse_number(text: str, label: str, kind: type[int] | type[float]) -> Any:
+    try:
+        return kind(text)
+    except ValueError:
+        whole = (
+            "a whole number" if kind is int else "a number"
+        )  # e.g. "Reps must be a whole number."
+        raise ValidationError(f"{label} must be {whole}.") from None
+
+
+def add_set(data: Data, screen: Screen, event: Event, stamp: Stamp) -> Outcome:
+    """A set for the day's workout (started with it, in the same write, if there is none yet)."""
+    exercise_id = event.fields.get("exerciseId", "")
+    find(data.exercises, exercise_id, "exercise")
+    reps = parse_number(event.fields.get("reps", ""), "Reps", int)
+    weight = parse_number(event.fields.get("weight", ""), "Weight", float)
+    made = []
+    workout = workout_for(data, screen.log_date)
+    if workout is None:
+        fields = {"date": screen.log_date, "programId": screen.program_id}
+        made.append(changes.create("workoutLogs", fields, **change_stamp(stamp)))
+        workout = made[0].record
+    set_fields = {
+        "workoutId": workout["id"],
+        "exerciseId": exercise_id,
+        "position": len(sets_of(data, {workout["id"]})),
+        "reps": reps,
+        "weight": weight,
+    }
+    made.append(changes.create("workoutSets", set_fields, **change_stamp(stamp)))
+    screen.exercise_id = exercise_id
+    return Outcome(made)
+
+
+def edit_set(data: Data, screen: Screen, event: Event, stamp: Stamp) -> Outcome:
+    current = find(data.workoutSets, event.id, "set")
+    fields = {
+        "reps": parse_number(event.fields.get("reps", ""), "Reps", int),
+        "weight": parse_number(event.fields.get("weight", ""), "Weight", float),
+    }
+    change = changes.edit("workoutSets", current, fields, **change_stamp(stamp))
+    return Outcome([c for c in (change,) if c is not None])
+
+
+def delete_set(data: Data, screen: Screen, event: Event, stamp: Stamp) -> Outcome:
+    current = find(data.workoutSets, event.id, "set")
+    screen.undo = [["workoutSets", current["id"]]]
+    return Outcome([changes.delete("workoutSets", current, **change_stamp(stamp))])
+
+
+def start_program(data: Data, screen: Screen, event: Event, stamp: Stamp) -> Outcome:
+    """Log the day from a program: its first exercise is picked; the day's workout notes it."""
+    program = find(data.programs, event.fields.get("programId", ""), "program")
+    screen.program_id = program["id"]
+    first = next(iter(program.get("items") or []), None)
+    if first:
+        screen.exercise_id = first["exerciseId"]
+    workout = workout_for(data, screen.log_date)
+    change = None
+    if workout is not None:
+        change = changes.edit(
+            "workoutLogs", workout, {"programId": program["id"]}, **change_stamp(stamp)
+        )
+    return Outcome([c for c in (change,) if c is not None], f"Started {program['name']}.")
+
+
+def pick_exercise(data: Data, screen: Screen, event: Event, stamp: Stamp) -> None:
+    screen.exercise_id = event.id
+
+
+def choose_exercise(data: Data, screen: Screen, event: Event, stamp: Stamp) -> None:
+    """The exercise picker (a select): remembered, the form is left as the person set it."""
+    screen.exercise_id = event.value
+
+
+def pick_date(data: Data, screen: Screen, event: Event, stamp: Stamp) -> None:
+    screen.log_date = event.value or stamp["today"]  # a cleared date picker means today
+    screen.editing = None
+
+
+def open_day(data: Data, screen: Screen, event: Event, stamp: Stamp) -> None:
+    """History's "open this day in Log"."""
+    screen.log_date = event.id

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from app.core import changes
 from app.views.html import esc, notice, options, undo_notice
-from app.views.state import Account, Data, Record, Screen
+from app.views.log import parse_number
+from app.views.state import Account, Data, Event, Outcome, Record, Screen, Stamp, change_stamp, find
 
 
 def _program(program: Record, data: Data, editing: bool) -> str:
@@ -60,3 +62,45 @@ def render(screen: Screen, data: Data, account: Account) -> str:
         '<p><button type="submit">Create program</button></p></form>'
         f'<div class="split-main">{cards or EMPTY}</div></div></section>'
     )
+
+
+# --- actions ----------------------------------------------------------------------------------
+
+
+def _edited(current: Record, fields: dict[str, object], stamp: Stamp) -> Outcome:
+    change = changes.edit("programs", current, fields, **change_stamp(stamp))
+    return Outcome([c for c in (change,) if c is not None])
+
+
+def add_program(data: Data, screen: Screen, event: Event, stamp: Stamp) -> Outcome:
+    name = event.fields.get("name", "").strip()
+    change = changes.create("programs", {"name": name, "items": []}, **change_stamp(stamp))
+    return Outcome([change], f"Created {name}.")
+
+
+def rename_program(data: Data, screen: Screen, event: Event, stamp: Stamp) -> Outcome:
+    current = find(data.programs, event.id, "program")
+    return _edited(current, {"name": event.fields.get("name", "").strip()}, stamp)
+
+
+def delete_program(data: Data, screen: Screen, event: Event, stamp: Stamp) -> Outcome:
+    current = find(data.programs, event.id, "program")
+    screen.undo = [["programs", current["id"]]]
+    return Outcome([changes.delete("programs", current, **change_stamp(stamp))])
+
+
+def add_item(data: Data, screen: Screen, event: Event, stamp: Stamp) -> Outcome:
+    current = find(data.programs, event.id, "program")
+    item = {
+        "exerciseId": find(data.exercises, event.fields.get("exerciseId", ""), "exercise")["id"],
+        "sets": parse_number(event.fields.get("sets", ""), "Sets", int),
+        "reps": parse_number(event.fields.get("reps", ""), "Reps", int),
+    }
+    return _edited(current, {"items": [*(current.get("items") or []), item]}, stamp)
+
+
+def remove_item(data: Data, screen: Screen, event: Event, stamp: Stamp) -> Outcome:
+    current = find(data.programs, event.id, "program")
+    index = int(event.index)
+    items = [it for i, it in enumerate(current.get("items") or []) if i != index]
+    return _edited(current, {"items": items}, stamp)

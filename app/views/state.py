@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from app.core.capabilities import Capabilities
+from app.core.schema import ValidationError
 
 Record = dict[str, Any]
+# What an action needs to make changes (``device_id``, ``now``, ``new_id``, as
+# ``app.core.changes`` wants them) and the person's ``today``.
+Stamp = dict[str, Any]
+
+
+def change_stamp(stamp: Stamp) -> dict[str, Any]:
+    """The part of ``stamp`` that ``app.core.changes`` takes."""
+    return {k: stamp[k] for k in ("device_id", "now", "new_id")}
+
+
+def find(records: list[Record], record_id: str, what: str) -> Record:
+    """The record the control names, or the sentence saying it is gone."""
+    for record in records:
+        if record["id"] == record_id:
+            return record
+    raise ValidationError(f"That {what} no longer exists (it may have been deleted elsewhere).")
 
 
 @dataclass
@@ -17,6 +35,21 @@ class Outcome:
     changes: list[Any] = field(default_factory=list)  # app.core.changes.Change
     message: str | None = None
     ok: bool = True
+
+
+@dataclass(frozen=True)
+class Event:
+    """What the control the person used carried (read from the DOM by the browser)."""
+
+    id: str = ""  # the control's data-id (a form's, a button's, a field's)
+    fields: dict[str, str] = field(default_factory=dict)  # a form's fields, by name
+    value: str = ""  # a field's or picker's value
+    field: str = ""  # a field's data-field
+    element: str = ""  # the element's own id
+    index: str = ""  # a button's data-index
+    unit: str = ""  # a button's data-unit
+    # What the control's ``reads`` found in the store: (table, the record or None).
+    records: tuple[tuple[str, Record | None], ...] = ()
 
 
 VIEWS = ("workout", "log", "history", "exercises", "programs", "settings")
@@ -115,8 +148,28 @@ class Screen:
         "chart_range",
     )
 
+    def kept(self) -> str:
+        """The part of the screen a reload finds (``KEPT``), as stored text."""
+        return json.dumps({name: getattr(self, name) for name in self.KEPT})
+
+    def restore(self, text: str | None) -> None:
+        """Take back what ``kept`` stored; unreadable text is ignored (a fresh screen)."""
+        try:
+            kept = json.loads(text or "{}")
+        except ValueError:
+            return
+        if isinstance(kept, dict):
+            for name in self.KEPT:
+                if name in kept:
+                    setattr(self, name, kept[name])
+
     def say(self, message: str, ok: bool = True) -> None:
         self.message, self.message_ok = message, ok
+
+    def show(self, outcome: Outcome) -> None:
+        """An action's changes were stored: show its sentence; any inline edit is over."""
+        self.editing = None
+        self.message, self.message_ok = outcome.message, outcome.ok
 
     def navigated(self) -> None:
         """Another view was opened: the last one's message, Undo and inline edit do not follow."""

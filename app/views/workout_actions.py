@@ -22,17 +22,10 @@ from app.core.workout import (
     repeat_plan,
 )
 from app.views.preferences import default_rest, unit_of
-from app.views.state import Data, Outcome, Record, Screen
+from app.views.state import Data, Outcome, Record, Screen, Stamp
+from app.views.state import change_stamp as _stamp
+from app.views.state import find as _find
 from app.views.workout import exercise_map, sets_of
-
-Stamp = dict[str, Any]
-
-
-def _find(records: list[Record], record_id: str, what: str) -> Record:
-    for record in records:
-        if record["id"] == record_id:
-            return record
-    raise ValidationError(f"That {what} no longer exists (it may have been deleted elsewhere).")
 
 
 def _current(data: Data) -> Record:
@@ -408,8 +401,3 @@ def _settings(data: Data, fields: dict[str, Any], stamp: Stamp, message: str) ->
     else:
         made = changes.edit("settings", current, fields, **_stamp(stamp))
     return Outcome([c for c in (made,) if c is not None], message)
-
-
-def _stamp(stamp: Stamp) -> dict[str, Any]:
-    keys: tuple[str, ...] = ("device_id", "now", "new_id")
-    return {k: stamp[k] for k in keys}

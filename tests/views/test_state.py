@@ -17,3 +17,33 @@ def test_opening_another_view_drops_the_last_message_undo_and_edit() -> None:
     screen.navigated()
     assert (screen.message, screen.undo, screen.editing) == (None, [], None)
     assert screen.log_date == "2026-01-01"  # what the person chose stays chosen
+
+
+def test_a_reload_finds_the_rest_timer_drafts_and_undo_but_not_the_rest() -> None:
+    screen = Screen(rest_ends_at=5, drafts={"w-s1": "100"}, undo=[["workoutSets", "s1"]])
+    screen.editing, screen.message = "e1", "Saved."
+    again = Screen()
+    again.restore(screen.kept())
+    assert (again.rest_ends_at, again.drafts, again.undo) == (
+        5,
+        {"w-s1": "100"},
+        [["workoutSets", "s1"]],
+    )
+    assert (again.editing, again.message) == (None, None)  # not kept: a reload starts afresh
+
+
+def test_unreadable_kept_state_gives_a_fresh_screen() -> None:
+    for text in ("{not json", "[1, 2]", None, ""):
+        screen = Screen()
+        screen.restore(text)
+        assert screen == Screen()
+
+
+def test_an_outcome_shown_ends_the_inline_edit_and_says_how_it_went() -> None:
+    from app.views.state import Outcome
+
+    screen = Screen(editing="e1")
+    screen.show(Outcome([], "Not saved.", ok=False))
+    assert (screen.editing, screen.message, screen.message_ok) == (None, "Not saved.", False)
+    screen.show(Outcome([]))
+    assert (screen.message, screen.message_ok) == (None, True)

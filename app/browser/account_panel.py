@@ -1,0 +1,119 @@
+"""Settings → Account: the controls that talk to the server through ``SyncController``.
+
+Each says what happened (or why not, as the server or the network put it) on the screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from app.browser.sync import SyncController
+from app.browser.transport import AccountError
+from app.views.state import Event
+
+if TYPE_CHECKING:
+    from app.browser.ui import App
+
+GUEST_KEPT = "The data made before you signed in stays apart, as guest data."
+
+
+async def _say(app: App, call: Callable[[SyncController], Awaitable[str]]) -> None:
+    """Run one of the account's calls; say what happened (or why not); show the data after."""
+    if app.sync is None:
+        return
+    try:
+        app.screen.say(await call(app.sync))
+    except AccountError as err:
+        app.screen.say(str(err), ok=False)
+        app.render()
+        return
+    await app.refresh()
+
+
+async def account(app: App, event: Event, form: Any) -> None:
+    """Sign in, or create an account (the form's submit button says which)."""
+    email, password = event.fields.get("email", "").strip(), event.fields.get("password", "")
+    create = event.fields.get("intent") == "signup"
+    await _say(app, lambda s: s.sign_in(email, password, create=create))
+
+
+async def _then_refresh(app: App, call: Callable[[SyncController], Awaitable[str]]) -> None:
+    if app.sync is None:
+        return
+    try:
+        app.screen.say(await call(app.sync))
+    except AccountError as err:
+        app.screen.say(str(err), ok=False)
+    await app.refresh()
+
+
+async def sign_out(app: App, event: Event, button: Any) -> None:
+    if app.sync is not None:
+        app.screen.say(await app.sync.sign_out())
+    await app.refresh()
+
+
+async def change_password(app: App, event: Event, form: Any) -> None:
+    current, new = event.fields.get("current", ""), event.fields.get("new", "")
+    await _then_refresh(app, lambda s: s.change_password(current, new))
+
+
+async def load_sessions(app: App, event: Event, button: Any) -> None:
+    if app.sync is None:
+        return
+    try:
+        app.account.sessions = await app.sync.sessions()
+    except AccountError as err:
+        app.screen.say(str(err), ok=False)
+    app.render()
+
+
+async def end_session(app: App, event: Event, button: Any) -> None:
+    app.account.sessions = None
+    await _then_refresh(app, lambda s: s.end_session(event.id))
+
+
+async def sign_out_everywhere(app: App, event: Event, button: Any) -> None:
+    app.account.sessions = None
+    await _then_refresh(app, lambda s: s.sign_out_everywhere())
+
+
+async def delete_account(app: App, event: Event, form: Any) -> None:
+    password = event.fields.get("password", "")
+    app.account.sessions = None
+    await _then_refresh(app, lambda s: s.delete_account(password))
+
+
+async def bring_guest_data(app: App, event: Event, button: Any) -> None:
+    if app.sync is not None:
+        outcome = await app.sync.bring_guest_data()
+        app.screen.say(outcome.summary())
+    await app.refresh()
+
+
+async def keep_guest_data(app: App, event: Event, button: Any) -> None:
+    if app.sync is not None:
+        app.sync.keep_guest_data()
+        app.screen.say(GUEST_KEPT)
+    await app.refresh()
+
+
+async def sync_now(app: App, event: Event, button: Any) -> None:
+    if app.sync is not None:
+        await app.sync.sync()
+    await app.refresh()
+
+
+HANDLERS = {
+    "account": account,
+    "sign_out": sign_out,
+    "change_password": change_password,
+    "load_sessions": load_sessions,
+    "end_session": end_session,
+    "sign_out_everywhere": sign_out_everywhere,
+    "delete_account": delete_account,
+    "bring_guest_data": bring_guest_data,
+    "keep_guest_data": keep_guest_data,
+    "sync_now": sync_now,
+}

@@ -1,0 +1,48 @@
+"""The screen state a reload finds, kept in localStorage, and what only the browser can tell.
+
+Screen state the person would expect to find after a reload (rest timer, drafts typed, the
+open picker, the last summary: ``Screen.KEPT``) is kept under
+``app.core.storage_keys.WORKOUT_SCREEN``.
+"""
+
+from __future__ import annotations
+
+import js  # type: ignore[import-not-found]
+
+from app.browser.interop import is_null
+from app.browser.settings import LocalStorage
+from app.core import storage_keys as keys
+from app.views.state import Screen
+
+
+def restore_screen(screen: Screen, storage: LocalStorage | None = None) -> None:
+    storage = storage if storage is not None else LocalStorage()
+    screen.restore(storage.get(keys.WORKOUT_SCREEN))
+    screen.date_pattern = _date_pattern()
+
+
+def keep_screen(screen: Screen) -> None:
+    LocalStorage()[keys.WORKOUT_SCREEN] = screen.kept()
+
+
+def _date_pattern() -> str:
+    """The device's date order and separator, e.g. "dmy/" (see app.core.dates)."""
+    try:
+        parts = js.Intl.DateTimeFormat.new().formatToParts(js.Date.new(2026, 10, 24))
+        order, sep = "", ""
+        for part in parts:
+            kind = str(part.type)
+            if kind in ("day", "month", "year"):
+                order += kind[0]
+            elif kind == "literal" and not sep:
+                sep = str(part.value).strip()[:1]
+        return order + sep
+    except Exception:
+        return "ymd-"
+
+
+def notify_state() -> str:
+    ticker = getattr(js.window, "setflowTicker", None)
+    if ticker is None or is_null(ticker):
+        return "unsupported"
+    return str(ticker.notifyState())
