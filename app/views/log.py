@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.core import changes
+from app.core import changes, units
 from app.core.schema import ValidationError
-from app.views.html import esc, notice, number, options, undo_notice
+from app.views.html import esc, notice, options, undo_notice
+from app.views.preferences import unit_of
 from app.views.state import Account, Data, Event, Outcome, Record, Screen, Stamp, change_stamp, find
 
 
@@ -33,7 +34,7 @@ def sets_of(data: Data, workout_ids: set[str]) -> list[Record]:
     )
 
 
-def _set_row(number_in_group: int, s: Record, editing: bool) -> str:
+def _set_row(number_in_group: int, s: Record, editing: bool, unit: str) -> str:
     sid = esc(s["id"])
     label = f"set {number_in_group}"
     if editing:
@@ -41,15 +42,15 @@ def _set_row(number_in_group: int, s: Record, editing: bool) -> str:
             f'<li><form class="grow" data-form="edit-set" data-id="{sid}"><div class="row">'
             f'<div><label for="reps-{sid}">Reps</label><input id="reps-{sid}" name="reps" '
             f'type="number" inputmode="numeric" min="0" max="1000" value="{esc(s["reps"])}" required></div>'
-            f'<div><label for="weight-{sid}">Weight</label><input id="weight-{sid}" name="weight" '
-            f'type="number" inputmode="decimal" min="0" max="2000" step="any" value="{esc(s["weight"])}" required></div>'
+            f'<div><label for="weight-{sid}">Weight ({unit})</label><input id="weight-{sid}" name="weight" '
+            f'type="number" inputmode="decimal" min="0" step="any" value="{units.format_weight(s["weight"], unit)}" required></div>'
             '<button type="submit">Save</button>'
             '<button type="button" class="secondary" data-action="cancel-edit">Cancel</button>'
             "</div></form></li>"
         )
     return (
         f'<li data-id="{sid}"><span class="grow">{number_in_group}. '
-        f"<strong>{esc(s['reps'])} × {number(s['weight'])} kg</strong></span>"
+        f"<strong>{esc(s['reps'])} × {units.label(s['weight'], unit)}</strong></span>"
         f'<button type="button" class="secondary" data-action="edit" data-id="{sid}" '
         f'aria-label="Edit {label}">Edit</button>'
         f'<button type="button" class="danger" data-action="delete-set" data-id="{sid}" '
@@ -82,7 +83,8 @@ def _sets(screen: Screen, data: Data, workout: Record | None) -> str:
     for exercise_id, its_sets in groups.items():
         name = esc(names.get(exercise_id, "Deleted exercise"))
         rows = "".join(
-            _set_row(i, s, screen.editing == s["id"]) for i, s in enumerate(its_sets, start=1)
+            _set_row(i, s, screen.editing == s["id"], unit_of(data))
+            for i, s in enumerate(its_sets, start=1)
         )
         parts.append(
             f'<div class="card"><h3>{name}</h3><ul class="list" aria-label="Sets of {name}">{rows}</ul></div>'
@@ -116,12 +118,18 @@ def render(screen: Screen, data: Data, account: Account) -> str:
     head = (
         '<section aria-labelledby="log-title"><h2 id="log-title">Log</h2>'
         f"{notice(screen.message, screen.message_ok)}{undo_notice(screen.undo)}"
+    )
+    date = (
         '<div class="card"><label for="log-date">Date</label>'
         f'<input id="log-date" type="date" data-action="pick-date" value="{esc(screen.log_date)}" required></div>'
     )
     if not exercises:
-        return head + (
-            '<p class="card">Add an exercise first: <a href="#exercises">go to Exercises</a>.</p></section>'
+        return (
+            head
+            + date
+            + (
+                '<p class="card">Add an exercise first: <a href="#exercises">go to Exercises</a>.</p></section>'
+            )
         )
     selected = screen.exercise_id if screen.exercise_id in data.exercise_names() else None
     selected = selected or exercises[0]["id"]
@@ -140,10 +148,15 @@ def render(screen: Screen, data: Data, account: Account) -> str:
         f'<label for="log-exercise">Exercise</label><select id="log-exercise" name="exerciseId" data-action="pick-exercise-select">{exercise_options}</select>'
         '<div class="row">'
         '<div><label for="log-reps">Reps</label><input id="log-reps" name="reps" type="number" inputmode="numeric" min="0" max="1000" required></div>'
-        '<div><label for="log-weight">Weight</label><input id="log-weight" name="weight" type="number" inputmode="decimal" min="0" max="2000" step="any" required></div>'
+        f'<div><label for="log-weight">Weight ({unit_of(data)})</label><input id="log-weight" name="weight" type="number" inputmode="decimal" min="0" step="any" required></div>'
         '</div><p><button type="submit">Add set</button></p></form>'
     )
-    return head + start + _plan(data, screen) + form + _day(screen, data) + "</section>"
+    # On a laptop the forms keep a column of their own beside the day's sets (.split).
+    side = date + start + _plan(data, screen) + form
+    return (
+        f'{head}<div class="split"><div class="split-side">{side}</div>'
+        f'<div class="split-main">{_day(screen, data)}</div></div></section>'
+    )
 
 
 # --- actions ----------------------------------------------------------------------------------
@@ -164,7 +177,7 @@ def add_set(data: Data, screen: Screen, event: Event, stamp: Stamp) -> Outcome:
     exercise_id = event.fields.get("exerciseId", "")
     find(data.exercises, exercise_id, "exercise")
     reps = parse_number(event.fields.get("reps", ""), "Reps", int)
-    weight = parse_number(event.fields.get("weight", ""), "Weight", float)
+    weight = units.parse_weight(event.fields.get("weight", ""), unit_of(data))
     made = []
     workout = workout_for(data, screen.log_date)
     if workout is None:
@@ -185,9 +198,10 @@ def add_set(data: Data, screen: Screen, event: Event, stamp: Stamp) -> Outcome:
 
 def edit_set(data: Data, screen: Screen, event: Event, stamp: Stamp) -> Outcome:
     current = find(data.workoutSets, event.id, "set")
+    weight = event.fields.get("weight", "")
     fields = {
         "reps": parse_number(event.fields.get("reps", ""), "Reps", int),
-        "weight": parse_number(event.fields.get("weight", ""), "Weight", float),
+        "weight": units.parse_weight(weight, unit_of(data), float(current["weight"])),
     }
     change = changes.edit("workoutSets", current, fields, **change_stamp(stamp))
     return Outcome([c for c in (change,) if c is not None])
