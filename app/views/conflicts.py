@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from app.core import changes, supersets
+from app.core import changes, supersets, units
 from app.core.schema import TABLES
-from app.views.html import esc, number
+from app.views.html import esc
+from app.views.preferences import unit_of
 from app.views.state import Data, Event, Outcome, Record, Screen, Stamp, change_stamp, find
 
 # Why the values were kept, by the reason the server (or this device) gave.
@@ -42,8 +43,8 @@ def value_text(field: str, value: Any, data: Data) -> str:
     """A field's value as a lifter reads it: units, names, dates."""
     if value in (None, ""):
         return "(empty)"
-    if field == "weight" and isinstance(value, (int, float)):
-        return f"{number(value)} kg"
+    if field in ("weight", "barWeight") and isinstance(value, (int, float)):
+        return units.label(value, unit_of(data))
     if field == "reps" and isinstance(value, int):
         return f"{value} rep{'s' if value != 1 else ''}"
     if field == "exerciseId":

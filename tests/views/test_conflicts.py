@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.core.schema import SETTINGS_ID
 from app.views.conflicts import value_text
 from app.views.state import Data
 
@@ -21,3 +22,11 @@ def test_supersets_and_exercise_notes_read_as_names_not_ids() -> None:
     text = value_text("supersets", {BENCH: 1, ROW: 1, CURL: 2}, data)
     assert text == "Superset: Bench press and Barbell row"  # a superset of one is none
     assert value_text("exerciseNotes", {ROW: "Straps"}, data) == "Barbell row: Straps"
+
+
+def test_weights_read_in_the_persons_unit() -> None:
+    kilos = Data()
+    assert value_text("weight", 102.058283, kilos) == "102.06 kg"
+    pounds = Data(settings=[{"id": SETTINGS_ID, "unit": "lb"}])
+    assert value_text("weight", 102.058283, pounds) == "225 lb"
+    assert value_text("barWeight", 20, pounds) == "44.09 lb"
