@@ -160,9 +160,9 @@ def render(screen: Screen, data: Data, account: Account) -> str:
         '<section class="paired" aria-labelledby="settings-title"><h2 id="settings-title">Settings</h2>'
         f"{notice(screen.message, screen.message_ok)}{preferences.render(data)}"
         '<div class="card"><h3>This device</h3><dl class="facts">'
-        f'<dt>Device ID</dt><dd id="device-id">{esc(screen.device_id)}</dd>'
         f'<dt>Storage used</dt><dd id="storage-used">{_bytes(storage.get("usage"))}</dd>'
-        f'<dt>Persistent storage</dt><dd id="storage-persisted">{persisted_text}</dd></dl></div>'
+        f'<dt>Safe from clearing</dt><dd id="storage-persisted">{persisted_text}</dd>'
+        f'<dt>Device code</dt><dd id="device-id" class="muted">{esc(screen.device_id)}</dd></dl></div>'
         f"{advice}"
         '<div class="card"><h3>Your data</h3>'
         '<p class="muted">Export everything to a file, and import it on another device. '

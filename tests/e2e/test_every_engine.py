@@ -43,7 +43,7 @@ def test_a_lifters_day_in_every_engine(
 
     # Settings says whether the browser keeps the data, and what to do about it.
     app.go("Settings")
-    assert app.fact("Persistent storage") == "No"
+    assert app.fact("Safe from clearing") == "No"
     assert ADVICE[engine] in app.headings()
 
     # No server at all: the service worker starts the app and the data is on the device.
