@@ -26,7 +26,8 @@ INSTRUMENT = """
 import json
 import time
 import js
-from app.browser import idb, transport
+from app.browser import fetch_transport as transport
+from app.browser import idb
 from app.core import protocol
 
 # Kept on the app object: every exec runs in a fresh namespace, the counters must outlive it.

@@ -33,7 +33,7 @@ import httptools
 from starlette.types import Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from app.core.live import EVENTS_PATH
+from app.core.live_policy import EVENTS_PATH
 from server.config import MIN_BODY_RATE, Config
 from server.errors import error_response
 from server.events import MAX_STREAMS

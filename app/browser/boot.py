@@ -13,8 +13,8 @@ from pyscript.js_modules import setflow_db as db  # type: ignore[import-not-foun
 from app.browser import compiled
 from app.browser.clock import new_id
 from app.browser.interop import to_py_data
-from app.browser.live import LiveLink
-from app.browser.settings import LocalStorage
+from app.browser.live_link import LiveLink
+from app.browser.local_storage import LocalStorage
 from app.browser.sync import SyncController, expose, open_local_data
 from app.browser.tasks import spawn
 from app.browser.ui import App
@@ -60,7 +60,7 @@ async def _storage_facts(app: App) -> None:
 
 
 def _start_live(app: App) -> None:
-    """Live sync: pokes from the server trigger pulls (``app/browser/live.py``)."""
+    """Live sync: pokes from the server trigger pulls (``app/browser/live_link.py``)."""
     assert app.sync is not None
     link = LiveLink(app.sync)
     update = app.sync.on_update

@@ -17,8 +17,8 @@ from pyodide.ffi import JsException  # type: ignore[import-not-found]
 from pyscript.js_modules import setflow_db as db  # type: ignore[import-not-found]
 
 from app.browser.clock import id_pool, now_ms
+from app.browser.fetch_transport import JsRecords
 from app.browser.interop import to_js_data, to_py_data
-from app.browser.transport import JsRecords
 from app.core.account import GUEST_DATABASE
 from app.core.changes import Change
 from app.core.importer import ImportOutcome, import_changes, import_keys

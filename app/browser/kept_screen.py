@@ -10,7 +10,7 @@ from __future__ import annotations
 import js  # type: ignore[import-not-found]
 
 from app.browser.interop import is_null
-from app.browser.settings import LocalStorage
+from app.browser.local_storage import LocalStorage
 from app.core import storage_keys as keys
 from app.views.state import Screen
 

@@ -18,10 +18,10 @@ import js  # type: ignore[import-not-found]
 from pyodide.ffi import create_once_callable, create_proxy  # type: ignore[import-not-found]
 from pyscript.js_modules import setflow_db as db  # type: ignore[import-not-found]
 
+from app.browser.fetch_transport import AccountError, FetchTransport, account_request
 from app.browser.idb import IndexedDBStore
 from app.browser.interop import attr, is_null, to_js_data
 from app.browser.tasks import spawn
-from app.browser.transport import AccountError, FetchTransport, account_request
 from app.core import account, status
 from app.core import storage_keys as keys
 from app.core.engine import SyncEngine, SyncResult

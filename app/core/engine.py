@@ -16,12 +16,12 @@ from datetime import UTC, datetime
 
 from app.core import storage_keys as keys
 from app.core.device import ensure_device_id
+from app.core.downstream import PullProgress, pull_all
 from app.core.protocol import PULL_LIMIT, PUSH_BATCH, ProtocolError
-from app.core.pull import PullProgress, pull_all
-from app.core.push import PushProgress, push_all
 from app.core.status import SYNCED, status_for_errors
 from app.core.store import Store
 from app.core.transport import ServerError, SyncError, Transport
+from app.core.upstream import PushProgress, push_all
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ class SyncEngine:
         device_id = ensure_device_id(self.settings, lambda: str(uuid.uuid4()))
         pulled = PullProgress()
         pushed = PushProgress()
-        # A push answered by a restored server (app.core.push, step 5) starts the recovery
+        # A push answered by a restored server (app.core.upstream, step 5) starts the recovery
         # that its pull would have started: once more round, in this same sync.
         for _ in range(2):
             pull_error: Exception | None = None

@@ -1,6 +1,6 @@
 """Recovery sync: after the server's database was restored (or wiped), send back what it lost.
 
-A device notices in a pull answer (``app.core.pull``): the server's ``epoch`` is not the one it
+A device notices in a pull answer (``app.core.downstream``): the server's ``epoch`` is not the one it
 stored, or the account's version is below the device's cursor.  It then pulls everything from
 0, holding the server's copies aside, and takes those it may (``taken_in_recovery``): copies
 of records it lacks, or holds with the same values.  It re-sends each record it holds that the

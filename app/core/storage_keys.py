@@ -1,7 +1,7 @@
 """Every key Setflow keeps in the browser's localStorage, in one place.
 
 The Python side reads and writes these through a ``MutableMapping`` (a ``dict`` in tests,
-``app.browser.settings.LocalStorage`` in the browser).  Three keys are also read by the
+``app.browser.local_storage.LocalStorage`` in the browser).  Three keys are also read by the
 JavaScript that runs before Python is up; those files spell them again, and
 ``tests/core/test_storage_keys.py`` checks they spell them the same.
 """

@@ -1,4 +1,4 @@
-// One request to Setflow's own server, for Python (app/browser/transport.py).
+// One request to Setflow's own server, for Python (app/browser/fetch_transport.py).
 //
 // It never rejects: a request that fails answers {ok: false, error} as plain data. A rejected
 // promise awaited from Python hands Pyodide a foreign exception object, and in WebKit (Safari's

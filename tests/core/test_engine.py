@@ -21,7 +21,6 @@ from app.core.protocol import (
     PushRequest,
     PushResponse,
 )
-from app.core.push import ENVELOPE_BYTES, mutation_bytes
 from app.core.schema import EXERCISES
 from app.core.transport import (
     AuthRequired,
@@ -32,6 +31,7 @@ from app.core.transport import (
     error_for_status,
     is_transient,
 )
+from app.core.upstream import ENVELOPE_BYTES, mutation_bytes
 
 T = TypeVar("T")
 NOW = 1_767_225_600.0  # 2026-01-01T00:00:00Z

@@ -57,7 +57,7 @@ sys.modules["pyscript.js_modules"] = pyscript.js_modules
 
 from app.browser.idb import IndexedDBStore
 from app.browser.interop import to_js_data
-from app.browser.transport import JsRecords
+from app.browser.fetch_transport import JsRecords
 
 
 class WirePagesStore(IndexedDBStore):

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.core.live import EVENTS_PATH
+from app.core.live_policy import EVENTS_PATH
 from app.core.protocol import SCHEMA_HEADER
 from app.core.schema import SCHEMA_VERSION
 from tests.e2e.live_server import LiveServer

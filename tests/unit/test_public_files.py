@@ -120,3 +120,15 @@ def test_the_page_may_load_nothing_from_another_origin() -> None:
     assert "default-src 'self'" in policy
     assert "connect-src 'self'" in policy
     assert "http" not in policy  # no other origin is allowed anywhere
+
+
+def test_no_two_modules_of_app_and_server_share_a_name_but_the_workout_pair() -> None:
+    """A reader finds a rule by its file name: the client's ``downstream.py`` is not the
+    server's ``pull.py``.  Only ``workout.py`` is in two layers (``app/core``: a workout's rules;
+    ``app/views``: the workout screen), mirroring the other screens' names."""
+    seen: dict[str, list[str]] = {}
+    for path in [*(ROOT / "app").rglob("*.py"), *(ROOT / "server").rglob("*.py")]:
+        if "__pycache__" not in path.parts and path.name not in ("__init__.py", "main.py"):
+            seen.setdefault(path.name, []).append(path.relative_to(ROOT).as_posix())
+    shared = {name: sorted(paths) for name, paths in seen.items() if len(paths) > 1}
+    assert shared == {"workout.py": ["app/core/workout.py", "app/views/workout.py"]}

@@ -1,6 +1,6 @@
 """Live sync's rules: when this browser holds a stream open, and when a poke becomes a pull.
 
-The browser adapter (``app/browser/live.py``) only reports what happened (the stream opened, an
+The browser adapter (``app/browser/live_link.py``) only reports what happened (the stream opened, an
 event arrived, it broke, the page was hidden, the network went away) with the time, and does
 what these objects answer.  Everything here is pure and takes the clock as an argument.
 

@@ -1,10 +1,11 @@
-"""Live sync's rules (``app/core/live.py``) with a hand-driven clock."""
+"""Live sync's rules (``app/core/live_policy.py``) with a hand-driven clock."""
 
 from __future__ import annotations
 
-from app.core import live, status
+from app.core import live_policy as live
+from app.core import status
 from app.core.backoff import Backoff
-from app.core.live import Hello, Ping, Poke, PullTimer, Slow, StreamPolicy
+from app.core.live_policy import Hello, Ping, Poke, PullTimer, Slow, StreamPolicy
 
 
 def policy(**kwargs: object) -> StreamPolicy:

@@ -1,5 +1,5 @@
 """Live sync in the browser: wires the EventSource, the Web Lock, the BroadcastChannel, timers
-and page events to the rules in ``app/core/live.py``, and pulls through the ``SyncController``.
+and page events to the rules in ``app/core/live_policy.py``, and pulls through the ``SyncController``.
 
 One tab per browser leads: it holds the ``setflow-live`` Web Lock for as long as it is open
 (the lock passes to another tab when it closes) and only it keeps a stream.  It tells the
@@ -18,7 +18,7 @@ from app.browser.clock import new_id
 from app.browser.interop import is_null
 from app.browser.sync import SyncController
 from app.browser.tasks import spawn
-from app.core import live
+from app.core import live_policy as live
 from app.core.device import ensure_device_id
 from app.core.schema import SCHEMA_VERSION
 
