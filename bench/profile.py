@@ -19,7 +19,8 @@ from playwright.sync_api import sync_playwright
 
 from bench import pyscripts
 from bench.browser import launch, new_context, run_python, settle, wait_ready
-from bench.run import JS_SYNC, PASSWORD, make_records, seed_account
+from bench.families.sync import JS_SYNC, seed_account
+from bench.report import PASSWORD, make_records
 from bench.servers import app_server
 
 INSTRUMENT = """

@@ -1,0 +1,1 @@
+"""``make bench``'s measurement families, each composing rows from ``bench/``'s measurements."""
