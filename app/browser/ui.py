@@ -1,7 +1,8 @@
-"""The DOM adapter: renders the views into ``#view`` and turns clicks and forms into changes.
+"""The app on the page: reads the device database, renders the views into ``#view``, refreshes.
 
-Views are pure functions (``app.views``); local changes are made by ``app.core.changes`` and
-stored through the ``Store``.  This module only reads the DOM, calls those, and writes the DOM.
+Views and their actions are pure (``app.views``); when to re-read and show is
+``app.views.refresh``'s rule.  Events are bound by ``dom_events.py``, the view painted by
+``paint.py``; this module holds the state they share and stores what an action made.
 """
 
 from __future__ import annotations
