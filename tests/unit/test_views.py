@@ -37,7 +37,7 @@ def test_names_are_escaped_everywhere() -> None:
 def test_log_shows_the_days_sets_and_labelled_fields() -> None:
     html = page("log", Data(exercises=[EX], workoutLogs=[W], workoutSets=[S]))
     assert '<label for="log-reps">Reps</label>' in html
-    assert '<label for="log-weight">Weight</label>' in html
+    assert '<label for="log-weight">Weight (kg)</label>' in html
     assert "5 × 62.5 kg" in html
     assert ">Add set</button>" in html
 
