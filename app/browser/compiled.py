@@ -3,8 +3,9 @@
 The snapshot (``app/js/snapshot-worker.mjs``) holds the pure core and views already imported,
 but it cannot import the browser adapters: they touch JS objects when imported. It can compile
 them, though, and compiling is what their import cost: 0.7 s of every WebKit start (0.1 s in
-Chromium). ``keep`` compiles every app module the snapshot did not import and puts a finder
-first on ``sys.meta_path``; at a start from the snapshot the import finds the code ready.
+Chromium). The same holds for PyScript's own Python package, which it writes and imports at
+every start. ``keep`` compiles such modules (those the snapshot did not import) and puts a
+finder first on ``sys.meta_path``; at a start from the snapshot the import finds the code ready.
 
 The code is used only while the file PyScript wrote is exactly the source it was compiled from
 (compared in full); any other file is imported as usual. This module itself imports nothing
@@ -77,8 +78,16 @@ class CompiledFinder(importlib.abc.MetaPathFinder):
         )
 
 
-def module_name(path: str) -> str | None:
-    """``app/browser/ui.py`` -> ``app.browser.ui``; a package's ``__init__.py`` -> the package."""
+def module_name(path: str, base: str = "") -> str | None:
+    """``app/browser/ui.py`` -> ``app.browser.ui``; a package's ``__init__.py`` -> the package.
+
+    ``base``: the folder on ``sys.path`` the path starts with (none: the working directory).
+    """
+    if base:
+        prefix = base.rstrip("/") + "/"
+        if not path.startswith(prefix):
+            return None
+        path = path[len(prefix) :]
     if not path.endswith(".py"):
         return None
     parts = path[: -len(".py")].split("/")
@@ -87,14 +96,14 @@ def module_name(path: str) -> str | None:
     return ".".join(parts) if parts and all(p.isidentifier() for p in parts) else None
 
 
-def keep(paths: Iterable[str]) -> CompiledFinder:
-    """Compile the modules at ``paths`` (relative to the working directory) not imported yet."""
+def keep(paths: Iterable[str], base: str = "") -> CompiledFinder:
+    """Compile the modules at ``paths`` (under ``base``, or the working directory) not imported yet."""
     finder = next((f for f in sys.meta_path if isinstance(f, CompiledFinder)), None)
     if finder is None:
         finder = CompiledFinder()
         sys.meta_path.insert(0, finder)
     for path in paths:
-        name = module_name(path)
+        name = module_name(path, base)
         if name is not None and name not in sys.modules:
             finder.keep(name, path, path.endswith("/__init__.py"))
     return finder

@@ -26,8 +26,12 @@ export async function loadPyodide(options) {
   try {
     const stored = await snapshot.find(appVersion, version);
     if (stored) {
-      const bytes = await snapshot.bytes(stored);
-      performance.mark("setflow-snapshot-read");
+      // Decompressed while Pyodide fetches its files; a damaged copy rejects the load (below).
+      const bytes = snapshot.bytes(stored).then((data) => {
+        performance.mark("setflow-snapshot-read");
+        return data;
+      });
+      bytes.catch(() => {}); // the load awaits it: not an unhandled rejection (app/js/boot.mjs)
       const pyodide = await loadRuntime({ ...settings, _loadSnapshot: bytes });
       performance.mark("setflow-runtime-ready");
       start.snapshot = "used";
@@ -83,6 +87,21 @@ def _wanted(name, module):
 json.dumps(sorted(n for n, m in list(sys.modules.items()) if _wanted(n, m)))
 `;
 
+// PyScript's own Python package, as this start wrote it: the snapshot keeps it compiled.
+const PYSCRIPT_FILES = `
+import json, os, sys
+_found = []
+_package = sys.modules.get("pyscript")
+_folder = os.path.dirname(getattr(_package, "__file__", None) or "")
+if _folder:
+    for _dir, _subdirs, _names in os.walk(_folder):
+        for _name in sorted(_names):
+            if _name.endswith(".py"):
+                with open(os.path.join(_dir, _name), encoding="utf-8") as _file:
+                    _found.append([os.path.join(_dir, _name), _file.read()])
+json.dumps({"base": os.path.dirname(_folder), "files": _found})
+`;
+
 async function appFiles() {
   const toml = await (await fetch("/pyscript.toml")).text();
   const section = toml.split(/^\[files\]\s*$/m)[1] || "";
@@ -97,13 +116,14 @@ async function appFiles() {
 
 async function makeSnapshot(pyodide, appVersion) {
   const modules = JSON.parse(pyodide.runPython(MODULES_IMPORTED));
+  const pyscript = JSON.parse(pyodide.runPython(PYSCRIPT_FILES));
   const files = await appFiles();
   const worker = new Worker(new URL("./snapshot-worker.mjs", import.meta.url), { type: "module" });
   try {
     const answer = await new Promise((resolve) => {
       worker.onmessage = (event) => resolve(event.data);
       worker.onerror = (event) => resolve({ ok: false, error: event.message });
-      worker.postMessage({ files, modules });
+      worker.postMessage({ files, modules, pyscript });
     });
     if (!answer.ok) throw new Error(answer.error);
     const stored = await snapshot.write(appVersion, version, answer.bytes);

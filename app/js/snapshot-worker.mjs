@@ -8,7 +8,7 @@ import { loadPyodide } from "/vendor/pyodide/pyodide.mjs";
 import { INDEX_URL } from "./snapshot.mjs";
 
 self.onmessage = async (event) => {
-  const { files, modules } = event.data;
+  const { files, modules, pyscript } = event.data;
   try {
     const pyodide = await loadPyodide({ indexURL: INDEX_URL, _makeSnapshot: true });
     // The app's files, where PyScript writes them (its working directory).
@@ -28,10 +28,17 @@ self.onmessage = async (event) => {
     );
     // The rest of the app's modules (the browser adapters) compiled, ready for the import
     // (app/browser/compiled.py): compiling them was most of a WebKit start after the snapshot.
+    // So is PyScript's Python package, written where the page's PyScript writes it.
+    for (const [path, text] of pyscript.files) {
+      pyodide.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
+      pyodide.FS.writeFile(path, text);
+    }
     const paths = files.map(([, path]) => path);
+    const theirs = pyscript.files.map(([path]) => path);
     pyodide.runPython(
       `from app.browser.compiled import keep\n` +
-        `keep(json.loads(${JSON.stringify(JSON.stringify(paths))}))\n`,
+        `keep(json.loads(${JSON.stringify(JSON.stringify(paths))}))\n` +
+        `keep(json.loads(${JSON.stringify(JSON.stringify(theirs))}), ${JSON.stringify(pyscript.base)})\n`,
     );
     const bytes = pyodide.makeMemorySnapshot();
     // The page stores it: in WebKit a Cache Storage entry written by a worker never reached the

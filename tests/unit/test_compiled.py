@@ -56,3 +56,19 @@ def test_module_names_from_paths() -> None:
     assert compiled.module_name("app/browser/ui.py") == "app.browser.ui"
     assert compiled.module_name("app/core/__init__.py") == "app.core"
     assert compiled.module_name("app/styles.css") is None
+
+
+def test_modules_under_another_folder_on_the_path_are_named_from_it(folder: Path) -> None:
+    site = folder / "site"
+    (site / "kit").mkdir(parents=True)
+    (site / "kit" / "__init__.py").write_text("NAME = 'kit'\n")
+    sys.path.insert(0, str(site))
+    try:
+        finder = compiled.keep([str(site / "kit" / "__init__.py")], str(site))
+        assert importlib.import_module("kit").NAME == "kit"
+        assert finder.served == ["kit"]
+    finally:
+        sys.path.remove(str(site))
+        sys.modules.pop("kit", None)
+    assert compiled.module_name("/lib/site/kit/web.py", "/lib/site") == "kit.web"
+    assert compiled.module_name("/elsewhere/kit/web.py", "/lib/site") is None
