@@ -97,45 +97,59 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.startup_profile", description=__doc__)
     parser.add_argument("--engines", nargs="+", default=["webkit", "chromium"])
     parser.add_argument("--reps", type=int, default=3)
-    parser.add_argument("--root", type=Path, help="serve the app's files from this copy")
+    parser.add_argument(
+        "--root",
+        action="append",
+        type=Path,
+        help="serve the app's files from this copy (repeat to compare copies, alternating)",
+    )
     parser.add_argument("--dump", type=Path, help="write every sample's entries as JSON here")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
     from bench.browser import launch
 
-    samples: dict[str, list[dict[str, Any]]] = {e: [] for e in args.engines}
+    roots: list[Path | None] = list(args.root or [None])
+    columns = [(e, r) for e in args.engines for r in range(len(roots))]
+
+    def label(column: tuple[str, int]) -> str:
+        engine, r = column
+        return NAMES[engine] + (f" {r + 1}" if len(roots) > 1 else "")
+
+    samples: dict[tuple[str, int], list[dict[str, Any]]] = {c: [] for c in columns}
     with tempfile.TemporaryDirectory() as work_dir, sync_playwright() as pw:
         work = Path(work_dir)
         browser = launch(pw)
         try:
             for rep in range(args.reps):
-                order = (
-                    args.engines[rep % len(args.engines) :]
-                    + args.engines[: rep % len(args.engines)]
-                )
-                for engine in order:
+                order = columns[rep % len(columns) :] + columns[: rep % len(columns)]
+                for column in order:
+                    engine, r = column
                     with _devices(browser, work) as devices:
-                        entries = reopen(devices.open(engine), work, args.root)
-                    samples[engine].append(entries)
+                        entries = reopen(devices.open(engine), work, roots[r])
+                    samples[column].append(entries)
                     print(
-                        f"rep {rep + 1} {NAMES[engine]}: ready {entries['marks'].get('setflow:ready'):.0f} ms, "
+                        f"rep {rep + 1} {label(column)}: "
+                        f"ready {entries['marks'].get('setflow:ready'):.0f} ms, "
                         f"{len(entries['compiled'])} modules compiled in the snapshot",
                         flush=True,
                     )
         finally:
             browser.close()
     if args.dump:
-        args.dump.write_text(json.dumps(samples, indent=1))
-    table = {e: [steps(s) for s in samples[e]] for e in args.engines}
+        args.dump.write_text(json.dumps({label(c): v for c, v in samples.items()}, indent=1))
+    table = {c: [steps(s) for s in samples[c]] for c in columns}
     names = list(dict.fromkeys(k for rows in table.values() for row in rows for k in row))
-    print(f"\n{'step (reopen, ms, median)':72}" + "".join(f"{NAMES[e]:>10}" for e in args.engines))
+    for r, root in enumerate(roots):
+        if len(roots) > 1:
+            print(f"{r + 1}: {root}")
+    print(f"\n{'step (reopen, ms, median)':60}" + "".join(f"{label(c):>11}" for c in columns))
     for name in names:
         cells = []
-        for e in args.engines:
-            values = [row[name] for row in table[e] if name in row]
-            cells.append(f"{statistics.median(values):>10.0f}" if values else f"{'-':>10}")
-        print(f"{name[:72]:72}" + "".join(cells))
+        for c in columns:
+            values = [row[name] for row in table[c] if name in row]
+            cells.append(f"{statistics.median(values):>11.0f}" if values else f"{'-':>11}")
+        print(f"{name[:60]:60}" + "".join(cells))
     return 0
 
 
