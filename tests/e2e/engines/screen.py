@@ -240,7 +240,7 @@ class Screen:
         self.go("Log")
         self.choose("Exercise", exercise)
         self.fill("Reps", str(reps))
-        self.fill("Weight", str(weight))
+        self.fill("Weight (kg)", str(weight))  # the label names the unit
         self.tap("Add set")
 
     def sets_of(self, exercise: str, count: int) -> list[str]:
