@@ -31,10 +31,14 @@ def _fields(view: Any) -> list[inputs.Field]:
 
 def replace(view: Any, html: str) -> None:
     """The view's new HTML, with what the person was typing and the focus kept."""
-    typed = inputs.typed(_fields(view))
+    before = _fields(view)
+    typed = inputs.typed(before)
+    pickers = {str(el.id): el for el in view.querySelectorAll("input[type=file][id]")}
     active = js.document.activeElement
     focus = "" if is_null(active) else str(active.id or "")
     view.innerHTML = html
+    for el_id in inputs.kept_in_place(before, _fields(view)):
+        js.document.getElementById(el_id).replaceWith(pickers[el_id])
     for el_id, value in inputs.values_to_restore(typed, _fields(view)).items():
         js.document.getElementById(el_id).value = value
     if focus and not is_null(field := js.document.getElementById(focus)):

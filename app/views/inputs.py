@@ -4,7 +4,9 @@ A re-render replaces the screen's HTML.  Before it the browser reads every field
 (``Field``); after it, ``values_to_restore`` says which of the new fields get back what the person
 had typed.  Pickers and workout fields are left as rendered: pickers always show the screen's state
 (date, exercise, chart), workout fields show the record or the draft typed (``Screen.drafts``).
-File inputs are never touched (a browser refuses to set them).
+File inputs are never touched (a browser refuses to set them); instead the very element is kept
+(``kept_in_place``): its picker may be open while the screen redraws, and the file chosen then
+arrives on that element.
 """
 
 from __future__ import annotations
@@ -36,3 +38,13 @@ def values_to_restore(before: Mapping[str, str], after: Iterable[Field]) -> dict
         for f in after
         if f.id in before and f.tag in TAGS and f.type != "file" and not f.bound
     }
+
+
+def kept_in_place(before: Iterable[Field], after: Iterable[Field]) -> list[str]:
+    """Ids of the file inputs whose element is carried into the re-rendered screen.
+
+    A file picker stays open for seconds while a sync or a live change may redraw the screen. A
+    new element in its place would receive nothing: the choice would be silently lost.
+    """
+    present = {f.id for f in after if f.tag == "INPUT" and f.type == "file"}
+    return [f.id for f in before if f.tag == "INPUT" and f.type == "file" and f.id in present]

@@ -120,3 +120,24 @@ def test_a_bad_file_is_refused_and_changes_nothing(
     assert table_dump(device_b) == before
     go(device_b, "Exercises")
     expect(device_b.get_by_role("list", name="Your exercises")).to_contain_text("Curl")
+
+
+def test_a_file_chosen_while_the_screen_redraws_is_still_imported(
+    device_a: Page, device_b: Page, tmp_path: Path
+) -> None:
+    """The file picker stays open for seconds; a sync or a live change may redraw Settings
+    meanwhile. The choice must still reach the app (it was silently lost: the picker's element
+    had been replaced, so its change went nowhere)."""
+    add_exercise(device_a, "Front squat", "Legs")
+    path = export_file(device_a, tmp_path)
+
+    go(device_b, "Settings")
+    picker = device_b.get_by_label("Import data").element_handle()  # the picker opens...
+    device_b.get_by_role("button", name="Pounds (lb)").click()  # ...the screen redraws...
+    expect(device_b.get_by_role("button", name="Pounds (lb)")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    picker.set_input_files(str(path))  # ...and the person picks the file
+    expect(device_b.locator("#view .notice")).to_contain_text("Imported")
+    go(device_b, "Exercises")
+    expect(device_b.get_by_role("list", name="Your exercises")).to_contain_text("Front squat")

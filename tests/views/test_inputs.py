@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.views.inputs import Field, typed, values_to_restore
+from app.views.inputs import Field, kept_in_place, typed, values_to_restore
 
 
 def test_text_typed_into_a_form_survives_a_re_render() -> None:
@@ -56,3 +56,13 @@ def test_selects_and_text_areas_keep_their_value_too() -> None:
         Field("note", "TEXTAREA", "textarea", ""),
     ]
     assert values_to_restore(before, after) == {"group": "Legs", "note": "felt easy"}
+
+
+def test_a_file_picker_is_carried_into_the_redrawn_screen() -> None:
+    before = [
+        Field("import-file", "INPUT", "file", ""),
+        Field("email", "INPUT", "email", "me@example.com"),
+        Field("gone-file", "INPUT", "file", ""),
+    ]
+    after = [Field("import-file", "INPUT", "file", ""), Field("email", "INPUT", "email", "")]
+    assert kept_in_place(before, after) == ["import-file"]
