@@ -22,10 +22,11 @@ async def _say(app: App, call: Callable[[SyncController], Awaitable[str]]) -> No
     """Run one of the account's calls; say what happened (or why not); show the data after."""
     if app.sync is None:
         return
+    since = app.screen.said
     try:
-        app.screen.say(await call(app.sync))
+        app.screen.say_unless_overtaken(since, await call(app.sync))
     except AccountError as err:
-        app.screen.say(str(err), ok=False)
+        app.screen.say_unless_overtaken(since, str(err), ok=False)
         app.render()
         return
     await app.refresh()
@@ -41,10 +42,11 @@ async def account(app: App, event: Event, form: Any) -> None:
 async def _then_refresh(app: App, call: Callable[[SyncController], Awaitable[str]]) -> None:
     if app.sync is None:
         return
+    since = app.screen.said
     try:
-        app.screen.say(await call(app.sync))
+        app.screen.say_unless_overtaken(since, await call(app.sync))
     except AccountError as err:
-        app.screen.say(str(err), ok=False)
+        app.screen.say_unless_overtaken(since, str(err), ok=False)
     await app.refresh()
 
 

@@ -133,6 +133,7 @@ class Screen:
     chart_metric: str = "e1rm"  # History: e1rm, weight or volume
     chart_range: str = "all"  # History: 3m, 1y or all
     library_open: bool = False  # Exercises: the built-in library is listed
+    said: int = 0  # how many sentences were shown: a slow action's answer never hides a newer one
 
     KEPT: ClassVar[tuple[str, ...]] = (
         "rest_ends_at",
@@ -165,11 +166,20 @@ class Screen:
 
     def say(self, message: str, ok: bool = True) -> None:
         self.message, self.message_ok = message, ok
+        self.said += 1
+
+    def say_unless_overtaken(self, since: int, message: str, ok: bool = True) -> None:
+        """The answer of an action that began when ``said`` was ``since`` (signing in waits for
+        the server): shown only if nothing was said meanwhile, e.g. an import refused while it
+        waited. The later sentence is the one the person is reading."""
+        if self.said == since:
+            self.say(message, ok)
 
     def show(self, outcome: Outcome) -> None:
         """An action's changes were stored: show its sentence; any inline edit is over."""
         self.editing = None
         self.message, self.message_ok = outcome.message, outcome.ok
+        self.said += 1
 
     def navigated(self) -> None:
         """Another view was opened: the last one's message, Undo and inline edit do not follow."""

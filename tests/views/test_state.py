@@ -47,3 +47,18 @@ def test_an_outcome_shown_ends_the_inline_edit_and_says_how_it_went() -> None:
     assert (screen.editing, screen.message, screen.message_ok) == (None, "Not saved.", False)
     screen.show(Outcome([]))
     assert (screen.message, screen.message_ok) == (None, True)
+
+
+def test_a_slow_answer_never_hides_what_was_said_while_it_waited() -> None:
+    screen = Screen()
+    since = screen.said  # signing in: waiting for the server
+    screen.say("The file has a character that cannot be stored.", ok=False)  # an import, meanwhile
+    screen.say_unless_overtaken(since, "Signed in as lifter@example.com.")
+    assert (screen.message, screen.message_ok) == (
+        "The file has a character that cannot be stored.",
+        False,
+    )
+    # With nothing said meanwhile, the answer shows.
+    since = screen.said
+    screen.say_unless_overtaken(since, "Signed out.")
+    assert (screen.message, screen.message_ok) == ("Signed out.", True)
