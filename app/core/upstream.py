@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -85,8 +86,9 @@ async def push_all(
     most = max(1, min(batch_size, limits.max_push_mutations))
     size = most
     while True:
-        batch = await store.outbox(size)  # step 1
-        if not batch:
+        # The epoch is read beside the batch: one wait for both.
+        batch, known = await asyncio.gather(store.outbox(size), store.get_meta(EPOCH_KEY))
+        if not batch:  # step 1
             return progress
         if not still_signed_in():  # the session may be someone else's now
             raise AccountChanged("The account changed during the sync; it stopped.")
@@ -106,7 +108,6 @@ async def push_all(
             await _set_aside(store, batch[0], device_id, now, progress)
             size = most
             continue
-        known = await store.get_meta(EPOCH_KEY)
         if response.epoch and known and response.epoch != known:  # step 5
             await store.set_meta(RECOVERING_KEY, True)
             progress.restored = True

@@ -683,3 +683,33 @@ def test_a_push_answered_by_a_restored_server_starts_the_recovery_in_the_same_sy
     shown = run(store.get("exercises", squat["id"]))
     assert (shown["name"], shown["muscleGroup"]) == ("Pause squat", "Legs")
     assert run(store.get_meta("epoch")) == "after" and run(store.outbox_count()) == 0
+
+
+# --- a sync with nothing to do --------------------------------------------------------------
+
+
+class CountingStore(MemoryStore):
+    """Counts the store's writes: a sync that changes nothing should write nothing."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.meta_writes: list[str] = []
+
+    async def set_meta(self, key: str, value: Any) -> None:
+        self.meta_writes.append(key)
+        await super().set_meta(key, value)
+
+
+def test_a_sync_that_brings_and_sends_nothing_writes_nothing() -> None:
+    """The server's database id is stored when it is new, not rewritten at every sync: each
+    write is an IndexedDB transaction on the phone, and most syncs find nothing to do."""
+    transport = ScriptedTransport()
+    transport.pages[0] = PullResponse([exercise(1)], 1, False, epoch="first")
+    store = CountingStore()
+    engine = SyncEngine(store, transport, {keys.DEVICE_ID: "device-a"}, lambda: NOW)
+    assert run(engine.full_sync()).ok
+    assert store.meta_writes == ["epoch"]
+    transport.pages[1] = PullResponse([], 1, False, epoch="first")
+    assert run(engine.full_sync()).ok
+    assert store.meta_writes == ["epoch"]
+    assert run(store.get_meta("epoch")) == "first" and run(store.cursor()) == 1
