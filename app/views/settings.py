@@ -103,10 +103,20 @@ def _sessions(account: Account) -> str:
     return f'<ul class="list" aria-label="Signed in on">{items}</ul>'
 
 
+def _username(account: Account) -> str:
+    """The account's email beside a password field, out of sight: password managers file the
+    password under this login instead of guessing."""
+    return (
+        '<input name="username" type="email" autocomplete="username" '
+        f'value="{esc(account.email or "")}" hidden readonly>'
+    )
+
+
 def _account_controls(account: Account) -> str:
     """Password, sessions and deleting the account: what a person controls of their account."""
     return (
         '<details><summary>Change password</summary><form data-form="change-password">'
+        f"{_username(account)}"
         '<label for="current-password">Current password</label>'
         '<input id="current-password" name="current" type="password" autocomplete="current-password" required>'
         '<label for="new-password">New password</label>'
@@ -124,7 +134,7 @@ def _account_controls(account: Account) -> str:
         "<p>This deletes your account and all your workouts from the server. "
         "It cannot be undone. Export your data first if you want to keep a copy.</p>"
         '<button type="button" class="secondary" data-action="export">Export data first</button>'
-        '<form data-form="delete-account">'
+        f'<form data-form="delete-account">{_username(account)}'
         '<label for="delete-password">Your password</label>'
         '<input id="delete-password" name="password" type="password" autocomplete="current-password" required>'
         '<p class="muted">Your data on this device is kept; only the server copy is deleted.</p>'
