@@ -58,6 +58,18 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), sort_keys=True, allow_nan=False)
 
 
+def _field_versions(stored: str) -> dict[str, Any]:
+    """``Row.field_versions`` and ``Row.field_commits`` from the column: ``{field: [version,
+    deviceId]}``, with a third item, the version the server stored it at, where that differs
+    (a re-sent value, merge rule 8).  Rows written before the third item existed read as they
+    did; a server of that time reads the first two items only."""
+    found = json.loads(stored)
+    return {
+        "field_versions": {k: (v[0], v[1]) for k, v in found.items()},
+        "field_commits": {k: v[2] for k, v in found.items() if len(v) > 2},
+    }
+
+
 def from_db(row: Any) -> Row:
     return Row(
         table=row.table_name,
@@ -65,7 +77,7 @@ def from_db(row: Any) -> Row:
         version=row.version,
         deleted=bool(row.deleted),
         fields=json.loads(row.data),
-        field_versions={k: (v[0], v[1]) for k, v in json.loads(row.field_versions).items()},
+        **_field_versions(row.field_versions),
         device_id=row.device_id,
         created_at=row.created_at,
         updated_at=row.updated_at,
@@ -81,7 +93,7 @@ def from_values(values: tuple[Any, ...]) -> Row:
         version=version,
         deleted=bool(deleted),
         fields=json.loads(data),
-        field_versions={k: (v[0], v[1]) for k, v in json.loads(field_versions).items()},
+        **_field_versions(field_versions),
         device_id=device_id,
         created_at=created,
         updated_at=updated,
@@ -112,7 +124,12 @@ def _values(row: Row) -> dict[str, Any]:
         "version": row.version,
         "deleted": row.deleted,
         "data": _dumps(row.fields),
-        "field_versions": _dumps({k: list(v) for k, v in row.field_versions.items()}),
+        "field_versions": _dumps(
+            {
+                k: [*v, row.field_commits[k]] if k in row.field_commits else list(v)
+                for k, v in row.field_versions.items()
+            }
+        ),
         "device_id": row.device_id,
         "created_at": row.created_at,
         "updated_at": row.updated_at,

@@ -23,8 +23,8 @@ from app.core.account import GUEST_DATABASE
 from app.core.changes import Change
 from app.core.importer import ImportOutcome, import_changes, import_keys
 from app.core.protocol import Mutation, MutationResult, ProtocolError
-from app.core.recovery import folded, recovery_mutations, recovery_rows
-from app.core.schema import TABLES, get_table
+from app.core.recovery import folded, recovery_mutations, recovery_rows, set_aside
+from app.core.schema import CONFLICTS, TABLES, get_table
 from app.core.store import split_change
 
 CURSOR_KEY = "cursor"
@@ -131,6 +131,9 @@ class IndexedDBStore:
         pending = {(m.table, m.id) for m in await self.outbox(10**9)}
         mutations = recovery_mutations(tables, server, pending, now=now, new_id=id_pool())
         taken = [{"table": t, "record": r} for t, r in recovery_rows(tables, server, pending)]
+        taken += [
+            {"table": CONFLICTS.name, "record": r} for r in set_aside(tables, mutations, now=now)
+        ]
         keys = sorted(folded(mutations, server))
         await db.recover(
             self.db,

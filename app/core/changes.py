@@ -130,17 +130,22 @@ def delete(
 def tombstone_fields(table: str, record: dict[str, Any]) -> dict[str, Any]:
     """The data a delete of ``record`` carries, so a server that lost it keeps a whole tombstone.
 
-    Only the person's tables; data from before the schema refused it is left out (the id is
+    Only the person's tables; a value the schema refuses (queued by an older app) is left out,
+    each on its own, so the rest of the data still reaches the tombstone (the id alone is
     enough for the delete to stick).
     """
     spec = get_table(table)
     if table not in USER_TABLES:
         return {}
-    kept = {k: v for k, v in user_fields(spec, record).items() if v is not None}
-    try:
-        check_fields(spec, kept, partial=True)
-    except ValidationError:
-        return {}
+    kept = {}
+    for name, value in user_fields(spec, record).items():
+        if value is None:
+            continue
+        try:
+            check_fields(spec, {name: value}, partial=True)
+        except ValidationError:
+            continue
+        kept[name] = value
     return kept
 
 

@@ -15,8 +15,8 @@ from typing import Any
 from app.core.changes import Change
 from app.core.importer import ImportOutcome, import_changes, import_keys
 from app.core.protocol import Mutation, MutationResult
-from app.core.recovery import folded, recovery_mutations, recovery_rows
-from app.core.schema import TABLES, get_table
+from app.core.recovery import folded, recovery_mutations, recovery_rows, set_aside
+from app.core.schema import CONFLICTS, TABLES, get_table
 from app.core.store import (
     drop_refused,
     pending_keys,
@@ -127,7 +127,9 @@ class MemoryStore:
         pending = pending_keys(self._outbox)
         tables = {name: list(rows.values()) for name, rows in self._records.items()}
         mutations = recovery_mutations(tables, server, pending, now=now, new_id=self._new_id)
-        for table, record in recovery_rows(tables, server, pending):
+        rows = recovery_rows(tables, server, pending)
+        rows += [(CONFLICTS.name, r) for r in set_aside(tables, mutations, now=now)]
+        for table, record in rows:
             self._records[table][record["id"]] = copy.deepcopy(record)
         resent = folded(mutations, server)
         self._outbox = [m for m in self._outbox if (m.table, m.id) not in resent]

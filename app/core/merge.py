@@ -30,6 +30,11 @@ Rules (the numbers are cited in the code):
    with no conflict; otherwise the server holds the same or a newer state and it is a ``put``
    (rules 2 to 4).  A device re-sending its own state thus never conflicts with itself.
 
+"Written after the base" means stored by the server after it (``Row.committed``): a re-sent value
+counts as written at its copy's version (which copy is later), but a device whose base is from
+before the restore never saw it, even when that base is higher (a copy from a later epoch of a
+server that had lost the value).  So a later copy wins, the value it replaces is kept.
+
 Every conflict record names both sides: ``lostBy`` (the device whose values lost) and ``wonBy``
 (the device whose write won).
 
@@ -70,6 +75,9 @@ class Row:
     fields: dict[str, Any]
     # field name -> (version, deviceId) of its last write
     field_versions: dict[str, tuple[int, str]] = field(default_factory=dict)
+    # field name -> the version at which the server stored its last write, where that is not
+    # the version in ``field_versions`` (a re-sent value, rule 8, is as old as its copy).
+    field_commits: dict[str, int] = field(default_factory=dict)
     device_id: str = ""
     created_at: int = 0
     updated_at: int = 0
@@ -87,6 +95,11 @@ class Row:
         record.update(self.fields)
         record["table"] = self.table
         return record
+
+    def committed(self, name: str) -> int:
+        """The version at which the server stored the last write of field ``name``: a device
+        whose base is at least this version has seen it (rules 3 and 5)."""
+        return self.field_commits.get(name, self.field_versions.get(name, (0, ""))[0])
 
 
 @dataclass(frozen=True)
@@ -134,6 +147,7 @@ def apply(
             deleted=False,
             fields=dict(mutation.fields),
             field_versions={name: (written_at, device_id) for name in mutation.fields},
+            field_commits=_commits(mutation.fields, written_at, next_version),
             device_id=device_id,
             created_at=stamp,
             updated_at=stamp,
@@ -175,7 +189,10 @@ def _merge(
         return _write(
             row, mutation.fields, device_id, next_version, stamp, APPLIED, undelete=undelete, at=at
         )
-    # Rule 3: the record moved on since the device's base; decide field by field.
+    # Rule 3: the record moved on since the device's base; decide field by field.  A field
+    # another device wrote is one this device never saw when the server stored it after the
+    # base (its commit, not the version a re-sent value counts as written at: versions from
+    # before and after a restore cannot say that one device saw the other's value).
     winners: dict[str, Any] = {}
     won_at = (0, "")
     losers: dict[str, Any] = {}
@@ -184,12 +201,29 @@ def _merge(
         if row.fields.get(name) == value:  # an absent field reads as None
             continue
         written_at, writer = row.field_versions.get(name, (0, ""))
-        if written_at > mutation.base_version and writer != device_id:
+        if row.committed(name) > mutation.base_version and writer != device_id:
             winners[name] = row.fields.get(name)
             losers[name] = value
             won_at = max(won_at, (written_at, writer))
         else:
             taken[name] = value
+    if losers and at is not None and at > won_at[0]:
+        # Rule 8: a re-sent copy later than every value it meets wins, whichever arrived
+        # first; the values it replaces, unseen by its device, are kept in a conflict record.
+        outcome = _write(
+            row,
+            {**taken, **losers},
+            device_id,
+            next_version,
+            stamp,
+            APPLIED,
+            undelete=undelete,
+            at=at,
+        )
+        kept = _conflict(
+            row, mutation, won_at[1], device_id, next_version + 1, EDITED, winners, losers
+        )
+        return replace(outcome, conflict=kept)
     if not losers:
         return _write(row, taken, device_id, next_version, stamp, MERGED, undelete=undelete, at=at)
     outcome = _write(row, taken, device_id, next_version, stamp, CONFLICT, undelete=undelete, at=at)
@@ -225,12 +259,14 @@ def _write(
     new_versions = dict(row.field_versions)
     written_at = version if at is None else at
     new_versions.update({name: (written_at, device_id) for name in changed})
+    commits = {k: v for k, v in row.field_commits.items() if k not in changed}
     updated = replace(
         row,
         version=version,
         deleted=False if undelete else row.deleted,
         fields={**row.fields, **changed},
         field_versions=new_versions,
+        field_commits={**commits, **_commits(changed, written_at, version)},
         device_id=device_id,
         updated_at=stamp,
     )
@@ -263,8 +299,8 @@ def _delete(
     # nothing.
     newer = {
         name: row.fields.get(name)
-        for name, (written_at, writer) in row.field_versions.items()
-        if written_at > mutation.base_version and writer != device_id
+        for name, (_, writer) in row.field_versions.items()
+        if row.committed(name) > mutation.base_version and writer != device_id
     }
     carried = {k: v for k, v in mutation.fields.items() if row.fields.get(k) != v}
     tombstone = replace(
@@ -275,6 +311,7 @@ def _delete(
         updated_at=stamp,
         fields={**row.fields, **carried},
         field_versions={**row.field_versions, **{k: (version, device_id) for k in carried}},
+        field_commits={k: v for k, v in row.field_commits.items() if k not in carried},
     )
     if not newer or row.table == CONFLICTS.name:
         return Outcome(APPLIED, tombstone, written=True)
@@ -283,6 +320,12 @@ def _delete(
         row, mutation, last_writer, device_id, version + 1, EDITED_THEN_DELETED, newer, {}
     )
     return Outcome(CONFLICT, tombstone, written=True, conflict=lost)
+
+
+def _commits(fields: Any, written_at: int, version: int) -> dict[str, int]:
+    """``Row.field_commits`` of fields written now at ``version``, counted as written at
+    ``written_at``: nothing to note when the two are the same."""
+    return {} if written_at == version else {name: version for name in fields}
 
 
 def _conflict(

@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from app.core.changes import tombstone_fields
+from app.core.changes import refused, tombstone_fields
 from app.core.protocol import Mutation
 from app.core.schema import CONFLICTS, USER_TABLES, get_table, user_fields
 
@@ -138,3 +138,27 @@ def folded(mutations: Iterable[Mutation], server: Mapping[Key, dict[str, Any]]) 
     refused conflict record keeps them all; a copy at its old version would never be replaced,
     since the server has no copy to send back."""
     return {(m.table, m.id) for m in mutations if (m.table, m.id) not in server}
+
+
+def set_aside(
+    tables: Mapping[str, Iterable[dict[str, Any]]], mutations: Iterable[Mutation], *, now: int
+) -> list[dict[str, Any]]:
+    """Refused-change records (``app.core.changes.refused``) for the values re-sent tombstones
+    cannot carry: text the schema refuses, which an older app queued before the record was
+    deleted here.  Sent as an edit, the server would have refused it and the device kept it
+    aside; folded into the tombstone's re-send it would otherwise vanish unseen."""
+    held = {(name, r["id"]): r for name, rows in tables.items() for r in rows}
+    out = []
+    for mutation in mutations:
+        record = held.get((mutation.table, mutation.id))
+        if mutation.kind != "delete" or record is None:
+            continue
+        data = user_fields(get_table(mutation.table), record)
+        left = {k: v for k, v in data.items() if v is not None and k not in mutation.fields}
+        if left:
+            device = str(record.get("deviceId") or "")
+            dropped = Mutation(
+                mutation.mutation_id, mutation.table, mutation.id, "put", 0, left, now
+            )
+            out.append(refused(dropped, device_id=device, now=now))
+    return out

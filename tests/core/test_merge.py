@@ -453,20 +453,23 @@ def test_a_workouts_supersets_and_its_notes_edited_on_two_devices_both_survive()
     check_record(get_table("workoutLogs"), local(after_laptop.row))
 
 
-def test_a_newer_copy_re_sent_after_an_older_one_wins_without_a_conflict() -> None:
+def test_a_newer_copy_re_sent_after_an_older_one_wins_and_keeps_the_older_value() -> None:
     """After a wipe the laptop re-sent its copy from version 2 first; it took a new version, yet
     it is as old as version 2.  The phone's copy from version 7 (its later rename) replaces it,
-    with no conflict, and the phone's later delete keeps the phone's data in the tombstone."""
+    and the phone's later delete keeps the phone's data in the tombstone.  The server cannot
+    tell whether the phone saw the laptop's value (version 7 may come from a server that had
+    lost it, after an earlier restore), so the laptop's value is kept in a conflict record."""
     older = merge.apply(None, mutation("recover", base=2, fields={"name": "Squat"}), "laptop", 50)
     newer = merge.apply(
         older.row, mutation("recover", base=7, fields={"name": "Pause squat"}), "phone", 51
     )
-    assert newer.conflict is None and newer.row.fields["name"] == "Pause squat"
+    assert newer.row.fields["name"] == "Pause squat"
+    assert newer.conflict is not None and newer.conflict.fields["fields"] == {"name": "Squat"}
     gone = merge.apply(
         older.row, mutation("delete", base=7, fields={"name": "Pause squat"}), "phone", 51
     )
-    assert gone.conflict is None and gone.row.deleted
-    assert gone.row.fields["name"] == "Pause squat"
+    assert gone.row.deleted and gone.row.fields["name"] == "Pause squat"
+    assert gone.conflict is not None and gone.conflict.fields["fields"] == {"name": "Squat"}
 
 
 def test_an_older_copy_re_sent_after_a_newer_one_loses_it_keeps_its_values() -> None:
@@ -474,3 +477,67 @@ def test_an_older_copy_re_sent_after_a_newer_one_loses_it_keeps_its_values() -> 
     older = merge.apply(newer.row, mutation("recover", base=2, fields={"name": "Squat"}), "a", 51)
     assert older.row.fields["name"] == "Pause squat"
     assert older.conflict is not None and older.conflict.fields["fields"] == {"name": "Squat"}
+
+
+# Versions from before and after a restore cannot order changes: each restore's epoch starts at
+# a higher floor, yet a device whose copy comes from a later epoch may never have seen a value
+# re-sent from an earlier one (the server in between had lost it).  Below, epoch 1 wrote
+# versions from 1000, epoch 2 from 2000, and the server now writes from 3000.
+
+
+def test_a_tombstone_from_a_later_epoch_never_silently_removes_a_re_sent_edit() -> None:
+    """Device a renamed the exercise in epoch 1 (version 1003).  The server was wiped; device b
+    deleted the record there (version 2001) without ever seeing a's rename.  After another
+    wipe, a re-sends its copy first, then b its tombstone: the delete wins, a's rename is kept
+    in a conflict record."""
+    kept = merge.apply(
+        None, mutation("recover", base=1003, fields={"name": "Pause squat"}), "a", 3001
+    )
+    gone = merge.apply(kept.row, mutation("delete", base=2001, fields={"name": "Squat"}), "b", 3002)
+    assert gone.row.deleted and gone.row.fields["name"] == "Squat"
+    assert gone.conflict is not None
+    assert gone.conflict.fields["reason"] == merge.EDITED_THEN_DELETED
+    assert gone.conflict.fields["fields"] == {"name": "Pause squat"}
+    assert gone.conflict.fields["lostBy"] == "a" and gone.conflict.fields["wonBy"] == "b"
+
+
+def test_an_edit_queued_before_a_restore_never_silently_replaces_a_value_re_sent_after_it() -> None:
+    kept = merge.apply(
+        None, mutation("recover", base=1003, fields={"name": "Pause squat"}), "a", 3001
+    )
+    late = merge.apply(
+        kept.row, mutation("put", base=2001, fields={"name": "Box squat"}), "b", 3002
+    )
+    assert late.row.fields["name"] == "Pause squat"
+    assert late.conflict is not None and late.conflict.fields["fields"] == {"name": "Box squat"}
+
+
+def test_a_copy_from_a_later_epoch_wins_but_keeps_the_value_it_replaces() -> None:
+    """Two re-sent copies: the one from the later epoch (higher version) wins whichever arrives
+    first, and the other's value is kept in a conflict record either way: versions of two
+    epochs say which copy is later, never that one device saw the other's value."""
+    older = mutation("recover", base=1003, fields={"name": "Pause squat"})
+    newer = mutation("recover", base=2001, fields={"name": "Squat"})
+    first = merge.apply(None, older, "a", 3001)
+    second = merge.apply(first.row, newer, "b", 3002)
+    assert second.row.fields["name"] == "Squat"
+    assert second.conflict is not None
+    assert second.conflict.fields["fields"] == {"name": "Pause squat"}
+    assert second.conflict.fields["serverFields"] == {"name": "Squat"}
+    assert second.conflict.fields["lostBy"] == "a" and second.conflict.fields["wonBy"] == "b"
+    first = merge.apply(None, newer, "b", 3001)
+    second = merge.apply(first.row, older, "a", 3002)
+    assert second.row.fields["name"] == "Squat"
+    assert second.conflict is not None and second.conflict.fields["fields"] == {
+        "name": "Pause squat"
+    }
+
+
+def test_an_edit_based_on_a_re_sent_value_it_saw_merges_without_a_conflict() -> None:
+    kept = merge.apply(
+        None, mutation("recover", base=1003, fields={"name": "Pause squat"}), "a", 3001
+    )
+    seen = merge.apply(
+        kept.row, mutation("put", base=3001, fields={"name": "Box squat"}), "b", 3002
+    )
+    assert seen.conflict is None and seen.row.fields["name"] == "Box squat"

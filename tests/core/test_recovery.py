@@ -5,7 +5,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from app.core.recovery import recovery_mutations, recovery_rows
+from app.core.changes import REFUSED
+from app.core.recovery import recovery_mutations, recovery_rows, set_aside
 
 _ids = itertools.count()
 
@@ -74,3 +75,18 @@ def test_a_conflict_record_the_server_lost_stays_on_the_device_as_its_own() -> N
     }
     rows = recovery_rows({"conflicts": [lost]}, {}, set())
     assert rows == [("conflicts", {**lost, "version": 0})]
+
+
+def test_text_a_re_sent_tombstone_cannot_carry_is_kept_as_a_refused_change() -> None:
+    """An older app queued a name the schema refuses, then the person deleted the exercise; the
+    server was wiped before either reached it.  The re-sent tombstone carries the rest of its
+    data, and the refused name is kept on the device as a refused change (as it would have been
+    had the server refused the edit itself), so nothing the person typed disappears unseen."""
+    gone = _exercise(7, deleted=True, name="Squat\x00", muscleGroup="Legs")
+    (sent,) = recovery_mutations({"exercises": [gone]}, {}, set(), now=5, new_id=_new_id)
+    assert (sent.kind, sent.fields) == ("delete", {"muscleGroup": "Legs"})
+    (kept,) = set_aside({"exercises": [gone]}, [sent], now=5)
+    assert kept["reason"] == REFUSED and kept["version"] == 0
+    assert (kept["recordTable"], kept["recordId"]) == ("exercises", gone["id"])
+    assert kept["fields"] == {"name": "Squat\ufffd"} and kept["lostBy"] == "phone"
+    assert set_aside({"exercises": [gone]}, [], now=5) == []  # nothing re-sent, nothing set aside
