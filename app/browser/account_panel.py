@@ -18,8 +18,14 @@ if TYPE_CHECKING:
 GUEST_KEPT = "The data made before you signed in stays apart, as guest data."
 
 
-async def _say(app: App, call: Callable[[SyncController], Awaitable[str]]) -> None:
-    """Run one of the account's calls; say what happened (or why not); show the data after."""
+async def _say(
+    app: App, call: Callable[[SyncController], Awaitable[str]], *, refresh_if_refused: bool = False
+) -> None:
+    """Run one of the account's calls; say what happened (or why not); show the data after.
+
+    ``refresh_if_refused``: the data is shown again even when the server refused (a call that
+    may have changed who is signed in before it failed); otherwise a refusal only repaints.
+    """
     if app.sync is None:
         return
     since = app.screen.said
@@ -27,8 +33,9 @@ async def _say(app: App, call: Callable[[SyncController], Awaitable[str]]) -> No
         app.screen.say_unless_overtaken(since, await call(app.sync))
     except AccountError as err:
         app.screen.say_unless_overtaken(since, str(err), ok=False)
-        app.render()
-        return
+        if not refresh_if_refused:
+            app.render()
+            return
     await app.refresh()
 
 
@@ -39,17 +46,6 @@ async def account(app: App, event: Event, form: Any) -> None:
     await _say(app, lambda s: s.sign_in(email, password, create=create))
 
 
-async def _then_refresh(app: App, call: Callable[[SyncController], Awaitable[str]]) -> None:
-    if app.sync is None:
-        return
-    since = app.screen.said
-    try:
-        app.screen.say_unless_overtaken(since, await call(app.sync))
-    except AccountError as err:
-        app.screen.say_unless_overtaken(since, str(err), ok=False)
-    await app.refresh()
-
-
 async def sign_out(app: App, event: Event, button: Any) -> None:
     if app.sync is not None:
         app.screen.say(await app.sync.sign_out())
@@ -58,7 +54,7 @@ async def sign_out(app: App, event: Event, button: Any) -> None:
 
 async def change_password(app: App, event: Event, form: Any) -> None:
     current, new = event.fields.get("current", ""), event.fields.get("new", "")
-    await _then_refresh(app, lambda s: s.change_password(current, new))
+    await _say(app, lambda s: s.change_password(current, new), refresh_if_refused=True)
 
 
 async def load_sessions(app: App, event: Event, button: Any) -> None:
@@ -73,18 +69,18 @@ async def load_sessions(app: App, event: Event, button: Any) -> None:
 
 async def end_session(app: App, event: Event, button: Any) -> None:
     app.account.sessions = None
-    await _then_refresh(app, lambda s: s.end_session(event.id))
+    await _say(app, lambda s: s.end_session(event.id), refresh_if_refused=True)
 
 
 async def sign_out_everywhere(app: App, event: Event, button: Any) -> None:
     app.account.sessions = None
-    await _then_refresh(app, lambda s: s.sign_out_everywhere())
+    await _say(app, lambda s: s.sign_out_everywhere(), refresh_if_refused=True)
 
 
 async def delete_account(app: App, event: Event, form: Any) -> None:
     password = event.fields.get("password", "")
     app.account.sessions = None
-    await _then_refresh(app, lambda s: s.delete_account(password))
+    await _say(app, lambda s: s.delete_account(password), refresh_if_refused=True)
 
 
 async def bring_guest_data(app: App, event: Event, button: Any) -> None:
