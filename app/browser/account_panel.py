@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from app.browser.fetch_transport import AccountError
-from app.browser.sync import SyncController
+from app.core.sync_controller import SyncController
+from app.core.transport import AccountError
 from app.views.state import Event
 
 if TYPE_CHECKING:

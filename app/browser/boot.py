@@ -10,12 +10,11 @@ import json
 import js  # type: ignore[import-not-found]
 from pyscript.js_modules import setflow_db as db  # type: ignore[import-not-found]
 
-from app.browser import compiled
+from app.browser import compiled, sync
 from app.browser.clock import new_id
 from app.browser.interop import to_py_data
 from app.browser.live_link import LiveLink
 from app.browser.local_storage import LocalStorage
-from app.browser.sync import SyncController, expose, open_local_data
 from app.browser.tasks import spawn
 from app.browser.ui import App
 from app.core.capabilities import Capabilities, browser_family
@@ -78,7 +77,7 @@ async def start() -> App:
     try:
         settings = LocalStorage()
         device_id = ensure_device_id(settings, new_id)
-        store = await open_local_data(settings)
+        store = await sync.open_local_data(settings)
         js.performance.mark("setflow-db-open")
         app = App(store, device_id)
         await app.load()
@@ -87,7 +86,7 @@ async def start() -> App:
         app.render()
         js.performance.mark("setflow-rendered")
         app.attach()
-        app.sync = SyncController(store, settings, app.sync_updated, app.use_store)
+        app.sync = sync.controller(store, settings, app.sync_updated, app.use_store)
         app.sync_updated()
         _set_state("ready")
     except Exception as err:  # any failure must reach the person as a sentence
@@ -97,7 +96,7 @@ async def start() -> App:
     # Which modules came compiled from the start-up snapshot (app/browser/compiled.py).
     js.window.setflowStart.compiled = js.JSON.parse(json.dumps(compiled.served()))
     spawn(_storage_facts(app))
-    app.sync.start()  # in the background, after ready: never delays the first render
-    expose(app.sync)
+    sync.start(app.sync)  # in the background, after ready: never delays the first render
+    sync.expose(app.sync)
     _start_live(app)
     return app

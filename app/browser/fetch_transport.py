@@ -16,7 +16,7 @@ from pyscript.js_modules import setflow_net as net  # type: ignore[import-not-fo
 from app.browser.interop import is_null, to_js_data, to_js_object, to_py_data
 from app.core import protocol
 from app.core.schema import SCHEMA_VERSION
-from app.core.transport import UNAVAILABLE, OfflineError, ServerError, error_for_status
+from app.core.transport import OfflineError, ServerError, account_answer, error_for_status
 
 TIMEOUT_MS = 30_000
 # The keys of a pull answer besides its records (JSON.stringify's key filter, nested included).
@@ -138,10 +138,6 @@ class FetchTransport:
         return protocol.parse_push_response(data)
 
 
-class AccountError(Exception):
-    """Signing up or in did not work; the message says why, for the person."""
-
-
 async def account_request(
     path: str, body: dict[str, str] | None = None, method: str | None = None
 ) -> dict[str, Any]:
@@ -149,9 +145,4 @@ async def account_request(
     status, data = await request_json(
         method or ("POST" if body is not None else "GET"), f"/api/auth/{path}", body
     )
-    if status in UNAVAILABLE:
-        raise error_for_status(status)  # OfflineError: "cannot be reached, try again"
-    if status >= 400:
-        message = data.get("message") if isinstance(data, dict) else None
-        raise AccountError(message or f"The server answered {status}.")
-    return data if isinstance(data, dict) else {}
+    return account_answer(status, data)

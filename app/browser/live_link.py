@@ -16,11 +16,11 @@ from pyodide.ffi import create_once_callable, create_proxy  # type: ignore[impor
 
 from app.browser.clock import new_id
 from app.browser.interop import is_null
-from app.browser.sync import SyncController
 from app.browser.tasks import spawn
 from app.core import live_policy as live
 from app.core.device import ensure_device_id
 from app.core.schema import SCHEMA_VERSION
+from app.core.sync_controller import SyncController
 
 LOCK_NAME = "setflow-live"
 CHANNEL_NAME = "setflow-live"

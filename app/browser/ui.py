@@ -24,10 +24,10 @@ from app.browser.files import LAST_IMPORT_SUMMARY
 from app.browser.idb import IndexedDBStore
 from app.browser.interop import to_py_data
 from app.browser.kept_screen import notify_state, restore_screen
-from app.browser.sync import SyncController
 from app.browser.tasks import spawn
 from app.core import storage_keys as keys
 from app.core.schema import USER_TABLES
+from app.core.sync_controller import SyncController
 from app.views import importing, render
 from app.views.refresh import RefreshPlan
 from app.views.state import Account, Data, Outcome, Screen, Stamp, route

@@ -14,7 +14,7 @@ Python exceptions at that boundary, each with a sentence a person can read::
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from app.core.protocol import PullResponse, PushRequest, PushResponse
 
@@ -62,6 +62,25 @@ def error_for_status(status: int, message: str | None = None) -> SyncError:
     if status in UNAVAILABLE:
         return OfflineError("The server is not answering right now.")
     return ServerError(message or f"The server answered {status}.", status)
+
+
+class AccountError(Exception):
+    """An account request (sign up or in, password, sessions) was refused; the message says
+    why, for the person.  Not a ``SyncError``: it is shown where the person asked."""
+
+
+def account_answer(status: int, data: Any) -> dict[str, Any]:
+    """The body of an answer to ``/api/auth/...``, or the error it means.
+
+    A server that is down is ``OfflineError`` (try again later); any other refusal is an
+    ``AccountError`` carrying the server's own sentence when it sent one.
+    """
+    if status in UNAVAILABLE:
+        raise error_for_status(status)
+    if status >= 400:
+        message = data.get("message") if isinstance(data, dict) else None
+        raise AccountError(message or f"The server answered {status}.")
+    return data if isinstance(data, dict) else {}
 
 
 def is_transient(error: BaseException) -> bool:
