@@ -7,7 +7,7 @@ from typing import Any
 
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, READY_TIMEOUT_MS
+from devsupport.chromium import CHROMIUM, CHROMIUM_FLAGS, READY_TIMEOUT_MS
 
 # Marks the moment the root element says ready (ms since navigation start), for every page.
 READY_MARK = """

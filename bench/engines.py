@@ -1,7 +1,7 @@
 """Start-up in every engine: the app beside bare Pyodide in the same engine, in the same run.
 
 Each engine (Chromium, Firefox ESR, WebKitGTK's MiniBrowser) is driven exactly as the e2e
-engine tests drive it (``tests/e2e/engines/drivers.py``). A repetition opens a fresh device,
+engine tests drive it (``devsupport/engines/drivers.py``). A repetition opens a fresh device,
 visits the page, waits for the service worker, stops the server process and reloads: the reopen
 is served by the worker alone. Before the server stops, the first visit's start-up snapshot is
 waited for, so the reopen is the instant start a returning lifter gets (snapshot and last
@@ -19,9 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.servers import static_server
-from tests.e2e.engines.drivers import ENGINES, Devices, Driver, Xvfb
-from tests.e2e.engines.screen import SLOW
-from tests.e2e.live_server import LiveServer
+from devsupport.engines.drivers import ENGINES, SLOW, Devices, Driver, Xvfb
+from devsupport.live_server import LiveServer
 
 NAMES = {"chromium": "Chromium", "firefox": "Firefox", "webkit": "WebKit"}
 TIMEOUT_MS = 180_000

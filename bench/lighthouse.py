@@ -21,8 +21,8 @@ from playwright.sync_api import sync_playwright
 from bench.browser import wait_for_service_worker
 from bench.servers import _wait_http
 from bench.startup import wait_for_snapshot
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS
-from tests.e2e.live_server import LiveServer, free_port
+from devsupport.chromium import CHROMIUM, CHROMIUM_FLAGS
+from devsupport.live_server import LiveServer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"

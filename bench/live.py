@@ -27,7 +27,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from app.core.schema import SCHEMA_VERSION
 from bench.browser import new_context, wait_for_service_worker, wait_ready
 from bench.servers import sign_up
-from tests.e2e.live_server import LiveServer
+from devsupport.live_server import LiveServer
 
 PASSWORD = "benchmark-password"
 HOST = "127.0.0.1"

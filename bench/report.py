@@ -70,7 +70,9 @@ class Results:
             self.rows[key] = Row(key, label, unit, baseline)
         return self.rows[key]
 
-    def add(self, key: str, label: str, unit: str, value: float, baseline: str | None = None):
+    def add(
+        self, key: str, label: str, unit: str, value: float, baseline: str | None = None
+    ) -> None:
         self.row(key, label, unit, baseline).samples.append(float(value))
 
     def ratio(self, key: str) -> float | None:

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 
 from bench.servers import push, sign_up
-from tests.e2e.live_server import LiveServer
+from devsupport.live_server import LiveServer
 
 PASSWORD = "benchmark-password"
 

@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 
 from app.core.schema import SCHEMA_VERSION
-from tests.e2e.live_server import LiveServer, free_port, port_is_closed
+from devsupport.live_server import LiveServer, free_port, port_is_closed
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "bench" / "pages"

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.engines import NAMES, SERVICE_WORKER, SNAPSHOT, TIMINGS, _devices
-from tests.e2e.engines.drivers import Driver
-from tests.e2e.live_server import LiveServer
+from devsupport.engines.drivers import Driver
+from devsupport.live_server import LiveServer
 
 # Every mark and resource timing of the page, once it is ready.
 ENTRIES = """async () => {

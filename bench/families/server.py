@@ -12,8 +12,8 @@ from bench.live import idle_streams, propagation
 from bench.load import run_load
 from bench.report import Results, Sizes, log
 from bench.servers import app_server
-from tests.e2e.live_server import LiveServer
-from tests.pg import PostgresCluster
+from devsupport.live_server import LiveServer
+from devsupport.postgres import PostgresCluster
 
 
 def bench_load(res: Results, sizes: Sizes, work: Path) -> None:

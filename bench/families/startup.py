@@ -12,7 +12,7 @@ from bench import startup
 from bench.browser import heap, new_context, wait_ready
 from bench.report import Results
 from bench.servers import static_server
-from tests.e2e.live_server import LiveServer
+from devsupport.live_server import LiveServer
 
 
 def bench_startup(browser: Browser, res: Results, rep: int, work: Path) -> None:

@@ -162,7 +162,9 @@ def strong_history_csv(workouts: int) -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
-def bench_csv_import(browser: Browser, server_url: str, res: Results, sizes: Sizes, work: Path):
+def bench_csv_import(
+    browser: Browser, server_url: str, res: Results, sizes: Sizes, work: Path
+) -> None:
     """A Strong CSV of years of training into a fresh device: preview, unit answer, write."""
     workouts = sizes.csv_workouts
     path = work / f"strong-{workouts}.csv"

@@ -74,7 +74,9 @@ async ({ remoteUrl, batch, newDocs }) => {
 """
 
 
-def seed_account(server_url: str, records: list[dict[str, Any]], email: str) -> list[dict]:
+def seed_account(
+    server_url: str, records: list[dict[str, Any]], email: str
+) -> list[dict[str, Any]]:
     """An account holding ``records`` on the server (pushed as another device would)."""
     with httpx.Client(base_url=server_url, timeout=120) as client:
         sign_up(client, email, PASSWORD)

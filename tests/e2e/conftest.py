@@ -9,22 +9,10 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.e2e.engines.drivers import Devices, Xvfb
-from tests.e2e.live_server import LiveServer
+from devsupport.chromium import CHROMIUM, CHROMIUM_FLAGS, READY_TIMEOUT_MS
+from devsupport.engines.drivers import Devices, Xvfb
+from devsupport.live_server import LiveServer
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Needed as root, headless, on a closed network (see the browser-stack notes).
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-READY_TIMEOUT_MS = 60_000
 # What a person would see, waited for as long as a loaded 2-core CI machine may need: reading a
 # file in the page's Python has taken over Playwright's default 5 s there. Speed is measured in
 # the benchmark, never by these waits.

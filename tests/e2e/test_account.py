@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.e2e.live_server import LiveServer
+from devsupport.live_server import LiveServer
 from tests.e2e.test_sync import PASSWORD, device, sign_in, sync_now
 from tests.e2e.test_tracker import add_exercise, go
 

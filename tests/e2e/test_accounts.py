@@ -9,8 +9,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from app.core.protocol import SCHEMA_HEADER, SYNC_PATH, Mutation, PushRequest
 from app.core.schema import SCHEMA_VERSION
+from devsupport.live_server import LiveServer
 from tests.e2e.conftest import wait_ready
-from tests.e2e.live_server import LiveServer
 from tests.e2e.test_sync import PASSWORD, device, exercise_list, expect_names, sign_in, sync_now
 from tests.e2e.test_tracker import add_exercise, go
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.engines.drivers import ENGINES, Devices
+from devsupport.engines.drivers import ENGINES, Devices
+from devsupport.live_server import LiveServer
 from tests.e2e.engines.screen import Screen
-from tests.e2e.live_server import LiveServer
 from tests.e2e.test_accounts import PASSWORD, server_names
 
 # What Settings advises about keeping the data, in a browser that has not installed the app.

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from devsupport.live_server import LiveServer
 from tests.e2e.conftest import wait_ready
-from tests.e2e.live_server import LiveServer
 from tests.e2e.test_tracker import add_exercise, go, log_set
 
 

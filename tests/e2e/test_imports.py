@@ -6,8 +6,8 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from devsupport.live_server import LiveServer
 from tests.e2e.conftest import wait_ready
-from tests.e2e.live_server import LiveServer
 from tests.e2e.test_tracker import go
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

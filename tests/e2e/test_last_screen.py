@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from app.core import storage_keys as keys
+from devsupport.live_server import LiveServer
 from tests.e2e.conftest import wait_ready
-from tests.e2e.live_server import LiveServer
 from tests.e2e.test_tracker import add_exercise
 
 COPY_SAVED = f"(localStorage.getItem('{keys.LAST_SCREEN}') || '').includes({{!r}})"

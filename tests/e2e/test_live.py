@@ -7,8 +7,8 @@ import time
 
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from devsupport.live_server import LiveServer
 from tests.e2e.conftest import wait_for_service_worker, wait_ready
-from tests.e2e.live_server import LiveServer
 from tests.e2e.test_sync import device, exercise_list, sign_in, sync_now
 from tests.e2e.test_tracker import add_exercise
 

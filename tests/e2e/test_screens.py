@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from devsupport.live_server import LiveServer
 from tests.e2e.conftest import wait_ready
 from tests.e2e.lifter import export_path
-from tests.e2e.live_server import LiveServer
 from tests.e2e.test_files import import_file
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from playwright.sync_api import BrowserContext, BrowserType, Page, expect
 
+from devsupport.live_server import LiveServer, copy_public_files
 from tests.e2e.conftest import RequestLog, wait_for_service_worker, wait_ready
-from tests.e2e.live_server import LiveServer, copy_public_files
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 

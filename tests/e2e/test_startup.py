@@ -10,8 +10,8 @@ from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Page, Request, expect
 
+from devsupport.live_server import LiveServer, copy_public_files
 from tests.e2e.conftest import RequestLog, wait_for_service_worker, wait_ready
-from tests.e2e.live_server import LiveServer, copy_public_files
 from tests.e2e.test_tracker import add_exercise
 
 SNAPSHOT_TIMEOUT_MS = 180_000

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
+from devsupport.live_server import LiveServer
 from tests.contract.store_rules import CHECKS
-from tests.e2e.live_server import LiveServer
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACT_FILES = (

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from devsupport.live_server import LiveServer
 from tests.e2e.conftest import wait_for_service_worker, wait_ready
-from tests.e2e.live_server import LiveServer
 from tests.e2e.test_files import export_file, import_file
 from tests.e2e.test_tracker import add_exercise, go
 

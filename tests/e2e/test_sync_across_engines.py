@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.e2e.engines.drivers import Devices
+from devsupport.engines.drivers import Devices
+from devsupport.live_server import LiveServer
 from tests.e2e.engines.screen import Screen
-from tests.e2e.live_server import LiveServer
 
 EMAIL = "everywhere@example.com"
 PASSWORD = "correct horse battery"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from playwright.sync_api import BrowserContext, Page, expect
 
+from devsupport.live_server import LiveServer
 from tests.e2e.conftest import RequestLog, wait_for_service_worker, wait_ready
-from tests.e2e.live_server import LiveServer
 
 
 def open_app(page: Page, url: str, view: str = "log") -> None:

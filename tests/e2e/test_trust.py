@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, Response, expect
 from app.core import exchange
 from app.core.protocol import SCHEMA_HEADER
 from app.core.schema import SCHEMA_VERSION
-from tests.e2e.live_server import ROOT, LiveServer
+from devsupport.live_server import ROOT, LiveServer
 from tests.e2e.test_accounts import server_names
 from tests.e2e.test_files import export_file, import_file
 from tests.e2e.test_sync import (

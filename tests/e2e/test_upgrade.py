@@ -8,8 +8,8 @@ from playwright.sync_api import Page, expect
 
 from app.core.protocol import SCHEMA_HEADER
 from app.core.schema import SCHEMA_VERSION
+from devsupport.live_server import LiveServer
 from tests.e2e.conftest import wait_ready
-from tests.e2e.live_server import LiveServer
 from tests.e2e.test_sync import bring_guest_data, sign_in, sync_now
 from tests.e2e.test_tracker import go
 from tests.fixtures import schema1, schema2

@@ -9,11 +9,11 @@ import psycopg
 import pytest
 from starlette.testclient import TestClient
 
+from devsupport.postgres import PostgresCluster, PostgresError
 from server.app import create_app
 from server.config import Config
 from server.database import Database
 from server.tables import metadata
-from tests.pg import PostgresCluster, PostgresError
 from tests.server.helpers import Device
 
 BACKENDS = ["sqlite", "postgresql"]

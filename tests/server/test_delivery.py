@@ -9,9 +9,9 @@ import brotli
 import pytest
 from starlette.testclient import TestClient
 
+from devsupport.live_server import copy_public_files
 from server.app import create_app
 from server.config import Config
-from tests.e2e.live_server import copy_public_files
 
 WASM = "/vendor/pyodide/pyodide.asm.wasm"
 

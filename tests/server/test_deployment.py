@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from devsupport.live_server import LiveServer
 from server.app import create_app
-from tests.e2e.live_server import LiveServer
 from tests.server.conftest import app_config
 from tests.server.helpers import PASSWORD
 

@@ -18,8 +18,8 @@ import httpx
 import pytest
 
 from app.core.schema import SCHEMA_VERSION
+from devsupport.postgres import PostgresCluster
 from server.events import Stream
-from tests.pg import PostgresCluster
 from tests.server.helpers import HEADERS, PASSWORD, mutation
 from tests.server.test_processes import ServerProcess
 

@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from app.core.schema import SCHEMA_VERSION
-from tests.pg import free_port
+from devsupport.postgres import free_port
 from tests.server.helpers import HEADERS, PASSWORD, mutation, new_id
 
 ROOT = Path(__file__).resolve().parents[2]

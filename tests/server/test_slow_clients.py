@@ -19,7 +19,7 @@ import pytest
 from app.core.live_policy import EVENTS_PATH
 from app.core.protocol import SCHEMA_HEADER
 from app.core.schema import SCHEMA_VERSION
-from tests.e2e.live_server import LiveServer
+from devsupport.live_server import LiveServer
 from tests.server.helpers import PASSWORD
 
 SECONDS = 2  # the server's head and body timeouts in these tests (10 by default)

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 
+from devsupport.postgres import PostgresCluster, PostgresError
 from server.app import create_app
 from server.config import Config
-from tests.pg import PostgresCluster, PostgresError
 
 # A small body limit, so that two long notes make a push too big for the server (its advertised
 # maxPushBytes is half of it) while any one record still fits.

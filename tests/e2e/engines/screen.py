@@ -13,12 +13,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.engines.drivers import Driver
+from devsupport.engines.drivers import SLOW, Driver
 
 TIMEOUT_MS = 180_000  # WebKit takes far longer to start Python than Chromium on a busy machine
-# The app's start-up time limit (app/js/boot.mjs) says this and keeps starting: WebKit on a busy
-# machine passes it; the first render then replaces the message with the screen.
-SLOW = "The Python runtime did not start. Check your connection for the first visit."
 
 # The finder: role + accessible name, label, text. Kept deliberately small; names are exact.
 LIB = """

@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 from typing import IO
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 PUBLIC = ("index.html", "manifest.json", "sw.js", "pyscript.toml", "app", "icons", "vendor")
 
 

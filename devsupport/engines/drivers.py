@@ -1,6 +1,6 @@
 """One simulated device in each browser engine, behind the same four calls.
 
-A test never touches an engine's own API: it goes through ``Screen`` (``screen.py``), which only
+A test never touches an engine's own API: it goes through ``Screen`` (``tests/e2e/engines/screen.py``), which only
 needs ``goto``, ``reload``, ``call`` (run a JS function in the page, JSON in and out) and
 ``set_files``. Chromium runs under Playwright, Firefox over WebDriver BiDi (``bidi.py``), WebKit
 (Safari's engine; WebKitGTK's MiniBrowser) under ``WebKitWebDriver`` through Selenium, on an Xvfb
@@ -19,11 +19,14 @@ from typing import Any, Protocol
 
 from playwright.sync_api import Browser, Page
 
-from tests.e2e.engines.bidi import Firefox
+from devsupport.engines.bidi import Firefox
 
 ENGINES = ("chromium", "firefox", "webkit")
 WEBKIT_DRIVER = Path("/usr/bin/WebKitWebDriver")
 MINIBROWSER = Path("/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser")
+# The app's start-up time limit (app/js/boot.mjs) says this and keeps starting: WebKit on a busy
+# machine passes it; the first render then replaces the message with the screen.
+SLOW = "The Python runtime did not start. Check your connection for the first visit."
 CALL_TIMEOUT_S = 300  # longer than any wait inside a call (Screen.TIMEOUT_MS)
 
 # Runs `fn(...args)` in the page and answers JSON text: {"ok": value} or {"error": message}.

@@ -1,0 +1,1 @@
+"""One simulated device in each browser engine (``drivers``), Firefox over WebDriver BiDi."""
