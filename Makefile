@@ -8,7 +8,7 @@ DATABASE ?= sqlite:///data/setflow.sqlite3
 # Server processes sharing the port and the database (make run WORKERS=2).
 WORKERS ?= 1
 
-.PHONY: setup system python node vendor run test check e2e lint coverage bench clean
+.PHONY: setup system python node vendor run test check e2e lint coverage unit-coverage bench clean
 
 setup: system python node vendor
 
@@ -44,6 +44,7 @@ lint: python node
 test: setup lint
 	$(PY) -m pytest --cov --cov-report=
 	$(MAKE) --no-print-directory coverage
+	$(MAKE) --no-print-directory unit-coverage
 
 # The fast loop: lint, the pure core, the views and the server on SQLite (no browser, no PostgreSQL).
 check: python lint
@@ -53,11 +54,20 @@ check: python lint
 e2e: setup
 	$(PY) -m pytest -q -m e2e
 
-# The pure core (app/core, app/views) must stay covered by unit tests; the figure is printed.
+# Coverage of app/ and server/ by the whole suite is printed; the pure core (app/core, app/views)
+# has two floors: one over the whole suite, and a higher one for its own unit tests alone
+# (tests/core, tests/views, tests/unit), so every rule there is tested without a browser.
 CORE_COVERAGE_FLOOR ?= 90
+UNIT_COVERAGE_FLOOR ?= 95
 coverage: python
 	$(VENV)/bin/coverage report
-	$(VENV)/bin/coverage report --include='app/core/*,app/views/*' --fail-under=$(CORE_COVERAGE_FLOOR) | tail -1
+	@echo "app/core + app/views, whole suite (floor $(CORE_COVERAGE_FLOOR) %):"
+	$(VENV)/bin/coverage report --include='app/core/*,app/views/*' --fail-under=$(CORE_COVERAGE_FLOOR) --format=total
+
+unit-coverage: python
+	@echo "app/core + app/views, unit tests alone (floor $(UNIT_COVERAGE_FLOOR) %):"
+	COVERAGE_FILE=.coverage.unit $(PY) -m pytest -q -m "not e2e and not postgres" tests/core tests/views tests/unit \
+		--cov=app/core --cov=app/views --cov-report= --cov-fail-under=$(UNIT_COVERAGE_FLOOR)
 
 # Every measurement on this machine (real Chromium, real servers on loopback); see docs/performance.md.
 bench: setup

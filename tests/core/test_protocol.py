@@ -132,3 +132,141 @@ def test_recover_carries_the_whole_record() -> None:
     assert parse_mutation({**base, "fields": {"name": "Squat"}}).kind == "recover"
     with pytest.raises(ProtocolError, match="Exercise name is required"):
         parse_mutation({**base, "fields": {"muscleGroup": "Legs"}})
+
+
+def mutation(**changed: Any) -> dict[str, Any]:
+    good = {
+        "mutationId": str(uuid.uuid4()),
+        "table": "exercises",
+        "id": str(uuid.uuid4()),
+        "kind": "put",
+        "baseVersion": 2,
+        "fields": {"name": "Squat"},
+        "clientTime": 5,
+    }
+    return {k: v for k, v in {**good, **changed}.items() if v is not None}
+
+
+@pytest.mark.parametrize(
+    ("sent", "said"),
+    [
+        ("not an object", "Mutation 0 must be an object."),
+        (mutation(colour="red"), "Mutation 0 has unknown field(s): colour."),
+        (mutation(mutationId=None), "Mutation 0 is missing 'mutationId'."),
+        (mutation(id=7), "Mutation 0: 'id' has the wrong type."),
+        (mutation(id="not-a-uuid"), "Mutation 0: mutationId and id must be UUIDs."),
+        (mutation(kind="drop"), "Mutation 0: kind must be one of"),
+        (mutation(baseVersion=True), "Mutation 0: 'baseVersion' must be a whole number."),
+        (mutation(baseVersion=-1), "Mutation 0: baseVersion must be a whole number from 0"),
+        (mutation(fields=[1]), "Mutation 0: fields must be an object."),
+        (mutation(clientTime=-5), "Mutation 0: clientTime must be a whole number of milliseconds"),
+        (mutation(table="secrets"), "Mutation 0: "),
+    ],
+)
+def test_a_malformed_mutation_is_refused_with_what_is_wrong(sent: Any, said: str) -> None:
+    with pytest.raises(ProtocolError) as refused:
+        parse_mutation(sent)
+    assert str(refused.value).startswith(said)
+
+
+def push_body(**changed: Any) -> dict[str, Any]:
+    good = {"schemaVersion": 2, "deviceId": "phone-1", "mutations": [mutation()]}
+    return {k: v for k, v in {**good, **changed}.items() if v is not None}
+
+
+@pytest.mark.parametrize(
+    ("sent", "said"),
+    [
+        ([], "The push body must be a JSON object."),
+        (push_body(extra=1), "The push body has unknown field(s): extra."),
+        (push_body(deviceId=None), "The push body is missing 'deviceId'."),
+        (push_body(deviceId=""), "The push body: "),
+        (push_body(mutations={}), "The push body: 'mutations' has the wrong type."),
+        (push_body(mutations=[mutation(), mutation(), mutation()]), "A push may hold at most 2"),
+    ],
+)
+def test_a_malformed_push_body_is_refused_with_what_is_wrong(sent: Any, said: str) -> None:
+    with pytest.raises(ProtocolError) as refused:
+        protocol.parse_push_request(sent, max_mutations=2)
+    assert str(refused.value).startswith(said)
+
+
+def test_a_good_push_body_parses_into_its_mutations() -> None:
+    body = push_body()
+    parsed = protocol.parse_push_request(body)
+    assert (parsed.device_id, parsed.schema_version) == ("phone-1", 2)
+    (only,) = parsed.mutations
+    assert (only.id, only.kind, only.base_version, only.fields, only.client_time) == (
+        body["mutations"][0]["id"],
+        "put",
+        2,
+        {"name": "Squat"},
+        5,
+    )
+    assert protocol.parse_push_request(parsed.to_json()) == parsed  # the device's own body
+
+
+@pytest.mark.parametrize(
+    ("sent", "said"),
+    [
+        ([], "The pull answer must be a JSON object."),
+        ({"cursor": 1, "hasMore": False}, "The pull answer is missing 'changes'."),
+        ({"changes": [{"table": "x"}], "cursor": 1, "hasMore": False}, "A pulled change names"),
+        (
+            {"changes": [], "cursor": 1, "hasMore": False, "horizon": -1},
+            "The pull answer's horizon",
+        ),
+        (
+            {"changes": [], "cursor": 1, "hasMore": False, "limits": 3},
+            "The pull answer's limits must be an object.",
+        ),
+        (
+            {
+                "changes": [],
+                "cursor": 1,
+                "hasMore": False,
+                "limits": {"maxPushBytes": 0, "maxPushMutations": 1},
+            },
+            "The pull answer's limits must be positive.",
+        ),
+    ],
+)
+def test_a_malformed_pull_answer_is_refused_with_what_is_wrong(sent: Any, said: str) -> None:
+    with pytest.raises(ProtocolError) as refused:
+        parse_pull_response(sent)
+    assert str(refused.value).startswith(said)
+
+
+@pytest.mark.parametrize(
+    ("parse", "sent", "read"),
+    [
+        (protocol.parse_schema_header, None, None),
+        (protocol.parse_schema_header, " 2 ", 2),
+        (protocol.parse_cursor, None, 0),
+        (protocol.parse_cursor, "", 0),
+        (protocol.parse_cursor, "120", 120),
+        (protocol.parse_limit, None, protocol.PULL_LIMIT),
+        (protocol.parse_limit, "0", 1),
+        (protocol.parse_limit, "999999", protocol.PULL_LIMIT_MAX),
+    ],
+)
+def test_header_and_query_numbers_are_read(parse: Any, sent: str | None, read: int | None) -> None:
+    assert parse(sent) == read
+
+
+@pytest.mark.parametrize(
+    ("parse", "sent"),
+    [
+        (protocol.parse_schema_header, "²"),
+        (protocol.parse_schema_header, "two"),
+        (protocol.parse_cursor, "-1"),
+        (protocol.parse_cursor, "١٢"),
+        (protocol.parse_limit, "1e3"),
+        (protocol.parse_limit, "1234567"),
+    ],
+)
+def test_header_and_query_numbers_that_are_not_plain_digits_are_refused(
+    parse: Any, sent: str
+) -> None:
+    with pytest.raises(ProtocolError):
+        parse(sent)
