@@ -48,7 +48,7 @@ test: setup lint
 
 # The fast loop: lint, the pure core, the views and the server on SQLite (no browser, no PostgreSQL).
 check: python lint
-	$(PY) -m pytest -q -m "not e2e and not postgres" tests/core tests/unit tests/server
+	$(PY) -m pytest -q -m "not e2e and not postgres" tests/core tests/views tests/unit tests/server
 
 # Only the end-to-end tests in real browsers.
 e2e: setup
