@@ -39,6 +39,13 @@ Record = dict[str, Any]
 
 CARDIO = "cardio or timed rows with a distance or time but no reps"
 EMPTY = "rows with no reps, weight, distance or time"
+
+
+def rows_phrase(n: int, reason: str) -> str:
+    """``"2 rows with no reps..."``, or ``"1 row with no reps..."`` (each reason says "rows")."""
+    return f"{n:,} {reason.replace('rows', 'row', 1) if n == 1 else reason}"
+
+
 MAX_WEIGHT_KG = 2000
 
 
@@ -373,7 +380,7 @@ def plan(
         already_here=already,
         sets=sum(counts.values()),
         exercises=matches,
-        skipped=[f"{n:,} {reason}" for reason, n in sorted(skipped.items())],
+        skipped=[rows_phrase(n, reason) for reason, n in sorted(skipped.items())],
         needs_unit=needs_unit,
         unit=unit,
     )

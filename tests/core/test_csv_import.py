@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from app.core import changes, csv_export, csv_import, formats, schema
-from app.core.csv_import import Plan, plan
+from app.core.csv_import import EMPTY, Plan, plan, rows_phrase
 from app.core.exchange import ImportRefused
+from app.core.formats.strong import REST_TIMER
 from app.core.memory_store import MemoryStore
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -111,8 +112,8 @@ def test_a_file_without_units_asks_before_anything_can_be_written() -> None:
     assert preview.workouts == 2
     assert preview.sets == 8
     assert preview.skipped == [
-        "1 cardio or timed rows with a distance or time but no reps",
-        "1 rest-timer rows (rests, not sets)",
+        "1 cardio or timed row with a distance or time but no reps",
+        "1 rest-timer row (rests, not sets)",
     ]
 
 
@@ -197,7 +198,7 @@ def test_a_second_import_adds_nothing_and_says_so() -> None:
 def test_the_cardio_only_workout_is_skipped_and_counted() -> None:
     made = make_plan(fixture("hevy_kg.csv"), empty())
     assert made.preview.workouts == 3 and made.preview.new_workouts == 2
-    assert made.preview.skipped == ["1 cardio or timed rows with a distance or time but no reps"]
+    assert made.preview.skipped == ["1 cardio or timed row with a distance or time but no reps"]
 
 
 def test_a_weight_beyond_what_anyone_lifts_is_refused_naming_the_set() -> None:
@@ -422,3 +423,8 @@ def test_schema_2_fields_come_in_start_times_in_the_persons_time_zone() -> None:
     assert log["exerciseNotes"] == {bench_id: 'Elbows in, "tucked"'}
     # An RPE Setflow cannot hold (outside 6-10) is left out; 8.3 becomes 8.5.
     assert csv_import._rpe(5) is None and csv_import._rpe(8.3) == 8.5
+
+
+def test_skipped_rows_are_counted_in_words_a_person_reads() -> None:
+    assert rows_phrase(1, EMPTY) == "1 row with no reps, weight, distance or time"
+    assert rows_phrase(1_200, REST_TIMER) == "1,200 rest-timer rows (rests, not sets)"

@@ -58,7 +58,7 @@ def test_strong_and_hevy_files_through_the_preview_then_again_undo_and_export(
     preview = page.locator("#import-preview")
     expect(preview.get_by_role("heading")).to_have_text("Import from Strong")
     expect(preview.get_by_role("list", name="Skipped rows")).to_contain_text(
-        "1 rest-timer rows (rests, not sets)"
+        "1 rest-timer row (rests, not sets)"
     )
     confirm = preview.get_by_role("button", name="Import")
     expect(confirm).to_be_disabled()

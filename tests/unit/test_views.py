@@ -124,7 +124,7 @@ def _preview(**changes: object) -> Preview:
             ExerciseMatch("Bench <press>", 4, EX["id"]),
             ExerciseMatch("Pull Up", 2, None),
         ],
-        "skipped": ["1 rest-timer rows (rests, not sets)"],
+        "skipped": ["1 rest-timer row (rests, not sets)"],
         "needs_unit": True,
         "unit": None,
     }
@@ -136,7 +136,7 @@ def test_import_preview_asks_the_unit_before_the_import_button_works() -> None:
     assert "This file does not say its unit." in html
     assert '<button type="button" data-action="confirm-import" disabled>Import</button>' in html
     assert "Choose the unit first" in html
-    assert "<li>1 rest-timer rows (rests, not sets)</li>" in html
+    assert "<li>1 rest-timer row (rests, not sets)</li>" in html
     assert "Bench &lt;press&gt;" in html and "Bench <press>" not in html
     assert "2 exercises: 1 already here, 1 new" in html
 
