@@ -7,6 +7,7 @@ import uuid
 import httpx
 from playwright.sync_api import Browser, Page, expect
 
+from app.core import storage_keys as keys
 from app.core.protocol import SCHEMA_HEADER, SYNC_PATH, Mutation, PushRequest
 from app.core.schema import SCHEMA_VERSION
 from devsupport.live_server import LiveServer
@@ -145,12 +146,12 @@ def test_a_device_with_the_single_database_of_older_versions_upgrades_losing_not
     )
     assert signup.status == 201
     page.evaluate(
-        """(email) => {
-            localStorage.setItem('setflow-account', email);
-            localStorage.setItem('setflow-synced-account', email);
-            localStorage.removeItem('setflow-local-layout');
+        """([email, keys]) => {
+            localStorage.setItem(keys.account, email);
+            localStorage.setItem(keys.synced, email);
+            localStorage.removeItem(keys.layout);
         }""",
-        email,
+        [email, {"account": keys.ACCOUNT, "synced": keys.LEGACY_SYNCED, "layout": keys.LAYOUT}],
     )
     page.reload()
     wait_ready(page)

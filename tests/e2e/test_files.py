@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from app.core import storage_keys as keys
 from devsupport.live_server import LiveServer
 from tests.e2e.conftest import wait_ready
 from tests.e2e.test_tracker import add_exercise, go, log_set
@@ -72,7 +73,9 @@ def test_export_on_a_import_on_b(device_a: Page, device_b: Page, tmp_path: Path)
     assert path.name.startswith("setflow-export-") and path.suffix == ".json"
     exported = json.loads(path.read_text())
     assert exported["format"] == "setflow-export"
-    assert exported["deviceId"] == device_a.evaluate("localStorage.getItem('setflow-device-id')")
+    assert exported["deviceId"] == device_a.evaluate(
+        "(key) => localStorage.getItem(key)", keys.DEVICE_ID
+    )
     assert len(exported["tables"]["exercises"]) == 2
 
     import_file(device_b, path)

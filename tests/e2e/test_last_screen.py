@@ -131,7 +131,7 @@ def test_a_reopen_at_the_bare_address_paints_the_home_screen_copy(
     page.goto(server.url + "/")
     wait_ready(page)
     page.wait_for_function(
-        "JSON.parse(localStorage.getItem('setflow-last-screen') || '{}').views?.workout"
+        f"JSON.parse(localStorage.getItem('{keys.LAST_SCREEN}') || '{{}}').views?.workout"
     )
     held = reopen_held(page)
     expect(page.locator("#last-screen")).to_have_count(1)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import BrowserContext, BrowserType, Page, expect
 
+from app.core import storage_keys as keys
 from devsupport.live_server import LiveServer, copy_public_files
 from tests.e2e.conftest import RequestLog, wait_for_service_worker, wait_ready
 
@@ -51,7 +52,7 @@ def test_device_id_is_made_once_and_kept(
     wait_ready(page)
     device_id = page.locator("#device-id").text_content() or ""
     assert UUID.match(device_id), device_id
-    assert page.evaluate("localStorage.getItem('setflow-device-id')") == device_id
+    assert page.evaluate("(key) => localStorage.getItem(key)", keys.DEVICE_ID) == device_id
 
     page.reload()
     wait_ready(page)
