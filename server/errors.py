@@ -1,21 +1,10 @@
 """API errors: raised as ``ApiError`` anywhere below a handler, answered as JSON at the edge.
 
-Every error a client sees is ``{"error": code, "message": sentence}`` with a fitting status:
-
-    400 bad_request       the body is not JSON, or the schema header is missing or malformed
-    401 unauthorized      no valid session (or wrong email or password at login)
-    403 forbidden         a state-changing request from another origin
-    404 not_found         no such API endpoint
-    405 method_not_allowed
-    408 timeout           the request head did not arrive in time (server/connections.py)
-    409 email_taken       signup with an email that already has an account
-    413 too_large         the body is over the server's limit
-    422 invalid           the JSON does not follow the protocol or the schema
-    426 update_required   the client's schema version is one the server cannot serve
-    429 too_many_attempts too many failed logins; see Retry-After
-    503 busy              over the connection or live-stream cap; see Retry-After
-    500 internal          a bug; nothing was changed (the transaction rolled back).  The answer
-                          carries an ``X-Request-Id`` that the server's log line names too.
+Every error a client sees is ``{"error": code, "message": sentence}`` with a fitting status.
+``ERRORS`` below is the one table of them; ``docs/sync-protocol.md`` prints it
+(``tools/error_table.py --write``), and ``tests/server/test_error_table.py`` checks that every
+error the server's code raises is in it, and the docs show it as it is.  A 500 carries an
+``X-Request-Id`` that the server's log line names too.
 """
 
 from __future__ import annotations
@@ -31,6 +20,54 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("setflow.server")
+
+# (status, code, when): every error a client can get.
+ERRORS: tuple[tuple[int, str, str], ...] = (
+    (
+        400,
+        "bad_request",
+        "body is not JSON (NaN/Infinity included); schema header missing or not a number; body did"
+        " not arrive in time (10 s, plus 1 s per 500 bytes)",
+    ),
+    (401, "unauthorized", "no valid session; wrong email or password"),
+    (
+        403,
+        "forbidden",
+        "POST/PUT/PATCH/DELETE under `/api/` with a foreign `Origin` or `Sec-Fetch-Site:"
+        " cross-site`",
+    ),
+    (404, "not_found", "no such API endpoint; a session that has already ended"),
+    (405, "method_not_allowed", "an endpoint asked with a method it does not take (see `Allow`)"),
+    (408, "timeout", "the request head did not arrive within 10 s (the connection closes)"),
+    (409, "email_taken", "signup with an email that has an account"),
+    (413, "too_large", "body over the limit (declared Content-Length or bytes received)"),
+    (
+        422,
+        "invalid",
+        "wrong shape, unknown table or field, bad UUID, bad value, too many mutations, bad"
+        " `since`/`limit`, a device writing a conflict record",
+    ),
+    (422, "invalid_email", "an email that cannot be an account's"),
+    (
+        422,
+        "invalid_password",
+        "a password too short or too long, or with characters that cannot be used",
+    ),
+    (422, "weak_password", "a common or easily guessed new password; the message says why"),
+    (422, "wrong_password", "changing the password with a wrong current one"),
+    (426, "update_required", "schema version the server cannot serve"),
+    (429, "too_many_attempts", "login throttled; see `Retry-After`"),
+    (
+        500,
+        "internal",
+        "a server bug; the transaction rolled back (a push encodes its answer before it commits)",
+    ),
+    (
+        503,
+        "busy",
+        "over the server's connection cap, or its cap of live streams; see `Retry-After`",
+    ),
+)
 
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
 
