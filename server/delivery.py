@@ -27,9 +27,10 @@ from starlette.responses import Response
 # Encodings in order of preference, with the suffix of their precompressed files.
 ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
 # Text worth compressing on the fly (the app's own files are small: ~180 KB together).
-COMPRESSIBLE = (".html", ".js", ".mjs", ".css", ".py", ".json", ".toml", ".svg")
-# PyScript's build names its chunks ``name-<8 characters of hash>.js``.
-HASHED_NAME = re.compile(r"-[A-Za-z0-9_-]{8}\.(?:js|css)$")
+COMPRESSIBLE = (".html", ".js", ".mjs", ".css", ".py", ".json", ".toml", ".svg", ".map")
+# PyScript's build names its chunks ``name-<8 characters of hash>.js`` (and their source maps
+# ``.js.map``).
+HASHED_NAME = re.compile(r"-[A-Za-z0-9_-]{8}\.(?:js|css)(?:\.map)?$")
 IMMUTABLE = "public, max-age=31536000, immutable"
 VERSION_META = '<meta name="setflow-version" content="">'
 

@@ -3,6 +3,12 @@
 ``Referrer-Policy`` everywhere (a sync URL never leaks to another site); under ``/api/`` also
 ``nosniff`` and ``no-store`` (an answer holds a person's data: no cache may keep it); HSTS when
 the public origin is https, so a browser never again tries the site over plain http.
+
+Every answer also makes the app cross-origin isolated (``Cross-Origin-Opener-Policy`` and
+``-Embedder-Policy`` on the page and its workers, ``-Resource-Policy`` on every file): Pyodide
+creates shared WebAssembly memory as it loads, which Chromium reports as a deprecated use of
+``SharedArrayBuffer`` in a page that is not isolated. Nothing the app loads comes from another
+origin, so isolation costs nothing; it is also what running Python in a worker would need.
 """
 
 from __future__ import annotations
@@ -11,6 +17,11 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HSTS = "max-age=31536000"
+ISOLATION = {
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Embedder-Policy": "require-corp",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
 
 
 class SecurityHeaders:
@@ -28,6 +39,7 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 headers["Referrer-Policy"] = "no-referrer"
+                headers.update(ISOLATION)
                 if api:
                     headers["X-Content-Type-Options"] = "nosniff"
                     headers["Cache-Control"] = "no-store"

@@ -18,8 +18,11 @@ TOP_FILES = ("index.html", "manifest.json", "sw.js", "pyscript.toml")
 PUBLIC_DIRS = {
     "app": (".py", ".mjs", ".css"),
     "icons": (".png", ".svg"),
-    "vendor": (".mjs", ".js", ".css", ".wasm", ".zip", ".json"),
+    "vendor": (".mjs", ".js", ".css", ".wasm", ".zip", ".json", ".map"),
 }
+# Served for the browser's developer tools (the vendored bundles' source maps), never precached:
+# no person's start-up needs them.
+NOT_PRECACHED = (".map",)
 
 # Modules under app/ that only the server and the tests import (the merge rules the server
 # applies; the in-memory Store of the tests and the simulation): never served nor precached.
@@ -28,6 +31,7 @@ NOT_SHIPPED = frozenset({"app/core/merge.py", "app/core/memory_store.py"})
 MEDIA_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".json": "application/json",
+    ".map": "application/json",
     ".js": "text/javascript; charset=utf-8",
     ".mjs": "text/javascript; charset=utf-8",
     ".css": "text/css; charset=utf-8",
@@ -104,7 +108,11 @@ class Assets:
             if base.is_dir():
                 files.extend(p for p in base.rglob("*") if p.is_file())
         # Precached only when it would be served: the same check as a request's.
-        return sorted(p for p in files if resolve(self.root, self._rel(p)) is not None)
+        return sorted(
+            p
+            for p in files
+            if p.suffix not in NOT_PRECACHED and resolve(self.root, self._rel(p)) is not None
+        )
 
     def _rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()

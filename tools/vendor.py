@@ -1,7 +1,9 @@
 """Copy the browser runtime from node_modules into vendor/ (run by ``make``, never committed).
 
-Only the files the app loads are copied: Pyodide's runtime, PyScript's dist bundle without source
-maps, and Dexie's ES module.  Nothing is fetched: npm has already installed the pinned versions.
+Only the files the app loads are copied: Pyodide's runtime, PyScript's dist bundle and Dexie's ES
+module, each with the source map its ``sourceMappingURL`` names when the npm package ships one
+(served for the browser's developer tools, never precached: ``server/static.py``).  Nothing is
+fetched: npm has already installed the pinned versions.
 
 Each file is also compressed once, here, beside itself (``.br`` and ``.gz``), for the server to
 send as is (``server/delivery.py``).  Pyodide's standard library zip is rewritten with its
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -33,6 +36,8 @@ PYODIDE_FILES = (
 
 
 COMPRESSED = (".br", ".gz")
+# The last line of a bundle that has a source map: ``//# sourceMappingURL=<name beside it>``.
+SOURCE_MAP = re.compile(rb"//# sourceMappingURL=([\w.-]+\.map)\s*$")
 # Brotli's quality 9: within 10% of the best (11) on the wasm, in seconds instead of minutes.
 BROTLI_QUALITY = 9
 
@@ -55,6 +60,14 @@ def stored_zip(data: bytes) -> bytes:
             member.external_attr = info.external_attr
             dest.writestr(member, src.read(info), compress_type=zipfile.ZIP_STORED)
     return out.getvalue()
+
+
+def source_map(path: Path) -> str | None:
+    """The file name of the source map a script names on its last line, if any."""
+    if path.suffix not in (".js", ".mjs"):
+        return None
+    found = SOURCE_MAP.search(path.read_bytes()[-300:])
+    return found.group(1).decode() if found else None
 
 
 def compress(path: Path) -> list[Path]:
@@ -80,6 +93,10 @@ def main() -> int:
         if src.suffix in (".js", ".css") and src.name != "service-worker.js":
             wanted[VENDOR / "pyscript" / src.name] = src
     wanted[VENDOR / "dexie" / "dexie.mjs"] = MODULES / "dexie" / "dist" / "modern" / "dexie.min.mjs"
+    for dest, src in list(wanted.items()):
+        name = source_map(src)
+        if name and (src.parent / name).is_file():
+            wanted[dest.parent / name] = src.parent / name
     for dest, src in wanted.items():
         copy(src, dest)
     compressed = [out for dest in wanted for out in compress(dest)]

@@ -164,3 +164,21 @@ def test_a_first_visit_downloads_each_file_once_within_budget(
     assert twice == set(), twice
     total = sum(size for _, size, _ in sent)
     assert total <= FIRST_VISIT_BUDGET, f"{total:,} bytes"
+
+
+def test_a_start_uses_no_deprecated_browser_feature(
+    context: BrowserContext, page: Page, server: LiveServer
+) -> None:
+    """Chromium's own issue report (what Lighthouse's Best Practices reads) stays empty of
+    deprecations: Pyodide's shared WebAssembly memory needs the page cross-origin isolated."""
+    issues: list[dict] = []
+    cdp = context.new_cdp_session(page)
+    cdp.on("Audits.issueAdded", lambda event: issues.append(event["issue"]))
+    cdp.send("Audits.enable")
+    page.goto(server.url + "/")
+    wait_ready(page)
+    assert page.evaluate("crossOriginIsolated") is True
+    deprecated = [
+        issue for issue in issues if issue["code"] in ("DeprecationIssue", "SharedArrayBufferIssue")
+    ]
+    assert deprecated == []

@@ -57,7 +57,15 @@ def test_an_unchanged_file_is_answered_304_without_a_body(client: TestClient) ->
 def test_only_content_hashed_names_are_cached_for_long(client: TestClient) -> None:
     hashed = next((Path(__file__).parents[2] / "vendor" / "pyscript").glob("core-*.js")).name
     assert "immutable" in client.get(f"/vendor/pyscript/{hashed}").headers["cache-control"]
-    for path in ("/", "/vendor/pyscript/core.js", WASM, "/app/main.py"):
+    # A hashed bundle's source map is as immutable as the bundle.
+    assert "immutable" in client.get(f"/vendor/pyscript/{hashed}.map").headers["cache-control"]
+    for path in (
+        "/",
+        "/vendor/pyscript/core.js",
+        "/vendor/pyscript/core.js.map",
+        WASM,
+        "/app/main.py",
+    ):
         assert client.get(path).headers["cache-control"] == "no-cache", path
 
 

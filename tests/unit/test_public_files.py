@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import tomllib
 from pathlib import Path
 
@@ -132,3 +133,45 @@ def test_no_two_modules_of_app_and_server_share_a_name_but_the_workout_pair() ->
             seen.setdefault(path.name, []).append(path.relative_to(ROOT).as_posix())
     shared = {name: sorted(paths) for name, paths in seen.items() if len(paths) > 1}
     assert shared == {"workout.py": ["app/core/workout.py", "app/views/workout.py"]}
+
+
+def _bundles_naming_a_source_map() -> list[tuple[str, str]]:
+    """Every vendored script whose last line names a source map: (its URL, the map's URL)."""
+    found = []
+    for script in sorted((ROOT / "vendor").rglob("*")):
+        if script.suffix not in (".js", ".mjs"):
+            continue
+        named = re.search(rb"//# sourceMappingURL=(\S+)\s*$", script.read_bytes()[-300:])
+        if named:
+            url = "/" + script.relative_to(ROOT).as_posix()
+            found.append((url, url.rsplit("/", 1)[0] + "/" + named.group(1).decode()))
+    return found
+
+
+def test_every_vendored_bundle_that_names_a_source_map_has_it_served_not_precached() -> None:
+    client = TestClient(create_app(Config(database="sqlite://", static_root=ROOT)))
+    bundles = _bundles_naming_a_source_map()
+    loaded = {url for url, _ in bundles}
+    # The bundles the app itself loads are among them (the list is the real one).
+    assert {"/vendor/pyscript/core.js", "/vendor/pyodide/pyodide.mjs"} <= loaded
+    assert "/vendor/dexie/dexie.mjs" in loaded
+    precached = client.get("/sw-assets.js").text
+    for script, source_map in bundles:
+        answer = client.get(source_map, headers={"Accept-Encoding": "br, gzip"})
+        assert answer.status_code == 200, f"{script} names {source_map}, which is not served"
+        assert answer.headers["content-type"] == "application/json"
+        assert answer.headers["content-encoding"] in ("br", "gzip")
+        assert answer.json()["version"] == 3  # a source map, decoded as the browser would
+        assert f'"{source_map}"' not in precached, "source maps are for developer tools only"
+        assert f'"{script}"' in precached
+
+
+def test_the_page_and_its_workers_are_cross_origin_isolated() -> None:
+    """Pyodide makes shared WebAssembly memory as it loads: without isolation Chromium reports
+    a deprecated use of SharedArrayBuffer (Lighthouse's Best Practices)."""
+    client = TestClient(create_app(Config(database="sqlite://", static_root=ROOT)))
+    for url in ("/", "/app/js/snapshot-worker.mjs", "/sw.js", "/vendor/pyodide/pyodide.asm.mjs"):
+        headers = client.get(url).headers
+        assert headers["cross-origin-opener-policy"] == "same-origin", url
+        assert headers["cross-origin-embedder-policy"] == "require-corp", url
+        assert headers["cross-origin-resource-policy"] == "same-origin", url
