@@ -19,6 +19,9 @@ document.getElementById("startup-retry").addEventListener("click", () => locatio
 // What this person last saw, at once; Python replaces it in place when it is ready.
 if (lastScreen.paint()) lastScreen.holdTaps();
 
+// The runtime starts downloading and compiling now, while PyScript loads (app/js/pyodide.mjs).
+import("./pyodide.mjs").then((runtime) => runtime.begin()).catch(() => {});
+
 // PyScript reports a Python start-up failure as an error event; a runtime that never arrives
 // (a broken download, an unsupported browser) is caught by the time limit.
 window.addEventListener("py:error", (e) => showStartupError(String(/** @type {CustomEvent} */ (e).detail || "Python failed.")));

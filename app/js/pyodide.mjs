@@ -7,6 +7,9 @@
 //    dropped first.
 // 3. Once the app is ready, a start without a snapshot asks a worker to make one, in the
 //    background (app/js/snapshot-worker.mjs), and stores what it hands back.
+// 4. The page's own script (app/js/boot.mjs) begins the start at once (`begin`), so the runtime
+//    downloads and compiles while PyScript is still loading its own modules and config; when
+//    PyScript then asks for the interpreter, it is handed that same start.
 import { loadPyodide as loadRuntime, version } from "/vendor/pyodide/pyodide.mjs";
 import * as snapshot from "./snapshot.mjs";
 
@@ -19,7 +22,37 @@ const MAKE_DELAY_MS = 2_000;
 // What this start did, for the console, the tests and the benchmark.
 const start = (globalThis.setflowStart = { snapshot: "none", made: null });
 
-export async function loadPyodide(options) {
+// Python's output before PyScript hands over its own handlers goes to the console.
+const output = {
+  stdout: (/** @type {string} */ text) => console.log(text),
+  stderr: (/** @type {string} */ text) => console.error(text),
+};
+/** @type {Promise<any> | null} */
+let begun = null;
+
+// Begins the start before PyScript asks for it (app/js/boot.mjs); idempotent.
+export function begin() {
+  if (!begun) {
+    begun = boot({
+      stdout: (/** @type {string} */ text) => output.stdout(text),
+      stderr: (/** @type {string} */ text) => output.stderr(text),
+    });
+    begun.catch(() => {}); // PyScript awaits it, and reports a failure (app/js/boot.mjs)
+  }
+  return begun;
+}
+
+// What PyScript calls: the start already begun when PyScript asks only for what it gives
+// (its output handlers), a start of its own otherwise.
+export function loadPyodide(options) {
+  const { stdout, stderr, indexURL, ...rest } = options || {};
+  if (Object.keys(rest).length > 0) return boot(options);
+  if (stdout) output.stdout = stdout;
+  if (stderr) output.stderr = stderr;
+  return begin();
+}
+
+async function boot(options) {
   const settings = { ...options, indexURL: snapshot.INDEX_URL };
   const appVersion = snapshot.appVersion();
   performance.mark("setflow-runtime-start");

@@ -178,6 +178,8 @@ def test_a_start_uses_no_deprecated_browser_feature(
     page.goto(server.url + "/")
     wait_ready(page)
     assert page.evaluate("crossOriginIsolated") is True
+    # One runtime: the start the page began early is the one PyScript was handed.
+    assert page.evaluate("performance.getEntriesByName('setflow-runtime-start').length") == 1
     deprecated = [
         issue for issue in issues if issue["code"] in ("DeprecationIssue", "SharedArrayBufferIssue")
     ]
