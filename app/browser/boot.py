@@ -12,6 +12,7 @@ from pyscript.js_modules import setflow_db as db  # type: ignore[import-not-foun
 
 from app.browser import compiled, sync
 from app.browser.clock import new_id
+from app.browser.idb import settled
 from app.browser.interop import to_py_data
 from app.browser.live_link import LiveLink
 from app.browser.local_storage import LocalStorage
@@ -19,6 +20,7 @@ from app.browser.tasks import spawn
 from app.browser.ui import App
 from app.core.capabilities import Capabilities, browser_family
 from app.core.device import ensure_device_id
+from app.core.storage_failure import StorageError
 
 
 def _set_state(state: str) -> None:
@@ -49,8 +51,8 @@ async def _storage_facts(app: App) -> None:
             if ask:
                 if app.screen.storage.get("persisted"):
                     return
-                await db.requestPersistence()
-            app.screen.storage = to_py_data(await db.storageEstimate()) or {}
+                await settled(db.requestPersistence)
+            app.screen.storage = to_py_data(await settled(db.storageEstimate)) or {}
             app.screen.capabilities = _capabilities(app.screen.storage.get("persisted"))
             if app.screen.view == "settings":
                 app.render()
@@ -90,7 +92,8 @@ async def start() -> App:
         app.sync_updated()
         _set_state("ready")
     except Exception as err:  # any failure must reach the person as a sentence
-        js.window.setflowStartupError(f"{type(err).__name__}: {err}")
+        said = str(err) if isinstance(err, StorageError) else f"{type(err).__name__}: {err}"
+        js.window.setflowStartupError(said)
         raise
     js.window.setflowApp = app  # for the browser console and the benchmarks
     # Which modules came compiled from the start-up snapshot (app/browser/compiled.py).

@@ -21,6 +21,7 @@ from app.browser.kept_screen import keep_screen
 from app.browser.tasks import spawn
 from app.core.exchange import ImportRefused
 from app.core.schema import ValidationError
+from app.core.storage_failure import StorageError
 from app.views.controls import (
     CHANGES,
     CLICKS,
@@ -43,6 +44,17 @@ EFFECTS: dict[str, Effect] = {**files.HANDLERS, **account_panel.HANDLERS}
 def _form_data(form: Any, submitter: Any = None) -> dict[str, str]:
     entries = js.FormData.new(form, submitter) if submitter else js.FormData.new(form)
     return {str(k): str(v) for k, v in to_py_data(getattr(js.Array, "from")(entries))}
+
+
+def _refill(form: Any, fields: dict[str, str]) -> None:
+    """Put a form's typed values back (after ``reset``), text fields and choices only."""
+    for name, value in fields.items():
+        field = form.elements.namedItem(name)
+        if not is_null(field) and str(getattr(field, "type", "")) not in _NOT_TYPED:
+            field.value = value
+
+
+_NOT_TYPED = ("checkbox", "radio", "file", "submit", "button", "undefined")
 
 
 class Events:
@@ -142,7 +154,12 @@ class Events:
                 if control.reset_form:
                     element.reset()
                 keep_screen(app.screen)
-                await app.save(outcome)
+                try:
+                    await app.save(outcome)
+                except StorageError:
+                    if control.reset_form:  # not saved: what the person typed stays for a retry
+                        _refill(element, event.fields)
+                    raise
         await self._after(control)
 
     async def _after(self, control: Control) -> None:

@@ -13,7 +13,6 @@ import js  # type: ignore[import-not-found]
 from pyscript.js_modules import setflow_db as db  # type: ignore[import-not-found]
 
 from app.browser.clock import id_pool, now_ms
-from app.browser.interop import to_py_data
 from app.core import csv_export, csv_import, exchange, formats
 from app.views import importing
 from app.views.state import Event, Outcome
@@ -110,8 +109,8 @@ async def confirm_import(app: App, event: Event, button: Any) -> None:
     summary = importing.ready(made)
     if made.record_count:  # a file with nothing new leaves the last import undoable
         await app.store.import_records(made.tables, device_id=app.screen.device_id)
-        await db.setMeta(app.store.db, LAST_IMPORT_IDS, json.dumps(made.ids()))
-        await db.setMeta(app.store.db, LAST_IMPORT_SUMMARY, summary)
+        await app.store.set_meta(LAST_IMPORT_IDS, json.dumps(made.ids()))
+        await app.store.set_meta(LAST_IMPORT_SUMMARY, summary)
         app.changed()
     app.importing = None
     importing.show_imported(app.data, app.screen, made, summary)
@@ -125,13 +124,13 @@ async def cancel_import(app: App, event: Event, button: Any) -> None:
 
 
 async def undo_import(app: App, event: Event, button: Any) -> None:
-    ids = json.loads(to_py_data(await db.getMeta(app.store.db, LAST_IMPORT_IDS)) or "{}")
+    ids = json.loads(await app.store.get_meta(LAST_IMPORT_IDS) or "{}")
     tables = await app.store.dump()
     undone = csv_import.undo(
         ids, tables, device_id=app.screen.device_id, now=now_ms(), new_id=id_pool()
     )
-    await db.setMeta(app.store.db, LAST_IMPORT_IDS, None)
-    await db.setMeta(app.store.db, LAST_IMPORT_SUMMARY, None)
+    await app.store.set_meta(LAST_IMPORT_IDS, None)
+    await app.store.set_meta(LAST_IMPORT_SUMMARY, None)
     app.screen.undo = []
     await app.save(Outcome(list(undone), importing.undone_message(undone)))
 

@@ -18,10 +18,11 @@ from pyodide.ffi import create_once_callable, create_proxy  # type: ignore[impor
 from pyscript.js_modules import setflow_db as db  # type: ignore[import-not-found]
 
 from app.browser.fetch_transport import FetchTransport, account_request
-from app.browser.idb import IndexedDBStore
+from app.browser.idb import IndexedDBStore, settled
 from app.browser.interop import attr, is_null, to_js_data
 from app.browser.tasks import spawn
 from app.core import sync_controller
+from app.core.storage_failure import StorageError
 from app.core.sync_controller import LocalData, SyncController
 from app.core.transport import Transport
 
@@ -58,7 +59,7 @@ class BrowserDevice:
         return await IndexedDBStore(name).open()
 
     async def move_all(self, source: str, target: str) -> None:
-        await db.moveAll(source, target)
+        await settled(db.moveAll, source, target)
 
     async def account_request(
         self, path: str, body: dict[str, str] | None = None, method: str | None = None
@@ -66,11 +67,21 @@ class BrowserDevice:
         return await account_request(path, body, method)
 
     async def with_lock(self, run: Callable[[], Awaitable[None]]) -> bool:
+        ran = False
+
         async def locked(_lock: Any = None) -> bool:
+            nonlocal ran
+            ran = True
             await run()
             return True
 
-        return not is_null(await db.withLock(LOCK_NAME, create_once_callable(locked)))
+        try:
+            return not is_null(await settled(db.withLock, LOCK_NAME, create_once_callable(locked)))
+        except StorageError as err:  # the lock itself failed: sync as where Web Locks are missing
+            self.report(f"Setflow sync lock: {err.name}: {err.detail}")
+            if not ran:
+                await run()
+            return True
 
     def spawn(self, work: Coroutine[Any, Any, Any]) -> None:
         spawn(work)

@@ -22,7 +22,6 @@ from app.browser.clock import new_id, now_ms
 from app.browser.dom_events import Events
 from app.browser.files import LAST_IMPORT_SUMMARY
 from app.browser.idb import IndexedDBStore
-from app.browser.interop import to_py_data
 from app.browser.kept_screen import notify_state, restore_screen
 from app.browser.tasks import spawn
 from app.core import storage_keys as keys
@@ -70,7 +69,7 @@ class App:
             tables = await asyncio.gather(*(store.all(t) for t in (*USER_TABLES, "conflicts")))
             pending = await store.outbox_count()
             guest = await self.sync.guest_records() if self.sync is not None else 0
-            last_import = to_py_data(await db.getMeta(store.db, LAST_IMPORT_SUMMARY))
+            last_import = await store.get_meta(LAST_IMPORT_SUMMARY)
             if store is self.store:  # else the account changed while reading: read the new one
                 return _Read(Data(*tables), pending, guest, last_import)
 

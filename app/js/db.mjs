@@ -11,6 +11,29 @@
 // never write into another's.
 import Dexie from "/vendor/dexie/dexie.mjs";
 
+// Calls fn(...args) for Python; the promise it returns never rejects. A rejected promise awaited
+// from Python never settled (a closed database: Chromium and WebKit alike), and in WebKit a
+// failed fetch arrived as "TypeError: invalid exception object" (app/js/net.mjs): the person's
+// action waited for good. A resolved value crosses into Python on every engine, and
+// app/browser/idb.py (settled) raises the Python exception. Every async function below is
+// called from Python through it.
+//
+// The answer: {ok: true, value} or {ok: false, name, cause, message}, where cause names the
+// error inside a Dexie error (its inner error, or a bulk operation's first failure).
+export async function settle(fn, ...args) {
+  try {
+    return { ok: true, value: await fn(...args) };
+  } catch (e) {
+    const inner = e && (e.inner || (e.failures && Object.values(e.failures)[0]));
+    return {
+      ok: false,
+      name: String((e && e.name) || "Error"),
+      cause: String((inner && inner.name) || ""),
+      message: String((e && e.message) || e),
+    };
+  }
+}
+
 const DATA_TABLES = [
   "exercises", "programs", "workoutLogs", "workoutSets", "settings", "bodyWeights", "conflicts",
 ];
@@ -194,11 +217,17 @@ export async function applyPulledWire(db, changes, cursorKey, cursor) {
   return applyPulled(db, rows, cursorKey, cursor);
 }
 
+const UNKNOWN_TABLE = "UnknownTableError"; // app/browser/idb.py UNKNOWN_TABLE
+
 // A page holding a record of a table this device does not know is refused whole, before any
 // transaction opens (a table lookup failing inside one would leave the page's promise unsettled).
 function knownTables(rows) {
   for (const { table } of rows) {
-    if (!DATA_TABLES.includes(table)) throw new Error(`The server sent a record of an unknown table ${table}.`);
+    if (!DATA_TABLES.includes(table)) {
+      const error = new Error(`The server sent a record of an unknown table ${table}.`);
+      error.name = UNKNOWN_TABLE;
+      throw error;
+    }
   }
 }
 

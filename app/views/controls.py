@@ -26,6 +26,7 @@ from typing import Any
 
 from app.core.exchange import ImportRefused
 from app.core.schema import ValidationError
+from app.core.storage_failure import StorageError
 from app.views import conflicts, exercises, history, log, programs
 from app.views import workout_actions as workout
 from app.views.state import Data, Event, Outcome, Screen, Stamp, change_stamp
@@ -285,7 +286,7 @@ def typed(screen: Screen, event: Event) -> bool:
 
 def refusal(err: Exception) -> str:
     """What the person reads when an action fails."""
-    if isinstance(err, (ValidationError, ImportRefused)):
+    if isinstance(err, (ValidationError, ImportRefused, StorageError)):
         return str(err)
     return f"Something went wrong: {err}"
 

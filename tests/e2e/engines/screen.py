@@ -28,6 +28,7 @@ const ROLES = {
   listitem: "li, [role=listitem]",
   navigation: "nav, [role=navigation]",
   status: "[role=status], output",
+  alert: "[role=alert]",
   article: "article, [role=article]",
   field: "input, select, textarea",
   paragraph: "p",
@@ -160,6 +161,11 @@ class Screen:
 
     def fill(self, label: str, value: str) -> None:
         self.run("fill(await until(() => one('field', args[0]), T), args[1]);", label, value)
+
+    def value_of(self, label: str) -> str:
+        """What a field shows."""
+        value: str = self.run("return (await until(() => one('field', args[0]), T)).value;", label)
+        return value
 
     def choose(self, label: str, option: str) -> None:
         self.run(
