@@ -17,11 +17,22 @@ from devsupport.live_server import LiveServer
 from tests.e2e.engines.screen import Screen
 from tests.e2e.test_accounts import PASSWORD, server_names
 
-# What Settings advises about keeping the data, in a browser that has not installed the app.
+# What Settings advises about keeping the data, in a browser that has not installed the app:
+# its heading, a phrase of its text, and its first step (none where the browser cannot install).
 ADVICE = {
-    "chromium": "Install Setflow",
-    "firefox": "Keep a copy of your data",
-    "webkit": "Add Setflow to your Home Screen",  # Safari's engine
+    "chromium": (
+        "Install Setflow",
+        "installed, Setflow keeps it",
+        "Open the browser menu and choose Install Setflow (or Add to Home screen).",
+    ),
+    # Firefox offers no install: it is told to keep a copy.
+    "firefox": ("Keep a copy of your data", "use Export data now and then", None),
+    # Safari's engine: no install prompt, and a site's data may go after weeks unopened.
+    "webkit": (
+        "Add Setflow to your Home Screen",
+        "Safari may clear the data of a website you have not opened for a few weeks.",
+        "On iPhone or iPad: tap Share, then Add to Home Screen.",
+    ),
 }
 
 
@@ -44,7 +55,11 @@ def test_a_lifters_day_in_every_engine(
     # Settings says whether the browser keeps the data, and what to do about it.
     app.go("Settings")
     assert app.fact("Safe from clearing") == "No"
-    assert ADVICE[engine] in app.headings()
+    heading, says, first_step = ADVICE[engine]
+    advice = app.advice()
+    assert advice["heading"] == heading
+    assert says in advice["text"], advice["text"]
+    assert (advice["steps"][0] if advice["steps"] else None) == first_step
 
     # No server at all: the service worker starts the app and the data is on the device.
     own_server.stop()

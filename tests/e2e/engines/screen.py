@@ -261,6 +261,17 @@ class Screen:
         )
         return value
 
+    def advice(self) -> dict[str, Any]:
+        """Settings' advice about keeping the data: its heading, text and numbered steps."""
+        found: dict[str, Any] = self.run(
+            "const card = await until(() => document.getElementById('advice-title'), T);"
+            "const region = card.closest('[role=region]');"
+            "return { heading: norm(card.textContent),"
+            " text: norm(region.querySelector('p').textContent),"
+            " steps: [...region.querySelectorAll('ol li')].map((li) => norm(li.textContent)) };"
+        )
+        return found
+
     def headings(self) -> list[str]:
         found: list[str] = self.run("return all('heading').map((h) => norm(h.textContent));")
         return found
