@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import httpx
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import APIResponse, Browser, Page, Request, Route, expect
 
 from app.core import storage_keys as keys
 from app.core.protocol import SCHEMA_HEADER, SYNC_PATH, Mutation, PushRequest
 from app.core.schema import SCHEMA_VERSION
 from devsupport.live_server import LiveServer
-from tests.e2e.conftest import wait_ready
-from tests.e2e.test_sync import PASSWORD, device, exercise_list, expect_names, sign_in, sync_now
+from tests.e2e.conftest import READY_TIMEOUT_MS, wait_ready
+from tests.e2e.test_sync import (
+    PASSWORD,
+    device,
+    exercise_list,
+    expect_names,
+    finished_syncs,
+    sign_in,
+    sync_now,
+)
 from tests.e2e.test_tracker import add_exercise, go
 
 
@@ -180,3 +189,78 @@ def seed_account(url: str, email: str, names: list[str]) -> None:
             headers={SCHEMA_HEADER: str(SCHEMA_VERSION)},
         )
         assert answer.status_code == 200, answer.text
+
+
+def test_an_account_switch_in_another_tab_during_a_paged_pull_mixes_nothing(
+    browser: Browser, own_server: LiveServer
+) -> None:
+    """Tab 1 pulls Alice's data two records a page.  Its second page is answered (as Alice)
+    but held back on the way, while tab 2 signs out and Bob signs in; then it arrives.  Any
+    later page would be asked for with Bob's session: nothing of it may reach Alice's data.
+    Afterwards Bob's data holds Bob's exercises, and when Alice signs in again her data holds
+    hers, all of them, and none of Bob's.
+
+    What each account's data holds is read once the syncs are over: a sync shows what it
+    brought only when it ends, so nothing is read while the pull is held."""
+    alice, bob = "alice@example.com", "bob@example.com"
+    alices = [f"Alice {n}" for n in range(1, 7)]
+    bobs = [f"Bob {n}" for n in range(1, 11)]
+    seed_account(own_server.url, alice, alices)
+    seed_account(own_server.url, bob, bobs)
+    first = device(browser, own_server.url)
+    held: list[tuple[Route, APIResponse]] = []
+
+    def two_a_page(route: Route) -> None:
+        """Pulls come two records a page; tab 1's first later page is answered, then held."""
+        request = route.request
+        if request.method != "GET":
+            route.continue_()
+            return
+        url = re.sub(r"limit=\d+", "limit=2", request.url)
+        if not held and "since=0&" not in url and request.frame.page == first:
+            held.append((route, route.fetch(url=url)))
+            return
+        route.continue_(url=url)
+
+    def later_page(request: Request) -> bool:
+        return "/api/sync?since=" in request.url and "since=0&" not in request.url
+
+    first.context.route("**/api/sync?**", two_a_page)
+    with first.expect_request(later_page, timeout=READY_TIMEOUT_MS):
+        sign_in(first, alice, create=False)  # its sync pulls Alice's first page, then the second
+    for _ in range(100):  # the request reaches this test's route handler in Playwright's loop
+        if held:
+            break
+        first.wait_for_timeout(100)
+    assert held, "tab 1 never asked for the second page of Alice's data"
+    assert held[0][1].status == 200, held[0][1].text()
+
+    second = first.context.new_page()  # another tab of the same browser
+    second.goto(own_server.url + "/#settings")
+    wait_ready(second)
+    expect(second.locator("#account-email")).to_have_text(alice)
+    sign_out(second)
+    sign_in(second, bob, create=False)
+
+    first.bring_to_front()
+    before = finished_syncs(first)
+    route, answer = held[0]
+    route.fulfill(response=answer)  # Alice's second page arrives after the switch
+    first.wait_for_function(
+        f"Number(document.documentElement.dataset.syncs || 0) > {before}", timeout=60_000
+    )
+    go(first, "Settings")
+    expect(first.locator("#account-email")).to_have_text(bob)  # tab 1 follows
+    expect_names(first, set(bobs))  # Bob's data, once a sync of his has run in either tab
+    second.bring_to_front()
+    expect_names(second, set(bobs))
+
+    first.context.unroute("**/api/sync?**")
+    first.bring_to_front()
+    sign_out(first)
+    sign_in(first, alice, create=False)
+    expect_names(first, set(alices))  # the rest of her pull, and nothing of Bob's
+    sync_now(first)
+    expect_names(first, set(alices))
+    assert server_names(own_server.url, alice) == set(alices)
+    assert server_names(own_server.url, bob) == set(bobs)
