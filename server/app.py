@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -41,6 +42,14 @@ CONTENT_SECURITY_POLICY = "; ".join(
 PAGE_HEADERS = {**NO_CACHE, "Content-Security-Policy": CONTENT_SECURITY_POLICY}
 
 
+# The garbage collector's thresholds while serving.  Python's default (700 allocations) runs a
+# young-generation collection every few requests, and the older generations' collections, which
+# walk every object FastAPI, SQLAlchemy and pydantic keep, land in some requests' latency.
+# Measured with 50 devices on SQLite, alternating in one quiet run: p99 113 -> 97 ms, 1,128 ->
+# 1,169 req/s (docs/performance.md).
+SERVING_GC_THRESHOLDS = (50_000, 50, 100)
+
+
 def create_app(config: Config | None = None) -> FastAPI:
     config = config or Config.from_env()
     db = Database(config.database, config.sqlite_synchronous)
@@ -53,7 +62,12 @@ def create_app(config: Config | None = None) -> FastAPI:
         await run_in_threadpool(lambda: db.engine)
         await streams.start()
         pruner.start()
-        yield
+        thresholds = gc.get_threshold()
+        gc.set_threshold(*SERVING_GC_THRESHOLDS)
+        try:
+            yield
+        finally:
+            gc.set_threshold(*thresholds)
         await pruner.stop()
         await streams.stop()
         db.close()

@@ -51,7 +51,7 @@ def bench_startup(browser: Browser, res: Results, rep: int, work: Path) -> None:
                     )
                     res.add(
                         "snapshot_stored_mb",
-                        "start-up snapshot as stored (gzip)",
+                        "start-up snapshot as stored (zero pages left out)",
                         "MB",
                         first["snapshot"]["stored"] / 1e6,
                         "snapshot_mb",
