@@ -97,7 +97,9 @@ async def pull_all(
                     table, record = split_change(change)
                     held[(table, record["id"])] = record
             elif kept is None:
-                progress.taken += await store.apply_pulled(page.changes, page.cursor)  # step 3
+                # Most syncs find nothing from other devices: nothing new, nothing written.
+                if page.changes or page.cursor != since:
+                    progress.taken += await store.apply_pulled(page.changes, page.cursor)  # step 3
             else:
                 kept |= horizon.keys_of(page.changes)
                 progress.taken += await store.apply_pulled(page.changes, old_cursor)

@@ -699,6 +699,10 @@ class CountingStore(MemoryStore):
         self.meta_writes.append(key)
         await super().set_meta(key, value)
 
+    async def apply_pulled(self, changes: list[dict[str, Any]], cursor: int) -> int:
+        self.meta_writes.append(f"pulled {len(changes)} to {cursor}")
+        return await super().apply_pulled(changes, cursor)
+
 
 def test_a_sync_that_brings_and_sends_nothing_writes_nothing() -> None:
     """The server's database id is stored when it is new, not rewritten at every sync: each
@@ -708,8 +712,11 @@ def test_a_sync_that_brings_and_sends_nothing_writes_nothing() -> None:
     store = CountingStore()
     engine = SyncEngine(store, transport, {keys.DEVICE_ID: "device-a"}, lambda: NOW)
     assert run(engine.full_sync()).ok
-    assert store.meta_writes == ["epoch"]
+    assert store.meta_writes == ["pulled 1 to 1", "epoch"]
     transport.pages[1] = PullResponse([], 1, False, epoch="first")
     assert run(engine.full_sync()).ok
-    assert store.meta_writes == ["epoch"]
-    assert run(store.get_meta("epoch")) == "first" and run(store.cursor()) == 1
+    assert store.meta_writes == ["pulled 1 to 1", "epoch"]
+    # A cursor that moved with nothing to take (versions of records pruned since) is saved.
+    transport.pages[1] = PullResponse([], 4, False, epoch="first")
+    assert run(engine.full_sync()).ok
+    assert store.meta_writes[2:] == ["pulled 0 to 4"] and run(store.cursor()) == 4
