@@ -45,8 +45,8 @@ PAGE_HEADERS = {**NO_CACHE, "Content-Security-Policy": CONTENT_SECURITY_POLICY}
 # The garbage collector's thresholds while serving.  Python's default (700 allocations) runs a
 # young-generation collection every few requests, and the older generations' collections, which
 # walk every object FastAPI, SQLAlchemy and pydantic keep, land in some requests' latency.
-# Measured with 50 devices on SQLite, alternating in one quiet run: p99 113 -> 97 ms, 1,128 ->
-# 1,169 req/s (docs/performance.md).
+# Measured with 50 devices on SQLite, the server before and after alternating in one quiet run:
+# p99 138 -> 94 ms, 1,034 -> 1,197 req/s (docs/performance.md, "Quiet re-run").
 SERVING_GC_THRESHOLDS = (50_000, 50, 100)
 
 
