@@ -13,7 +13,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Match
 
-from server import account_api, api, delivery, errors, live, openapi, pruning, static, throttle
+from server import (
+    account_api,
+    api,
+    bundle,
+    delivery,
+    errors,
+    live,
+    openapi,
+    pruning,
+    static,
+    throttle,
+)
 from server.accounts import Accounts, make_hasher
 from server.config import Config
 from server.database import Database
@@ -114,6 +125,11 @@ def create_app(config: Config | None = None) -> FastAPI:
             headers=NO_CACHE,
         )
 
+    async def app_modules(request: Request) -> Response:
+        made = assets.bundle.current()
+        body = files.made_body(bundle.URL, made, request.headers.get("accept-encoding", ""))
+        return files.answer(request, body, "application/json", NO_CACHE)
+
     async def public_file(request: Request) -> Response:
         rel = request.path_params["path"]
         if rel.startswith("api/") or rel == "api":
@@ -156,6 +172,7 @@ def create_app(config: Config | None = None) -> FastAPI:
     app.router.add_route(
         "/sw-assets.js", sw_assets, methods=["GET", "HEAD"], include_in_schema=False
     )
+    app.router.add_route(bundle.URL, app_modules, methods=["GET", "HEAD"], include_in_schema=False)
     app.router.add_route(
         "/{path:path}", public_file, methods=["GET", "HEAD"], include_in_schema=False
     )

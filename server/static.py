@@ -4,6 +4,8 @@ Only an allowlist is public: the page, its manifest and icons, the Python files 
 and the vendored runtime.  Server code, tests, ``.git`` and data files are never served, whatever
 the path asks for.  The asset list and its content hash are derived from the files themselves, so
 deploying a changed file changes the service worker's cache name and an open app offers the update.
+The app's modules are precached as one bundle (``server/bundle.py``), not one by one: the page
+never asks for them separately.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from server import bundle
 
 TOP_FILES = ("index.html", "manifest.json", "sw.js", "pyscript.toml")
 # Folders whose files (with these endings) are public, recursively.
@@ -24,9 +28,8 @@ PUBLIC_DIRS = {
 # no person's start-up needs them.
 NOT_PRECACHED = (".map",)
 
-# Modules under app/ that only the server and the tests import (the merge rules the server
-# applies; the in-memory Store of the tests and the simulation): never served nor precached.
-NOT_SHIPPED = frozenset({"app/core/merge.py", "app/core/memory_store.py"})
+# Modules under app/ that only the server and the tests import: never served nor precached.
+NOT_SHIPPED = bundle.NOT_SHIPPED
 
 MEDIA_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -99,6 +102,7 @@ class Assets:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.bundle = bundle.Bundle(root)
         self._digests: dict[Path, tuple[int, int, str]] = {}
 
     def _files(self) -> list[Path]:
@@ -107,11 +111,14 @@ class Assets:
             base = self.root / folder
             if base.is_dir():
                 files.extend(p for p in base.rglob("*") if p.is_file())
+        in_bundle = set(bundle.shipped(self.root))
         # Precached only when it would be served: the same check as a request's.
         return sorted(
             p
             for p in files
-            if p.suffix not in NOT_PRECACHED and resolve(self.root, self._rel(p)) is not None
+            if p.suffix not in NOT_PRECACHED
+            and self._rel(p) not in in_bundle
+            and resolve(self.root, self._rel(p)) is not None
         )
 
     def _rel(self, path: Path) -> str:
@@ -131,5 +138,6 @@ class Assets:
         total = hashlib.sha256()
         for path in files:
             total.update(f"{self._rel(path)}\0{self._digest(path)}\n".encode())
-        urls = ["/"] + ["/" + self._rel(p) for p in files if p.name != "sw.js"]
+        total.update(f"{bundle.URL}\0{self.bundle.digest()}\n".encode())
+        urls = ["/"] + ["/" + self._rel(p) for p in files if p.name != "sw.js"] + [bundle.URL]
         return AssetList(total.hexdigest()[:16], tuple(urls))

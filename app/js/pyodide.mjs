@@ -10,10 +10,15 @@
 // 4. The page's own script (app/js/boot.mjs) begins the start at once (`begin`), so the runtime
 //    downloads and compiles while PyScript is still loading its own modules and config; when
 //    PyScript then asks for the interpreter, it is handed that same start.
+// 5. The app's Python modules come in one file (server/bundle.py), fetched as the start begins,
+//    and are written where PyScript would write its `[files]` before PyScript gets the runtime.
 import { loadPyodide as loadRuntime, version } from "/vendor/pyodide/pyodide.mjs";
 import * as snapshot from "./snapshot.mjs";
 
 export { version };
+
+// Every module the app imports, `{"modules": {path: source}}` (server/bundle.py).
+const MODULES_URL = "/app/modules.json";
 
 // After `ready`, the page is left alone this long before the worker starts compiling a second
 // runtime: the first seconds are the person's.
@@ -53,6 +58,35 @@ export function loadPyodide(options) {
 }
 
 async function boot(options) {
+  const modules = appModules();
+  const pyodide = await runtime(options);
+  writeModules(pyodide, await modules);
+  return pyodide;
+}
+
+/** @type {Promise<Record<string, string>> | null} */
+let fetched = null;
+
+function appModules() {
+  if (!fetched) {
+    fetched = fetch(MODULES_URL).then(async (response) => {
+      if (!response.ok) throw new Error(`${MODULES_URL}: ${response.status}`);
+      return (await response.json()).modules;
+    });
+    fetched.catch(() => {}); // the start awaits it, and reports a failure
+  }
+  return fetched;
+}
+
+// Relative to the interpreter's working directory, which Python imports from.
+function writeModules(pyodide, modules) {
+  for (const [path, source] of Object.entries(modules)) {
+    pyodide.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
+    pyodide.FS.writeFile(path, source);
+  }
+}
+
+async function runtime(options) {
   const settings = { ...options, indexURL: snapshot.INDEX_URL };
   const appVersion = snapshot.appVersion();
   performance.mark("setflow-runtime-start");
@@ -135,22 +169,10 @@ if _folder:
 json.dumps({"base": os.path.dirname(_folder), "files": _found})
 `;
 
-async function appFiles() {
-  const toml = await (await fetch("/pyscript.toml")).text();
-  const section = toml.split(/^\[files\]\s*$/m)[1] || "";
-  const files = [];
-  for (const line of section.split("\n")) {
-    if (line.startsWith("[")) break;
-    const m = line.match(/^"([^"]+)"\s*=\s*"([^"]+)"/);
-    if (m) files.push([m[1], m[2]]);
-  }
-  return files;
-}
-
 async function makeSnapshot(pyodide, appVersion) {
   const modules = JSON.parse(pyodide.runPython(MODULES_IMPORTED));
   const pyscript = JSON.parse(pyodide.runPython(PYSCRIPT_FILES));
-  const files = await appFiles();
+  const files = Object.entries(await appModules());
   const worker = new Worker(new URL("./snapshot-worker.mjs", import.meta.url), { type: "module" });
   try {
     const answer = await new Promise((resolve) => {

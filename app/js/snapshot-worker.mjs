@@ -11,9 +11,8 @@ self.onmessage = async (event) => {
   const { files, modules, pyscript } = event.data;
   try {
     const pyodide = await loadPyodide({ indexURL: INDEX_URL, _makeSnapshot: true });
-    // The app's files, where PyScript writes them (its working directory).
-    for (const [url, path] of files) {
-      const text = await (await fetch(url)).text();
+    // The app's modules, where the page writes them (app/js/pyodide.mjs).
+    for (const [path, text] of files) {
       const dir = path.slice(0, path.lastIndexOf("/"));
       if (dir) pyodide.FS.mkdirTree(dir);
       pyodide.FS.writeFile(path, text);
@@ -33,7 +32,7 @@ self.onmessage = async (event) => {
       pyodide.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
       pyodide.FS.writeFile(path, text);
     }
-    const paths = files.map(([, path]) => path);
+    const paths = files.map(([path]) => path);
     const theirs = pyscript.files.map(([path]) => path);
     pyodide.runPython(
       `from app.browser.compiled import keep\n` +

@@ -6,7 +6,9 @@ with it, the app still starts (normally) and makes a new one.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from playwright.sync_api import BrowserContext, Page, Request, expect
 
@@ -164,6 +166,32 @@ def test_a_first_visit_downloads_each_file_once_within_budget(
     assert twice == set(), twice
     total = sum(size for _, size, _ in sent)
     assert total <= FIRST_VISIT_BUDGET, f"{total:,} bytes"
+
+
+def test_a_first_visit_fetches_the_apps_code_in_one_request_and_no_unused_plugin(
+    context: BrowserContext, page: Page, server: LiveServer
+) -> None:
+    """The app's Python modules come as one bundle, asked for as the runtime starts (not one
+    request per module once it is up), and PyScript loads none of the plugins the app leaves
+    out (its editor, game and terminal)."""
+    asked: list[str] = []  # the page's own requests (not the service worker's)
+    context.on("request", lambda r: r.service_worker is None and asked.append(r.url))
+    page.goto(server.url + "/#exercises")
+    wait_ready(page)
+    expect(page.get_by_role("heading", name="Exercises", level=2)).to_be_visible()
+    paths = [urlsplit(url).path for url in asked]
+    python = [p for p in paths if p.startswith("/app/") and not p.startswith("/app/js/")]
+    assert sorted(python) == ["/app/main.py", "/app/modules.json", "/app/styles.css"], python
+    plugins = [p for p in paths if re.search(r"/(py-editor|py-game|py-terminal|donkey)-", p)]
+    assert plugins == []
+    # Asked for before the runtime was compiled and started, not after.
+    runtime_ready = page.evaluate(
+        "performance.getEntriesByName('setflow-runtime-ready')[0].startTime"
+    )
+    bundle_asked = page.evaluate(
+        "performance.getEntriesByName(location.origin + '/app/modules.json')[0].startTime"
+    )
+    assert bundle_asked < runtime_ready
 
 
 def test_a_start_uses_no_deprecated_browser_feature(

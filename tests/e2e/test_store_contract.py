@@ -6,7 +6,7 @@ pull and acknowledge rules in ``app/js/db.mjs``.  They run twice: with pulled pa
 as Python lists, and as the JS arrays a fetch parsed (``JsRecords``, the path a real sync takes).
 
 The page is a bare Pyodide on the app's own origin (not the app itself), with the app's Python
-files and JS modules from ``pyscript.toml`` and the contract module written into its file system.
+modules (``server/bundle.py``'s list) and JS modules from ``pyscript.toml`` and the contract module written into its file system.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from devsupport.live_server import LiveServer
+from server import bundle
 from tests.contract.store_rules import CHECKS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,8 +93,7 @@ outcome
 
 
 def _app_files() -> list[tuple[str, str]]:
-    config = tomllib.loads((ROOT / "pyscript.toml").read_text())
-    return [(url, path) for url, path in config["files"].items() if path.endswith(".py")]
+    return [("/" + path, path) for path in bundle.shipped(ROOT)]
 
 
 def _js_modules() -> list[tuple[str, str]]:

@@ -107,3 +107,23 @@ def test_precompressed_files_decode_to_their_source() -> None:
         source = (folder / name).read_bytes()
         assert brotli.decompress((folder / (name + ".br")).read_bytes()) == source
         assert gzip.decompress((folder / (name + ".gz")).read_bytes()) == source
+
+
+def test_the_apps_modules_are_sent_as_one_compressed_bundle_revalidated_by_etag(
+    client: TestClient,
+) -> None:
+    br = client.get("/app/modules.json", headers={"Accept-Encoding": "gzip, br"})
+    assert br.headers["content-encoding"] == "br"
+    assert br.headers["cache-control"] == "no-cache"  # its URL carries no hash
+    assert "class App" in br.json()["modules"]["app/browser/ui.py"]
+    plain = client.get("/app/modules.json", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert int(br.headers["content-length"]) < len(plain.content) / 3
+    gz = client.get("/app/modules.json", headers={"Accept-Encoding": "gzip"})
+    assert gz.headers["content-encoding"] == "gzip"
+    assert gz.json() == plain.json() == br.json()
+    again = client.get(
+        "/app/modules.json", headers={"Accept-Encoding": "br", "If-None-Match": br.headers["etag"]}
+    )
+    assert again.status_code == 304
+    assert again.content == b""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -10,25 +11,34 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from server import static
+from server import bundle, static
 from server.app import create_app
 from server.config import Config
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_pyscript_lists_every_python_module_the_browser_imports() -> None:
-    config = tomllib.loads((ROOT / "pyscript.toml").read_text())
-    listed = {dest for dest in config["files"].values()}
-    for url, dest in config["files"].items():
-        assert url == "/" + dest, f"{url} should load into {dest}"
-    modules = {
+def _modules_on_disk() -> set[str]:
+    return {
         p.relative_to(ROOT).as_posix()
         for p in (ROOT / "app").rglob("*.py")
         if "__pycache__" not in p.parts and p.name != "main.py"
     } - static.NOT_SHIPPED
-    assert modules - listed == set(), "add these to [files] in pyscript.toml"
-    assert listed - modules == set(), "pyscript.toml lists files that do not exist"
+
+
+def test_every_python_module_reaches_the_browser_in_one_bundle() -> None:
+    """The page fetches the app's modules as one file (app/js/pyodide.mjs): it holds every
+    module under app/ (but the entry point and the server's own), exactly as on disk."""
+    client = TestClient(create_app(Config(database="sqlite://", static_root=ROOT)))
+    answer = client.get(bundle.URL)
+    assert answer.status_code == 200
+    modules = answer.json()["modules"]
+    assert set(modules) == _modules_on_disk()
+    for path, source in modules.items():
+        assert source == (ROOT / path).read_text(encoding="utf-8"), path
+    assert "/app/modules.json" in (ROOT / "app" / "js" / "pyodide.mjs").read_text()
+    # PyScript no longer fetches them one by one.
+    assert "files" not in tomllib.loads((ROOT / "pyscript.toml").read_text())
 
 
 def _imports(path: Path) -> set[str]:
@@ -43,9 +53,8 @@ def _imports(path: Path) -> set[str]:
 
 
 def test_what_the_browser_loads_never_imports_a_module_it_is_not_given() -> None:
-    config = tomllib.loads((ROOT / "pyscript.toml").read_text())
     held_back = {name.removesuffix(".py").replace("/", ".") for name in static.NOT_SHIPPED}
-    for dest in [*config["files"].values(), "app/main.py"]:
+    for dest in [*bundle.shipped(ROOT), "app/main.py"]:
         assert _imports(ROOT / dest) & held_back == set(), dest
 
 
@@ -54,7 +63,53 @@ def test_server_only_modules_are_neither_served_nor_precached(path: str) -> None
     client = TestClient(create_app(Config(database="sqlite://", static_root=ROOT)))
     assert client.get("/" + path).status_code == 404
     assert "/" + path not in client.get("/sw-assets.js").text
-    assert "/app/core/schema.py" in client.get("/sw-assets.js").text  # the list is the real one
+    assert path not in client.get(bundle.URL).json()["modules"]
+    assert "app/core/schema.py" in client.get(bundle.URL).json()["modules"]  # the real list
+
+
+def test_the_bundle_is_precached_and_its_modules_are_not_one_by_one() -> None:
+    client = TestClient(create_app(Config(database="sqlite://", static_root=ROOT)))
+    precached = client.get("/sw-assets.js").text
+    assert f'"{bundle.URL}"' in precached
+    assert '"/app/main.py"' in precached  # the entry point, which PyScript fetches itself
+    assert '"/app/core/schema.py"' not in precached
+
+
+def test_a_changed_module_changes_the_bundle_and_the_app_version(tmp_path: Path) -> None:
+    """A new version of any module renames the worker's cache and the start-up snapshot."""
+    (tmp_path / "index.html").write_text("<html></html>")
+    (tmp_path / "app" / "core").mkdir(parents=True)
+    (tmp_path / "app" / "main.py").write_text("import app.core.rules\n")
+    rules = tmp_path / "app" / "core" / "rules.py"
+    rules.write_text("LIMIT = 1\n")
+    (tmp_path / "app" / "core" / "merge.py").write_text("SERVER = True\n")
+    assets = static.Assets(tmp_path)
+    first = assets.current()
+    assert first.urls == ("/", "/app/main.py", "/index.html", bundle.URL)
+    assert json.loads(assets.bundle.current()) == {"modules": {"app/core/rules.py": "LIMIT = 1\n"}}
+    rules.write_text("LIMIT = 22\n")
+    assert assets.current().version != first.version
+    assert "LIMIT = 22" in json.loads(assets.bundle.current())["modules"]["app/core/rules.py"]
+
+
+def test_a_link_under_app_cannot_bundle_a_file_from_elsewhere(tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "secret.py").write_text("KEY = 'x'\n")
+    (tmp_path / "app" / "leak.py").symlink_to(tmp_path / "secret.py")
+    (tmp_path / "app" / "ok.py").write_text("\n")
+    assert bundle.shipped(tmp_path) == ["app/ok.py"]
+
+
+def test_pyscript_loads_none_of_its_plugins_the_app_does_not_use() -> None:
+    """Its editor, game, terminal and markup-deprecation plugins: each would be one more
+    download and script to run at every start. The error plugin stays (a failed start shows)."""
+    config = tomllib.loads((ROOT / "pyscript.toml").read_text())
+    built = (ROOT / "vendor" / "pyscript").glob("core-*.js")
+    names = set(
+        re.findall(r'"?([\w-]+)"?:\(\)=>import\("\./[\w-]+\.js"\)', next(built).read_text())
+    )
+    assert {"error", "py-editor", "py-terminal"} <= names  # the real list of this PyScript
+    assert set(config["plugins"]) == {f"!{name}" for name in names - {"error"}}
 
 
 def test_pyscript_uses_the_vendored_runtime() -> None:
@@ -94,6 +149,8 @@ def test_public_files_are_served_with_their_types() -> None:
     assert page.status_code == 200
     assert "data-app-state" in page.text
     assert client.get("/manifest.json").json()["short_name"] == "Setflow"
+    # Served one by one too (developer tools, the store contract test), though the page uses the
+    # bundle.
     assert client.get("/app/core/schema.py").headers["content-type"].startswith("text/x-python")
     assert client.get("/sw.js").headers["content-type"].startswith("text/javascript")
     assert client.get("/api/nope").status_code == 404
@@ -108,7 +165,7 @@ def test_asset_list_covers_the_runtime_and_changes_with_content(tmp_path: Path) 
     (tmp_path / "app" / "notes.txt").write_text("not public")
     assets = static.Assets(tmp_path)
     first = assets.current()
-    assert first.urls == ("/", "/index.html", "/vendor/pyodide/pyodide.asm.wasm")
+    assert first.urls == ("/", "/index.html", "/vendor/pyodide/pyodide.asm.wasm", bundle.URL)
     (tmp_path / "index.html").write_text("<html>v2</html>")
     second = assets.current()
     assert second.version != first.version
