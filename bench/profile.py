@@ -29,6 +29,8 @@ import time
 import js
 from app.browser import fetch_transport as transport
 from app.browser import idb
+from app.browser import sync as browser_sync
+from app.core import engine as engine_module
 from app.core import protocol
 
 # Kept on the app object: every exec runs in a fresh namespace, the counters must outlive it.
@@ -74,11 +76,23 @@ async def bench(args):
         protocol.PushRequest.to_json = timed("PushRequest.to_json", protocol.PushRequest.to_json)
         idb.to_js_data = timed("to_js_data", idb.to_js_data)
         idb.to_py_data = timed("to_py_data", idb.to_py_data)
-        store = app.store
-        for name in ("apply_pulled", "acknowledge", "outbox", "cursor", "outbox_count"):
+        # Every call into db.mjs (one IndexedDB transaction each, or the Web Lock), by name.
+        plain_settled = idb.settled
+        async def settled(function, *a, **k):
+            return await timed_async("db." + str(function.name), plain_settled)(function, *a, **k)
+        idb.settled = settled
+        browser_sync.settled = settled
+        transport._fetch = timed_async("fetch (request+json)", transport._fetch)
+        transport.FetchTransport.pull = timed_async("transport.pull", transport.FetchTransport.pull)
+        transport.FetchTransport.push = timed_async("transport.push", transport.FetchTransport.push)
+        engine_module.pull_all = timed_async("pull_all", engine_module.pull_all)
+        engine_module.push_all = timed_async("push_all", engine_module.push_all)
+        store = app.sync.store
+        for name in ("apply_pulled", "acknowledge", "outbox", "cursor", "outbox_count", "get_meta"):
             setattr(store, name, timed_async("store." + name, getattr(store, name)))
         engine = app.sync.engine
         engine.full_sync = timed_async("engine.full_sync", engine.full_sync)
+        app.sync.on_update = timed("sync.on_update (status line)", app.sync.on_update)
         app.render = timed("app.render", app.render)
         app._bench_instrumented = True
     if json.loads(args).get("report"):
@@ -94,6 +108,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__)
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--changes", type=int, default=1_000)
+    parser.add_argument("--repeat", type=int, default=5, help="one-change syncs to profile")
     args = parser.parse_args()
     n, k = args.records, args.changes
     with tempfile.TemporaryDirectory() as tmp, app_server(f"sqlite:///{tmp}/p.sqlite3") as server:
@@ -117,7 +132,7 @@ def main() -> int:
             run_python(page, INSTRUMENT)
             for label, prepare in (
                 (f"initial sync of {n}", None),
-                ("one change", pyscripts.ONE_EDIT),
+                *((f"one change #{i + 1}", pyscripts.ONE_EDIT) for i in range(args.repeat)),
                 (f"push {k}", pyscripts.NEW_RECORDS),
             ):
                 if prepare:
