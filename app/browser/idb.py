@@ -94,7 +94,10 @@ class IndexedDBStore:
         await settled(db.write, self.db, to_js_data(rows), to_js_data(mutations))
 
     async def outbox(self, limit: int) -> list[Mutation]:
-        entries = to_py_data(await settled(db.outbox, self.db, limit)) or []
+        return self._handed_out(await settled(db.outbox, self.db, limit))
+
+    def _handed_out(self, found: Any) -> list[Mutation]:
+        entries = to_py_data(found) or []
         # Remember each entry's primary key, so acknowledging deletes by key, not by search.
         self._seqs.update((e["mutationId"], e["seq"]) for e in entries)
         return [_mutation(e) for e in entries]
@@ -115,12 +118,17 @@ class IndexedDBStore:
         return int(await settled(db.applyPulled, self.db, to_js_data(rows), CURSOR_KEY, cursor))
 
     async def acknowledge(
-        self, results: list[MutationResult], conflicts: Sequence[dict[str, Any]] = ()
-    ) -> None:
+        self,
+        results: list[MutationResult],
+        conflicts: Sequence[dict[str, Any]] = (),
+        *,
+        then: int = 0,
+    ) -> list[Mutation]:
         seqs = [self._seqs.pop(r.mutation_id) for r in results if r.mutation_id in self._seqs]
         records = [r.record for r in results if r.record is not None] + list(conflicts)
         rows = [dict(zip(("table", "record"), split_change(r), strict=True)) for r in records]
-        await settled(db.acknowledge, self.db, to_js_data(seqs), to_js_data(rows))
+        found = await settled(db.acknowledge, self.db, to_js_data(seqs), to_js_data(rows), then)
+        return self._handed_out(found)
 
     async def refuse(self, mutation: Mutation, conflict: dict[str, Any]) -> None:
         self._seqs.pop(mutation.mutation_id, None)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core import horizon
-from app.core.protocol import PULL_LIMIT, PullResponse, PushLimits
+from app.core.protocol import PULL_LIMIT, Mutation, PullResponse, PushLimits
 from app.core.recovery import EPOCH_KEY, RECOVERING_KEY
 from app.core.store import Store, split_change
 from app.core.transport import AccountChanged, ServerError, Transport
@@ -22,6 +22,11 @@ class PullProgress:
     taken: int = 0
     limits: PushLimits = field(default_factory=PushLimits)  # what the server says it takes
     recovered: int = 0  # records re-sent to a server that lost them (a recovery sync)
+    # Read beside the cursor for the push that follows (``outbox`` > 0): the oldest changes
+    # waiting, and the epoch stored once the pull ended (or failed).  ``waiting`` is None when
+    # not read, or when the pull changed the outbox (a recovery, or a pull behind the horizon).
+    waiting: list[Mutation] | None = None
+    epoch: str | None = None
 
 
 def _lost_changes(page: PullResponse, since: int, known_epoch: str | None) -> bool:
@@ -39,6 +44,7 @@ async def pull_all(
     progress: PullProgress | None = None,
     still_signed_in: Callable[[], bool] = lambda: True,
     now: int = 0,
+    outbox: int = 0,
 ) -> PullProgress:
     """Pull pages until the server says there is no more.
 
@@ -61,17 +67,27 @@ async def pull_all(
     Before a page is applied, ``still_signed_in`` must hold: a page that arrives after the
     person signed out (or in as someone else, say in another tab) may be the other account's,
     and is dropped with the pull (``AccountChanged``).
+
+    With ``outbox`` > 0, the first ``outbox`` changes waiting are read beside the cursor, for
+    the push that follows (``progress.waiting``; see ``app.core.upstream.push_all``).
     """
     progress = progress if progress is not None else PullProgress()
-    # Read together: three IndexedDB transactions at once cost about one.
-    flag, cursor, epoch = await asyncio.gather(
-        store.get_meta(RECOVERING_KEY), store.cursor(), store.get_meta(EPOCH_KEY)
+    # Read together: four IndexedDB transactions at once cost about one.
+    flag, cursor, epoch, waiting = await asyncio.gather(
+        store.get_meta(RECOVERING_KEY),
+        store.cursor(),
+        store.get_meta(EPOCH_KEY),
+        store.outbox(outbox) if outbox > 0 else _nothing(),
     )
+    progress.epoch = epoch
     recovering = bool(flag)
+    # A recovery or a pull behind the horizon changes the outbox: what was read goes stale.
+    progress.waiting = waiting if outbox > 0 and not recovering else None
     since = 0 if recovering else cursor
     page = await transport.pull(since, limit)  # step 1
     if not recovering and _lost_changes(page, since, epoch):  # step 2
         recovering = True
+        progress.waiting = None
         await store.set_meta(RECOVERING_KEY, True)
         since = 0
         page = await transport.pull(since, limit)
@@ -79,6 +95,7 @@ async def pull_all(
     old_cursor = since
     if not recovering and page.behind_horizon(since):
         kept, since = set(), 0
+        progress.waiting = None
         page = await transport.pull(since, limit)
     progress.limits = page.limits
     held: dict[tuple[str, str], dict[str, Any]] = {}
@@ -121,4 +138,9 @@ async def pull_all(
         await store.set_meta(RECOVERING_KEY, False)
     if page.epoch and page.epoch != epoch:
         await store.set_meta(EPOCH_KEY, page.epoch)
+        progress.epoch = page.epoch
     return progress
+
+
+async def _nothing() -> None:
+    return None

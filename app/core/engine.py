@@ -105,6 +105,7 @@ class SyncEngine:
                     progress=pulled,
                     still_signed_in=self.still_signed_in,
                     now=int(self.clock() * 1000),
+                    outbox=self.push_batch,  # the first push batch, read beside the cursor
                 )
             except (SyncError, ProtocolError) as err:
                 pull_error = _readable(err)
@@ -118,6 +119,8 @@ class SyncEngine:
                     progress=pushed,
                     now=int(self.clock() * 1000),
                     still_signed_in=self.still_signed_in,
+                    waiting=pulled.waiting,
+                    epoch=pulled.epoch,
                 )
             except (SyncError, ProtocolError) as err:
                 push_error = _readable(err)

@@ -79,8 +79,12 @@ class MemoryStore:
         return taken
 
     async def acknowledge(
-        self, results: list[MutationResult], conflicts: Sequence[dict[str, Any]] = ()
-    ) -> None:
+        self,
+        results: list[MutationResult],
+        conflicts: Sequence[dict[str, Any]] = (),
+        *,
+        then: int = 0,
+    ) -> list[Mutation]:
         for conflict in conflicts:
             table, record = split_change(conflict)
             if take_pulled(self._records[table].get(record["id"]), record, pending=False):
@@ -100,6 +104,7 @@ class MemoryStore:
             pending = key in pending_keys(self._outbox)
             if take_pulled(rows.get(record["id"]), record, pending=pending):
                 rows[record["id"]] = copy.deepcopy(record)
+        return copy.deepcopy(self._outbox[:then])
 
     async def refuse(self, mutation: Mutation, conflict: dict[str, Any]) -> None:
         self._outbox = [m for m in self._outbox if m.mutation_id != mutation.mutation_id]

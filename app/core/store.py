@@ -54,11 +54,17 @@ class Store(Protocol):
         ...
 
     async def acknowledge(
-        self, results: list[MutationResult], conflicts: Sequence[dict[str, Any]] = ()
-    ) -> None:
+        self,
+        results: list[MutationResult],
+        conflicts: Sequence[dict[str, Any]] = (),
+        *,
+        then: int = 0,
+    ) -> list[Mutation]:
         """Drop acknowledged outbox entries and take the server's records (rules 1-2), atomically.
 
         ``conflicts`` are the conflict records the push made (wire records), taken the same way.
+        Returns what ``outbox(then)`` would return right after, read in the same step (the next
+        batch to push, with no read of its own); nothing when ``then`` is 0.
         """
         ...
 

@@ -57,6 +57,8 @@ async def push_all(
     progress: PushProgress | None = None,
     now: int = 0,
     still_signed_in: Callable[[], bool] = lambda: True,
+    waiting: list[Mutation] | None = None,
+    epoch: str | None = None,
 ) -> PushProgress:
     """Push batches until the outbox is empty; raises ``SyncError`` on the first failure.
 
@@ -80,14 +82,25 @@ async def push_all(
        a ``duplicate``).  A recovery is noted and the push stops; the engine recovers at once.
        A device that knows no epoch yet (its pulls failed so far) takes the answer's: the
        versions it takes now belong to that database, so a later restore of it is noticed.
+
+    Each read of the store costs a wait, so the first batch may come read already (``waiting``:
+    the oldest changes, read beside the pull's cursor, with the ``epoch`` stored then), and the
+    next one is read in the acknowledgement's own step.  Changes only join the outbox at its
+    end while a sync runs, so what was read stays its oldest entries; what joined since is read
+    after the acknowledgement, in this same sync (a sync asked for meanwhile is not run).  An
+    empty ``waiting`` is read again: a change made during the pull must go out now.
     """
     progress = progress if progress is not None else PushProgress()
     limits = limits if limits is not None else PushLimits()
     most = max(1, min(batch_size, limits.max_push_mutations))
     size = most
-    while True:
+    known = epoch
+    if not waiting:
         # The epoch is read beside the batch: one wait for both.
-        batch, known = await asyncio.gather(store.outbox(size), store.get_meta(EPOCH_KEY))
+        waiting, known = await asyncio.gather(store.outbox(size), store.get_meta(EPOCH_KEY))
+    while True:
+        batch = waiting[:size] if waiting is not None else await store.outbox(size)
+        waiting = None
         if not batch:  # step 1
             return progress
         if not still_signed_in():  # the session may be someone else's now
@@ -114,9 +127,11 @@ async def push_all(
             return progress
         if response.epoch and not known:  # step 5: the versions taken now are that database's
             await store.set_meta(EPOCH_KEY, response.epoch)
+            known = response.epoch
         sent = {m.mutation_id for m in batch}
         results = [r for r in response.results if r.mutation_id in sent]
-        await store.acknowledge(results, response.conflicts)  # step 3
+        # step 3, and step 1 of the next batch
+        waiting = await store.acknowledge(results, response.conflicts, then=size)
         if not results:
             raise ServerError("The server did not confirm any of the changes sent.")
         progress.pushed += len(results)

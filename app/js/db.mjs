@@ -232,13 +232,15 @@ function knownTables(rows) {
 }
 
 // Acknowledged outbox entries leave (by their primary keys, which outbox() handed out); the
-// server's records are taken by the same rules.
-export async function acknowledge(db, seqs, rows) {
+// server's records are taken by the same rules. Then, in the same transaction, the next `then`
+// entries that wait (the next batch to push, as outbox(db, then) reads them; [] for 0).
+export async function acknowledge(db, seqs, rows, then = 0) {
   const all = [...DATA_TABLES, "outbox"].map((t) => db.table(t));
-  await db.transaction("rw", all, async () => {
+  return db.transaction("rw", all, async () => {
     await db.outbox.bulkDelete(seqs);
     const taken = await takeable(db, rows);
     for (const [table, records] of byTable(taken)) await db.table(table).bulkPut(records);
+    return then > 0 ? outbox(db, then) : [];
   });
 }
 

@@ -248,6 +248,23 @@ def _refusal(record_id: str, name: str) -> dict[str, Any]:
     }
 
 
+@check
+async def acknowledge_hands_out_what_waits_next_in_the_same_step(store: Store) -> None:
+    made = [await new_exercise(store, name) for name in ("Squat", "Bench", "Row", "Curl")]
+    ids = [c.mutation.mutation_id for c in made]
+    first = (await store.outbox(1))[0]
+    answer = server_copy(made[0].record, 5)
+    after = await store.acknowledge([MutationResult(first.mutation_id, APPLIED, 5, answer)], then=2)
+    assert [m.mutation_id for m in after] == ids[1:3]  # the oldest that wait, in order
+    assert after[0] == made[1].mutation  # whole entries, as outbox() hands them out
+    # What it handed out is acknowledged in turn, as what outbox() hands out is.
+    results = [MutationResult(m.mutation_id, APPLIED, 6 + i, None) for i, m in enumerate(after)]
+    assert [m.mutation_id for m in await store.acknowledge(results, then=2)] == ids[3:]
+    assert [m.mutation_id for m in await store.outbox(10)] == ids[3:]
+    assert await store.acknowledge([MutationResult(ids[3], APPLIED, 9, None)]) == []
+    assert await store.outbox_count() == 0
+
+
 # --- refusing (rule 3) -----------------------------------------------------------------------
 @check
 async def refusal_keeps_the_change_as_a_conflict_and_pulls_the_record_again(store: Store) -> None:

@@ -7,6 +7,8 @@ import uuid
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
+import pytest
+
 from app.core import changes, status
 from app.core import storage_keys as keys
 from app.core.engine import SyncEngine, iso_utc
@@ -720,3 +722,82 @@ def test_a_sync_that_brings_and_sends_nothing_writes_nothing() -> None:
     transport.pages[1] = PullResponse([], 4, False, epoch="first")
     assert run(engine.full_sync()).ok
     assert store.meta_writes[2:] == ["pulled 0 to 4"] and run(store.cursor()) == 4
+
+
+class WritingTransport(ScriptedTransport):
+    """A person checks a set while a request is on its way: written into ``store`` then."""
+
+    def __init__(self, store: MemoryStore, *, during: str) -> None:
+        super().__init__()
+        self.store = store
+        self.during = during
+        self.made: list[str] = []
+
+    async def _write(self) -> None:
+        change = changes.create("exercises", {"name": "Dip"}, **KW)
+        await self.store.write([change])
+        self.made.append(change.mutation.mutation_id)
+
+    async def pull(self, since: int, limit: int) -> PullResponse:
+        if self.during == "pull" and not self.made:
+            await self._write()
+        return await super().pull(since, limit)
+
+    async def push(self, request: PushRequest) -> PushResponse:
+        if self.during == "push" and not self.made:
+            await self._write()
+        return await super().push(request)
+
+
+KW: dict[str, Any] = {"device_id": "device-a", "now": 5, "new_id": lambda: str(uuid.uuid4())}
+
+
+@pytest.mark.parametrize("waiting", [0, 1])
+@pytest.mark.parametrize("during", ["pull", "push"])
+def test_a_change_made_while_a_request_is_on_its_way_is_pushed_in_the_same_sync(
+    during: str, waiting: int
+) -> None:
+    """A sync asked for while one runs is dropped (the controller is busy): the running sync
+    must take along what is written meanwhile, whether the outbox held something or not."""
+    store = MemoryStore()
+    for _ in range(waiting):
+        run(store.write([changes.create("exercises", {"name": "Row"}, **KW)]))
+    transport = WritingTransport(store, during=during)
+    engine = SyncEngine(store, transport, {keys.DEVICE_ID: "device-a"}, lambda: NOW)
+    result = run(engine.full_sync())
+    if during == "push" and not waiting:  # no push was on its way: nothing was written
+        assert transport.made == [] and result.pushed == 0
+        return
+    pushed = [m for kind, ids in transport.calls if kind == "push" for m in ids]
+    assert result.ok and transport.made and transport.made[0] in pushed
+    assert result.pushed == waiting + 1 and run(store.outbox_count()) == 0
+
+
+class ReadCountingStore(MemoryStore):
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads: list[str] = []
+
+    async def outbox(self, limit: int) -> list[Mutation]:
+        self.reads.append("outbox")
+        return await super().outbox(limit)
+
+    async def get_meta(self, key: str) -> Any:
+        self.reads.append(key)
+        return await super().get_meta(key)
+
+    async def cursor(self) -> int:
+        self.reads.append("cursor")
+        return await super().cursor()
+
+
+def test_a_one_change_sync_reads_the_outbox_once_beside_the_cursor() -> None:
+    """Each read is an IndexedDB transaction on the phone: the batch to push is read with the
+    pull's own reads, and after the acknowledgement only what waits next is read, in the
+    acknowledgement's own step."""
+    store = ReadCountingStore()
+    run(store.write([changes.create("exercises", {"name": "Row"}, **KW)]))
+    engine = SyncEngine(store, ScriptedTransport(), {keys.DEVICE_ID: "device-a"}, lambda: NOW)
+    result = run(engine.full_sync())
+    assert result.ok and result.pushed == 1 and run(store.outbox_count()) == 0
+    assert sorted(store.reads) == sorted(["recovering", "cursor", "epoch", "outbox"])
