@@ -9,6 +9,9 @@ the same measurement runs in any engine Playwright drives; only the CPU slowdown
   and the start-up snapshot is made (the whole of a first visit).
 * ``reopen``: the same device opens the app again (typically with the server stopped): ready,
   when the last screen was painted, and whether Python booted from the snapshot.
+* Each also answers how long the page's main thread was blocked until ready (``blocked``: the
+  long tasks' time over 50 ms each, as Lighthouse's Total Blocking Time counts it) and its
+  longest task (Chromium's Long Tasks API; 0 in other engines).
 * ``bare_first_visit`` / ``bare_reopen``: the baseline, ``bench/pages/bare.html``.
 """
 
@@ -19,7 +22,7 @@ from typing import Any
 
 from playwright.sync_api import BrowserContext, Page, Request
 
-from bench.browser import load_timings, wait_for_service_worker, wait_ready
+from bench.browser import blocking, load_timings, wait_for_service_worker, wait_ready
 
 SNAPSHOT_TIMEOUT_MS = 300_000
 
@@ -71,12 +74,14 @@ def first_visit(context: BrowserContext, url: str) -> dict[str, Any]:
     page.goto(url + "/")
     wait_ready(page)
     timings = load_timings(page)
+    blocked = blocking(page)
     wait_for_service_worker(page)
     made = wait_for_snapshot(page)
     page.close()
     return {
         "ready": timings["ready"],
         "firstPaint": timings["firstPaint"],
+        **blocked,
         "bytes": counter.total,
         "snapshot": made,
     }
@@ -94,6 +99,7 @@ def reopen(context: BrowserContext, url: str, cpu_slowdown: float = 1) -> dict[s
     result = {
         "ready": timings["ready"],
         "firstPaint": timings["firstPaint"],
+        **blocking(page),
         "lastScreen": marks.get("setflow-last-screen", float("nan")),
         "snapshot": page.evaluate("window.setflowStart.snapshot"),
     }
@@ -107,9 +113,15 @@ def bare_first_visit(context: BrowserContext, url: str) -> dict[str, Any]:
     page.goto(url + "/bench/bare.html")
     wait_ready(page)
     timings = load_timings(page)
+    blocked = blocking(page)
     wait_for_service_worker(page)
     page.close()
-    return {"ready": timings["ready"], "firstPaint": timings["firstPaint"], "bytes": counter.total}
+    return {
+        "ready": timings["ready"],
+        "firstPaint": timings["firstPaint"],
+        **blocked,
+        "bytes": counter.total,
+    }
 
 
 def bare_reopen(context: BrowserContext, url: str, cpu_slowdown: float = 1) -> dict[str, Any]:
@@ -119,5 +131,6 @@ def bare_reopen(context: BrowserContext, url: str, cpu_slowdown: float = 1) -> d
     page.goto(url + "/bench/bare.html")
     wait_ready(page)
     timings = load_timings(page)
+    blocked = blocking(page)
     page.close()
-    return {"ready": timings["ready"], "firstPaint": timings["firstPaint"]}
+    return {"ready": timings["ready"], "firstPaint": timings["firstPaint"], **blocked}

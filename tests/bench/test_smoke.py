@@ -32,6 +32,14 @@ BROWSER_ROWS = [
     *(f"{engine}{bare}_ready_{when}" for engine in ("chromium", "firefox", "webkit")
       for bare in ("", "_bare") for when in ("first", "reopen")),
 ]  # fmt: skip
+# The page's main thread blocked until ready, and its longest task: present, never negative, but
+# 0 is a fine figure (the goal, once the app's Python runs off the main thread).
+BLOCKING_ROWS = [
+    f"{bare}{what}_{when}"
+    for bare in ("", "bare_")
+    for what in ("blocked", "longest")
+    for when in ("first", "sw_cpu4")
+]
 LOAD_ROWS = [
     f"load_{config}_{n}{suffix}"
     for config in ("sqlite", "pg", "pg2", "sqlite2")
@@ -80,7 +88,7 @@ def test_smoke_mode_produces_every_row(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-5000:]
     report = json.loads(out.read_text())
     rows = {row["key"]: row for row in report["rows"]}
-    missing = [k for k in BROWSER_ROWS + LOAD_ROWS + LIVE_ROWS if k not in rows]
+    missing = [k for k in BROWSER_ROWS + BLOCKING_ROWS + LOAD_ROWS + LIVE_ROWS if k not in rows]
     assert not missing, f"rows missing: {missing}"
     for key, row in rows.items():
         assert row["n"] >= 1, key
@@ -91,6 +99,9 @@ def test_smoke_mode_produces_every_row(tmp_path: Path) -> None:
         assert row["min"] <= row["median"] <= row["max"], key
     for key in BROWSER_ROWS + [k for k in LOAD_ROWS if not k.endswith(("_p50", "_p99"))]:
         assert rows[key]["median"] > 0, key
+    for key in BLOCKING_ROWS:
+        if not key.startswith("bare_"):
+            assert rows[key]["baseline"] == f"bare_{key}", key
     for key, baseline in PAIRED.items():
         assert rows[key]["baseline"] == baseline, key
         assert rows[key]["ratio"] is not None and rows[key]["ratio"] > 0, key
