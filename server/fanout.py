@@ -17,10 +17,11 @@ import logging
 import os
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, bindparam, func, select
 
 from server.database import Database
 from server.events import Hub
+from server.prepared import Prepared
 from server.tables import users
 
 log = logging.getLogger("setflow.events")
@@ -41,11 +42,14 @@ async def cancel(task: asyncio.Task[None] | None) -> None:
             await task
 
 
+_NOTIFY = Prepared(select(func.pg_notify(CHANNEL, bindparam("payload"))))
+
+
 def notify(conn: Connection, user_id: int, version: int, device_id: str) -> None:
     """Inside a push transaction: tell every process on this database, once it commits."""
     if conn.dialect.name == "postgresql":
         payload = f"{user_id} {version} {PROCESS} {device_id[:200]}"
-        conn.execute(select(func.pg_notify(CHANNEL, payload)))
+        _NOTIFY.execute(conn, {"payload": payload})
 
 
 def parse_notification(payload: str) -> tuple[int, int, str, str] | None:

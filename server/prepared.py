@@ -6,15 +6,22 @@ lookup, wrapping the result), against a few microseconds in SQLite itself: most 
 database time.  A ``Prepared`` statement is written in Core like any other, compiled once per
 dialect into the very SQL SQLAlchemy would send, and executed on the transaction's own driver
 connection.  Driver errors are raised as SQLAlchemy's, without their parameters, as everywhere.
+
+On PostgreSQL every statement is a network round trip, and each one costs the database a wake-up
+as well as its work.  Statements sent inside ``together(conn)`` go out as one pipeline (psycopg's
+pipeline mode): one round trip for the lot, each still run in order, in the same transaction;
+their rows are read after the block (``Pending.rows()``).  On SQLite, which has no round trips,
+``together`` does nothing and every statement runs at once, as before.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.sql.expression import Executable
 
 Params = Mapping[str, Any]
@@ -44,14 +51,7 @@ class Prepared:
         try:
             return call(cursor, sql)
         except conn.dialect.loaded_dbapi.Error as err:
-            raise DBAPIError.instance(
-                sql,
-                None,
-                err,
-                conn.dialect.loaded_dbapi.Error,
-                hide_parameters=True,
-                dialect=conn.dialect,
-            ) from err
+            raise _error(conn, sql, err) from err
         finally:
             cursor.close()
 
@@ -71,11 +71,91 @@ class Prepared:
 
     def execute(self, conn: Connection, params: Params) -> None:
         args = self._args(conn, params)
+        if _pipelined(conn):
+            self._send(conn, lambda cursor, sql: cursor.execute(sql, args))
+            return
         self._run(conn, lambda cursor, sql: cursor.execute(sql, args))
 
     def execute_many(self, conn: Connection, params: Sequence[Params]) -> None:
         args = [self._args(conn, p) for p in params]
+        if _pipelined(conn):
+            self._send(conn, lambda cursor, sql: cursor.executemany(sql, args))
+            return
         self._run(conn, lambda cursor, sql: cursor.executemany(sql, args))
+
+    def send(self, conn: Connection, params: Params) -> Pending:
+        """Run the statement, its rows to be read later: inside ``together`` on PostgreSQL it
+        goes out with the block's other statements; elsewhere it runs (and is read) at once."""
+        if not _pipelined(conn):
+            return Pending(conn, "", None, self.rows(conn, params))
+        args = self._args(conn, params)
+        return self._send(conn, lambda cursor, sql: cursor.execute(sql, args))
+
+    def _send(self, conn: Connection, call: Callable[[Any, str], Any]) -> Pending:
+        sql = self._sql(conn)[0]
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            call(cursor, sql)
+        except conn.dialect.loaded_dbapi.Error as err:
+            cursor.close()
+            raise _error(conn, sql, err) from err
+        return Pending(conn, sql, cursor, None)
+
+
+class Pending:
+    """A statement sent: its rows, read once asked for (after the ``together`` block)."""
+
+    def __init__(
+        self, conn: Connection, sql: str, cursor: Any, rows: list[tuple[Any, ...]] | None
+    ) -> None:
+        self._conn = conn
+        self._sql = sql
+        self._cursor = cursor
+        self._rows = rows
+
+    def rows(self) -> list[tuple[Any, ...]]:
+        if self._rows is None:
+            try:
+                self._rows = self._cursor.fetchall()
+            except self._conn.dialect.loaded_dbapi.Error as err:
+                raise _error(self._conn, self._sql, err) from err
+            finally:
+                self._cursor.close()
+        return self._rows
+
+
+@contextmanager
+def together(conn: Connection) -> Iterator[None]:
+    """The statements sent inside go to PostgreSQL in one round trip (a pipeline), run there in
+    order; any error among them is raised here.  On SQLite each has already run on its own."""
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    driver = conn.connection.driver_connection
+    try:
+        with driver.pipeline():  # type: ignore[union-attr]
+            yield
+    except conn.dialect.loaded_dbapi.Error as err:
+        raise _error(conn, "(pipeline)", err) from err
+
+
+def _pipelined(conn: Connection) -> bool:
+    """Inside ``together`` on PostgreSQL."""
+    if conn.dialect.name != "postgresql":
+        return False
+    return bool(conn.connection.driver_connection.pgconn.pipeline_status)  # type: ignore[union-attr]
+
+
+def _error(conn: Connection, sql: str, err: Exception) -> StatementError:
+    """A driver error as SQLAlchemy's, without its parameters (they may hold personal data)."""
+    return DBAPIError.instance(
+        sql,
+        None,
+        err,
+        conn.dialect.loaded_dbapi.Error,
+        hide_parameters=True,
+        dialect=conn.dialect,
+    )
 
 
 class PreparedIn:
@@ -94,10 +174,21 @@ class PreparedIn:
         if n > self.most:
             statement = self.make(n)
             return [tuple(r) for r in conn.execute(statement, {**params, **_numbered(values)})]
+        return self._prepared(n).rows(conn, {**params, **_numbered(values)})
+
+    def send(self, conn: Connection, params: Params, values: Sequence[Any]) -> Pending:
+        """As ``Prepared.send``; a long list inside ``together`` is compiled for this once."""
+        n = len(values)
+        if n > self.most and not _pipelined(conn):
+            return Pending(conn, "", None, self.rows(conn, params, values))
+        prepared = self._prepared(n) if n <= self.most else Prepared(self.make(n))
+        return prepared.send(conn, {**params, **_numbered(values)})
+
+    def _prepared(self, n: int) -> Prepared:
         prepared = self._by_length.get(n)
         if prepared is None:
             prepared = self._by_length[n] = Prepared(self.make(n))
-        return prepared.rows(conn, {**params, **_numbered(values)})
+        return prepared
 
 
 def _numbered(values: Sequence[Any]) -> dict[str, Any]:

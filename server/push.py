@@ -27,13 +27,16 @@ from server import answers, fanout, identity, records
 from server.accounts import now_ms
 from server.database import Database
 from server.errors import ApiError
-from server.prepared import Prepared, PreparedIn, in_names
+from server.prepared import Pending, Prepared, PreparedIn, in_names, together
 from server.tables import applied_mutations, users
 
 Key = tuple[str, str]  # (table, record id)
 
+# The lock, and the database's epoch for the answer (see ``identity.EPOCH``).
 _LOCK = Prepared(
-    select(users.c.version).where(users.c.id == bindparam("user_id")).with_for_update()
+    select(users.c.version, identity.EPOCH)
+    .where(users.c.id == bindparam("user_id"))
+    .with_for_update(of=users)
 )
 _SET_VERSION = Prepared(
     update(users).where(users.c.id == bindparam("user_id")).values(version=bindparam("counter"))
@@ -85,20 +88,27 @@ def push(
     check(request)
     with db.write() as conn:
         # Step 2: the lock.  SQLite already holds its write lock (BEGIN IMMEDIATE); PostgreSQL
-        # locks this user's row until commit, whichever server process runs the push.
-        ((counter,),) = _LOCK.rows(conn, {"user_id": user_id})
+        # locks this user's row until commit, whichever server process runs the push.  On
+        # PostgreSQL the lock and step 3's reads go out in one round trip, run in this order:
+        # the reads begin once the lock is held, and see every push committed before it.
+        with together(conn):
+            lock = _LOCK.send(conn, {"user_id": user_id})
+            sent = _WorkingSet.send(conn, user_id, request.mutations)
+        ((counter, epoch),) = lock.rows()
         start = counter
-        work = _WorkingSet.read(conn, user_id, request.mutations)
+        work = _WorkingSet.read(conn, user_id, sent)
         results = []
         for mutation in request.mutations:
             result, counter = work.apply(mutation, request.device_id, counter)
             results.append(result)
-        work.write(conn)
-        _SET_VERSION.execute(conn, {"user_id": user_id, "counter": counter})
-        if counter > start:
-            fanout.notify(conn, user_id, counter, request.device_id)
+        # Step 5: one round trip on PostgreSQL.
+        with together(conn):
+            work.write(conn)
+            _SET_VERSION.execute(conn, {"user_id": user_id, "counter": counter})
+            if counter > start:
+                fanout.notify(conn, user_id, counter, request.device_id)
         # Step 6: still inside the transaction.
-        answer = PushResponse(results, conflicts=work.conflicts, epoch=identity.epoch(conn))
+        answer = PushResponse(results, conflicts=work.conflicts, epoch=epoch)
         encoded = answers.encode(answer.to_json())
     if committed is not None and counter > start:
         committed(counter)
@@ -110,6 +120,13 @@ class _Seen:
     table: str
     record_id: str
     version: int
+
+
+@dataclass
+class _Sent:
+    ids: set[str]
+    records: Pending | None
+    seen: Pending
 
 
 @dataclass
@@ -126,14 +143,22 @@ class _WorkingSet:
     applied: list[dict[str, Any]] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)  # the records made, in order
 
-    @classmethod
-    def read(cls, conn: Connection, user_id: int, mutations: list[Mutation]) -> _WorkingSet:
-        # Step 3.  Conflict records are read too: their ids are fixed by the mutation ids.
+    @staticmethod
+    def send(conn: Connection, user_id: int, mutations: list[Mutation]) -> _Sent:
+        """Step 3's two queries (``prepared.together``); ``read`` reads their answers."""
+        # Conflict records are read too: their ids are fixed by the mutation ids.
         ids = {m.id for m in mutations} | {merge.conflict_id(m.mutation_id) for m in mutations}
-        rows = {(r.table, r.id): r for r in records.load_ids(conn, user_id, ids)}
-        found = _SEEN.rows(conn, {"user_id": user_id}, sorted({m.mutation_id for m in mutations}))
-        seen = {m: _Seen(table, record, version) for m, table, record, version in found}
-        return cls(conn, user_id, rows, set(rows), seen, ids)
+        return _Sent(
+            ids,
+            records.send_load_ids(conn, user_id, ids),
+            _SEEN.send(conn, {"user_id": user_id}, sorted({m.mutation_id for m in mutations})),
+        )
+
+    @classmethod
+    def read(cls, conn: Connection, user_id: int, sent: _Sent) -> _WorkingSet:
+        rows = {(r.table, r.id): r for r in records.read_rows(sent.records)}
+        seen = {m: _Seen(table, record, version) for m, table, record, version in sent.seen.rows()}
+        return cls(conn, user_id, rows, set(rows), seen, sent.ids)
 
     def row(self, key: Key) -> merge.Row | None:
         if key not in self.rows:

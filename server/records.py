@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from app.core.merge import Row
-from server.prepared import Prepared, PreparedIn, in_names
+from server.prepared import Pending, Prepared, PreparedIn, in_names
 from server.tables import records
 
 # The columns a record is read with, in this order (``from_values``).
@@ -52,6 +52,17 @@ _WRITTEN = (
     "updated_at",
 )
 _INSERT = Prepared(insert(records).values({name: bindparam(name) for name in _WRITTEN}))
+# What ``_values`` gives, set on a row found by its key.
+_UPDATED = ("version", "deleted", "data", "field_versions", "device_id", "created_at", "updated_at")
+_UPDATE = Prepared(
+    update(records)
+    .where(
+        records.c.user_id == bindparam("user_id"),
+        records.c.table_name == bindparam("key_table"),
+        records.c.id == bindparam("key_id"),
+    )
+    .values({name: bindparam(name) for name in _UPDATED})
+)
 
 
 def _dumps(value: Any) -> str:
@@ -115,8 +126,18 @@ def load_ids(conn: Connection, user_id: int, ids: set[str]) -> list[Row]:
     """The user's records with any of these ids, in whichever tables."""
     if not ids:
         return []
-    found = _BY_IDS.rows(conn, {"user_id": user_id}, sorted(ids))
-    return [from_values(r) for r in found]
+    return read_rows(send_load_ids(conn, user_id, ids))
+
+
+def send_load_ids(conn: Connection, user_id: int, ids: set[str]) -> Pending | None:
+    """``load_ids``'s query, sent with others (``prepared.together``); ``read_rows`` reads it."""
+    if not ids:
+        return None
+    return _BY_IDS.send(conn, {"user_id": user_id}, sorted(ids))
+
+
+def read_rows(sent: Pending | None) -> list[Row]:
+    return [] if sent is None else [from_values(r) for r in sent.rows()]
 
 
 def _values(row: Row) -> dict[str, Any]:
@@ -147,19 +168,24 @@ def save_many(conn: Connection, user_id: int, *, inserts: list[Row], updates: li
             ],
         )
     if updates:
-        conn.execute(
-            update(records)
-            .where(
-                records.c.user_id == user_id,
-                records.c.table_name == bindparam("key_table"),
-                records.c.id == bindparam("key_id"),
-            )
-            .values({name: bindparam(name) for name in _values(updates[0])}),
-            [{"key_table": r.table, "key_id": r.id, **_values(r)} for r in updates],
+        _UPDATE.execute_many(
+            conn,
+            [
+                {"user_id": user_id, "key_table": r.table, "key_id": r.id, **_values(r)}
+                for r in updates
+            ],
         )
 
 
 def changes_since(conn: Connection, user_id: int, since: int, limit: int) -> list[Row]:
     """Up to ``limit`` records changed after version ``since``, oldest change first."""
-    found = _SINCE.rows(conn, {"user_id": user_id, "since": since, "limit": limit})
-    return [from_values(r) for r in found]
+    return read_changes(send_changes_since(conn, user_id, since, limit))
+
+
+def send_changes_since(conn: Connection, user_id: int, since: int, limit: int) -> Pending:
+    """``changes_since``'s query, sent with others; ``read_changes`` reads it."""
+    return _SINCE.send(conn, {"user_id": user_id, "since": since, "limit": limit})
+
+
+def read_changes(sent: Pending) -> list[Row]:
+    return [from_values(r) for r in sent.rows()]

@@ -15,12 +15,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config as AlembicConfig
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import event, insert, inspect, select, update
+from sqlalchemy import bindparam, event, insert, inspect, select, update
+from sqlalchemy.exc import IntegrityError
 from starlette.testclient import TestClient
 
 from server import database
 from server.app import create_app
 from server.database import MIGRATIONS, Database, engine_url, upgrade
+from server.prepared import Prepared, together
 from server.tables import metadata, users
 from tests.server.conftest import app_config
 from tests.server.helpers import HEADERS, PASSWORD
@@ -300,5 +302,56 @@ def test_concurrent_writers_each_see_the_ones_before_them(sqlite_url: str) -> No
             t.join(60)
         with db.read() as conn:
             assert conn.execute(select(users.c.version)).scalar_one() == 200
+    finally:
+        db.close()
+
+
+# --- statements sent together (one round trip on PostgreSQL) -------------------------------
+
+_EMAIL_OF = Prepared(select(users.c.email).where(users.c.email == bindparam("email")))
+_ADD = Prepared(
+    insert(users).values(
+        email=bindparam("email"), password_hash="x", version=bindparam("version"), created_at=0
+    )
+)
+
+
+def test_statements_sent_together_run_in_order_in_the_transaction(database_url: str) -> None:
+    db = Database(database_url)
+    try:
+        with db.write() as conn:
+            with together(conn):
+                before = _EMAIL_OF.send(conn, {"email": "a@example.org"})
+                _ADD.execute(conn, {"email": "a@example.org", "version": 0})
+                _ADD.execute_many(conn, [{"email": f"{n}@example.org", "version": 0} for n in "bc"])
+                after = _EMAIL_OF.send(conn, {"email": "a@example.org"})
+            assert before.rows() == []
+            assert after.rows() == [("a@example.org",)]
+        assert _emails(db) == {"a@example.org", "b@example.org", "c@example.org"}
+    finally:
+        db.close()
+
+
+def test_a_failure_among_statements_sent_together_keeps_nothing_and_hides_the_values(
+    database_url: str,
+) -> None:
+    """A duplicate email (a unique key) in the middle of a batch: SQLAlchemy's error, without
+    the values sent, and nothing of the transaction kept; the connection serves on."""
+    db = Database(database_url)
+    try:
+        with db.write() as conn:
+            _add_user(conn, "taken@example.org")
+        with pytest.raises(IntegrityError) as failed, db.write() as conn, together(conn):
+            _ADD.execute(conn, {"email": "new@example.org", "version": 0})
+            _ADD.execute(conn, {"email": "taken@example.org", "version": 0})
+            _EMAIL_OF.send(conn, {"email": "new@example.org"})
+        assert "parameters" not in str(failed.value)
+        assert _emails(db) == {"taken@example.org"}
+        with db.write() as conn:
+            with together(conn):
+                _ADD.execute(conn, {"email": "later@example.org", "version": 0})
+                found = _EMAIL_OF.send(conn, {"email": "later@example.org"})
+            assert found.rows() == [("later@example.org",)]
+        assert _emails(db) == {"taken@example.org", "later@example.org"}
     finally:
         db.close()
