@@ -27,6 +27,7 @@ class PullProgress:
     # not read, or when the pull changed the outbox (a recovery, or a pull behind the horizon).
     waiting: list[Mutation] | None = None
     epoch: str | None = None
+    cursor: int | None = None  # the cursor stored when a plain pull (no recovery) ended
 
 
 def _lost_changes(page: PullResponse, since: int, known_epoch: str | None) -> bool:
@@ -45,6 +46,7 @@ async def pull_all(
     still_signed_in: Callable[[], bool] = lambda: True,
     now: int = 0,
     outbox: int = 0,
+    expected: int | None = None,
 ) -> PullProgress:
     """Pull pages until the server says there is no more.
 
@@ -70,21 +72,37 @@ async def pull_all(
 
     With ``outbox`` > 0, the first ``outbox`` changes waiting are read beside the cursor, for
     the push that follows (``progress.waiting``; see ``app.core.upstream.push_all``).
+
+    ``expected``: the cursor the last pull of this device ended on (``progress.cursor``), most
+    likely still the stored one.  The first page is asked for from it at once, while the stored
+    state is read; the answer is used only if the stored cursor is that one and no recovery is
+    under way (else the pull starts again from what is stored: a pull changes nothing on the
+    server, so the early one is simply dropped).
     """
     progress = progress if progress is not None else PullProgress()
-    # Read together: four IndexedDB transactions at once cost about one.
-    flag, cursor, epoch, waiting = await asyncio.gather(
-        store.get_meta(RECOVERING_KEY),
-        store.cursor(),
-        store.get_meta(EPOCH_KEY),
-        store.outbox(outbox) if outbox > 0 else _nothing(),
-    )
+    progress.cursor = None
+    early = None if expected is None else asyncio.ensure_future(transport.pull(expected, limit))
+    try:
+        # Read together: four IndexedDB transactions at once cost about one.
+        flag, cursor, epoch, waiting = await asyncio.gather(
+            store.get_meta(RECOVERING_KEY),
+            store.cursor(),
+            store.get_meta(EPOCH_KEY),
+            store.outbox(outbox) if outbox > 0 else _nothing(),
+        )
+    except BaseException:
+        _drop(early)
+        raise
     progress.epoch = epoch
     recovering = bool(flag)
     # A recovery or a pull behind the horizon changes the outbox: what was read goes stale.
     progress.waiting = waiting if outbox > 0 and not recovering else None
     since = 0 if recovering else cursor
-    page = await transport.pull(since, limit)  # step 1
+    if early is not None and not recovering and since == expected:
+        page = await early  # step 1, asked for while the state was read
+    else:
+        _drop(early)
+        page = await transport.pull(since, limit)  # step 1
     if not recovering and _lost_changes(page, since, epoch):  # step 2
         recovering = True
         progress.waiting = None
@@ -139,8 +157,18 @@ async def pull_all(
     if page.epoch and page.epoch != epoch:
         await store.set_meta(EPOCH_KEY, page.epoch)
         progress.epoch = page.epoch
+    if not recovering and kept is None:
+        progress.cursor = page.cursor
     return progress
 
 
 async def _nothing() -> None:
     return None
+
+
+def _drop(early: asyncio.Future[PullResponse] | None) -> None:
+    """An early pull whose answer is not used: cancelled, and its failure (offline) unseen."""
+    if early is None:
+        return
+    early.cancel()
+    early.add_done_callback(lambda done: None if done.cancelled() else done.exception())

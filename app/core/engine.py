@@ -73,6 +73,7 @@ class SyncEngine:
         self.still_signed_in = still_signed_in
         # Two syncs at once would send the same outbox twice; the second waits for the first.
         self._lock = asyncio.Lock()
+        self._cursor: int | None = None  # where this engine's last pull ended
 
     @property
     def syncing(self) -> bool:
@@ -106,9 +107,12 @@ class SyncEngine:
                     still_signed_in=self.still_signed_in,
                     now=int(self.clock() * 1000),
                     outbox=self.push_batch,  # the first push batch, read beside the cursor
+                    expected=self._cursor,
                 )
             except (SyncError, ProtocolError) as err:
                 pull_error = _readable(err)
+            # Where the next sync's pull most likely starts (unknown after a failed pull).
+            self._cursor = pulled.cursor
             try:
                 await push_all(
                     self.store,

@@ -801,3 +801,69 @@ def test_a_one_change_sync_reads_the_outbox_once_beside_the_cursor() -> None:
     result = run(engine.full_sync())
     assert result.ok and result.pushed == 1 and run(store.outbox_count()) == 0
     assert sorted(store.reads) == sorted(["recovering", "cursor", "epoch", "outbox"])
+
+
+# --- the pull asked for while the cursor is read ----------------------------------------------
+
+
+class SlowReadStore(MemoryStore):
+    """Each read of the cursor takes a few turns of the event loop, as IndexedDB's do."""
+
+    def __init__(self, log: list[str]) -> None:
+        super().__init__()
+        self.log = log
+
+    async def cursor(self) -> int:
+        for _ in range(3):
+            await asyncio.sleep(0)
+        self.log.append("cursor read")
+        return await super().cursor()
+
+
+class LoggingTransport(ScriptedTransport):
+    def __init__(self, log: list[str]) -> None:
+        super().__init__()
+        self.log = log
+
+    async def pull(self, since: int, limit: int) -> PullResponse:
+        self.log.append(f"pull {since}")
+        return await super().pull(since, limit)
+
+
+def test_the_next_sync_asks_for_changes_while_it_reads_the_cursor() -> None:
+    """The cursor this engine saved is most likely still the stored one: its pull goes out at
+    once, beside the reads, instead of one wait after the other."""
+    log: list[str] = []
+    store, transport = SlowReadStore(log), LoggingTransport(log)
+    transport.pages[0] = PullResponse([exercise(3)], 3, False, epoch="e")
+    engine = SyncEngine(store, transport, {keys.DEVICE_ID: "device-a"}, lambda: NOW)
+    assert run(engine.full_sync()).ok
+    assert log == ["cursor read", "pull 0"]  # a first sync knows no cursor yet
+    log.clear()
+    transport.pages[3] = PullResponse([exercise(4)], 4, False, epoch="e")
+    result = run(engine.full_sync())
+    assert log == ["pull 3", "cursor read"]
+    assert result.ok and result.pulled == 1 and run(store.cursor()) == 4
+
+
+def test_a_cursor_moved_meanwhile_is_pulled_from_as_stored() -> None:
+    """Another tab synced (or a refusal moved the cursor back): the early answer is dropped and
+    the pull starts from the stored cursor; a recovery started elsewhere pulls from 0."""
+    log: list[str] = []
+    store, transport = SlowReadStore(log), LoggingTransport(log)
+    transport.pages[0] = PullResponse([exercise(3)], 3, False, epoch="e")
+    engine = SyncEngine(store, transport, {keys.DEVICE_ID: "device-a"}, lambda: NOW)
+    assert run(engine.full_sync()).ok
+    run(store.apply_pulled([exercise(5)], 5))  # another tab's sync took up to version 5
+    transport.pages[3] = PullResponse([exercise(4)], 4, False, epoch="e")
+    transport.pages[5] = PullResponse([exercise(6)], 6, False, epoch="e")
+    log.clear()
+    result = run(engine.full_sync())
+    assert log[-2:] == ["cursor read", "pull 5"]
+    assert result.ok and result.pulled == 1 and run(store.cursor()) == 6
+    assert len(run(store.all("exercises"))) == 3  # version 4's record was never taken
+    run(store.set_meta("recovering", True))
+    log.clear()
+    transport.pages[0] = PullResponse([exercise(3)], 3, False, epoch="e")
+    run(engine.full_sync())
+    assert log[-1] == "pull 0"
