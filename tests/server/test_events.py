@@ -38,6 +38,7 @@ class Events:
         self._stop = False
         self._thread = threading.Thread(target=self._read, args=(client, headers), daemon=True)
         self._thread.start()
+        _readers.append(self._thread)
         assert self.opened.wait(WAIT), "the stream did not answer"
 
     def _read(self, client: httpx.Client, headers: dict[str, str]) -> None:
@@ -90,8 +91,24 @@ class Events:
         self._stop = True
 
 
+# Every client and stream a test opens, closed when it ends: the servers have stopped by then,
+# which ends every stream (an open client's sockets would outlive the test).
+_clients: list[httpx.Client] = []
+_readers: list[threading.Thread] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_clients() -> Iterator[None]:
+    yield
+    while _readers:
+        _readers.pop().join(WAIT)
+    while _clients:
+        _clients.pop().close()
+
+
 def account(base: str, email: str = "ada@example.org", *, signup: bool = True) -> httpx.Client:
     client = httpx.Client(base_url=base, headers=HEADERS, timeout=30)
+    _clients.append(client)
     path = "/api/auth/signup" if signup else "/api/auth/login"
     answer = client.post(path, json={"email": email, "password": PASSWORD})
     assert answer.status_code in (200, 201), answer.text
@@ -153,8 +170,8 @@ def test_heartbeats_keep_an_idle_stream_alive(sqlite_server: Any) -> None:
 def test_the_stream_is_refused_signed_out_cross_site_and_without_schema(
     sqlite_server: Any,
 ) -> None:
-    anonymous = httpx.Client(base_url=sqlite_server.url, timeout=10)
-    answer = anonymous.get("/api/sync/events", params=SCHEMA)
+    with httpx.Client(base_url=sqlite_server.url, timeout=10) as anonymous:
+        answer = anonymous.get("/api/sync/events", params=SCHEMA)
     assert answer.status_code == 401
     assert answer.json()["error"] == "unauthorized"
 

@@ -48,14 +48,15 @@ class ServerProcess:
 
     def wait_ready(self, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"server exited:\n{self.log.read_text()}")
-            try:
-                if httpx.get(self.url + "/api/health", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.1)
+        with httpx.Client(timeout=1) as client:
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    pytest.fail(f"server exited:\n{self.log.read_text()}")
+                try:
+                    if client.get(self.url + "/api/health").status_code == 200:
+                        return
+                except httpx.TransportError:
+                    time.sleep(0.1)
         pytest.fail(f"server did not start:\n{self.log.read_text()}")
 
     def stop(self) -> None:
