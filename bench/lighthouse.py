@@ -37,8 +37,21 @@ METRICS = (
 )
 
 
+class Unfinished(RuntimeError):
+    """Lighthouse wrote its report but could not finish some of its audits."""
+
+
 def run(url: str, port: int | None = None, storage_reset: bool = True) -> dict[str, Any]:
-    """One Lighthouse run (mobile); its category scores (0-100) and metrics (ms)."""
+    """One Lighthouse run (mobile); its category scores (0-100) and metrics (ms). A run with
+    unfinished audits is run once more (it happens now and then on a busy machine)."""
+    try:
+        return _run(url, port, storage_reset)
+    except Unfinished as err:
+        print(f"lighthouse: a run left audits unfinished ({err}); running it again")
+        return _run(url, port, storage_reset)
+
+
+def _run(url: str, port: int | None, storage_reset: bool) -> dict[str, Any]:
     if not LIGHTHOUSE.exists():
         raise RuntimeError("node_modules/.bin/lighthouse is missing: run `make setup`.")
     with tempfile.TemporaryDirectory(prefix="setflow-lighthouse-") as tmp:
@@ -63,7 +76,21 @@ def run(url: str, port: int | None = None, storage_reset: bool = True) -> dict[s
         if not out.exists():
             raise RuntimeError(f"lighthouse failed ({done.returncode}): {done.stderr[-2000:]}")
         report = json.loads(out.read_text())
-    scores = {c: round(100 * (report["categories"][c]["score"] or 0)) for c in CATEGORIES}
+    return _read(report)
+
+
+def _read(report: dict[str, Any]) -> dict[str, Any]:
+    """The scores and metrics of one report; an audit Lighthouse could not finish (it then has
+    no value, and its category no score) fails the run with Lighthouse's reason, rather than
+    being read as a score of 0."""
+    unfinished = [
+        f"{m}: {report['audits'].get(m, {}).get('errorMessage', 'missing')}"
+        for m in METRICS
+        if "numericValue" not in report["audits"].get(m, {})
+    ] + [f"{c}: no score" for c in CATEGORIES if report["categories"][c]["score"] is None]
+    if unfinished:
+        raise Unfinished("; ".join(unfinished))
+    scores = {c: round(100 * report["categories"][c]["score"]) for c in CATEGORIES}
     metrics = {m: float(report["audits"][m]["numericValue"]) for m in METRICS}
     failed = sorted(
         a["id"]
