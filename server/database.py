@@ -42,6 +42,10 @@ def engine_url(url: str) -> str:
     return url
 
 
+# The requests' worker threads (``run_in_threadpool``: anyio's default limit); a process uses at
+# most about this many database connections at once.
+WORKER_THREADS = 40
+
 # An acknowledged push must survive a power cut: the device drops it from its outbox on our
 # answer.  FULL syncs the WAL at every commit; NORMAL (only for measuring the cost) does not.
 SQLITE_SYNCHRONOUS = ("FULL", "EXTRA", "NORMAL")
@@ -67,7 +71,18 @@ def make_engine(url: str, sqlite_synchronous: str = "FULL") -> Engine:
             raise ValueError(f"synchronous must be one of {', '.join(SQLITE_SYNCHRONOUS)}")
         _sqlite_transactions(engine, sqlite_synchronous)
         return engine
-    return create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
+    return create_engine(
+        parsed,
+        pool_pre_ping=True,
+        # As many connections kept open as the worker threads can use at once.  With
+        # SQLAlchemy's default (5 kept, 10 more closed again after each use) a busy process
+        # opened a new connection every few dozen requests: a new PostgreSQL backend process
+        # each time, which must fork, load its caches and prepare its statements afresh.
+        # PostgreSQL's max_connections must allow for this many per process (docs/scaling.md).
+        pool_size=WORKER_THREADS,
+        max_overflow=10,
+        hide_parameters=True,
+    )
 
 
 def _sqlite_transactions(engine: Engine, synchronous: str) -> None:

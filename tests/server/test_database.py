@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config as AlembicConfig
@@ -19,6 +20,7 @@ from sqlalchemy import bindparam, event, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from starlette.testclient import TestClient
 
+from devsupport.postgres import PostgresCluster
 from server import database
 from server.app import create_app
 from server.database import MIGRATIONS, Database, engine_url, upgrade
@@ -353,5 +355,48 @@ def test_a_failure_among_statements_sent_together_keeps_nothing_and_hides_the_va
                 found = _EMAIL_OF.send(conn, {"email": "later@example.org"})
             assert found.rows() == [("later@example.org",)]
         assert _emails(db) == {"taken@example.org", "later@example.org"}
+    finally:
+        db.close()
+
+
+def test_postgresql_keeps_its_connections_open_for_as_many_requests_as_run_at_once(
+    pg_cluster: PostgresCluster,
+) -> None:
+    """A connection the pool closes after one request costs PostgreSQL a new backend process
+    for the next one (and the work it prepared): 30 requests at once, twice over, open 30
+    connections, not 30 and then most of them again."""
+    url = pg_cluster.create_database()
+    db = Database(url)
+    at_once = 30  # more than SQLAlchemy's default pool holds at all (15)
+
+    def sessions() -> int:
+        with psycopg.connect(url, autocommit=True) as conn:
+            found = conn.execute(
+                "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"
+            ).fetchone()
+        assert found is not None
+        return int(found[0])
+
+    def requests() -> None:
+        everyone_in = threading.Barrier(at_once, timeout=60)
+
+        def request() -> None:
+            with db.read() as conn:
+                conn.execute(select(users.c.id)).all()
+                everyone_in.wait()  # all connections are checked out at once
+
+        threads = [threading.Thread(target=request) for _ in range(at_once)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+
+    try:
+        assert db.dialect == "postgresql"  # opens and migrates it
+        requests()
+        before = sessions()
+        requests()
+        # (our own sessions() connection counts as one)
+        assert sessions() - before == 1
     finally:
         db.close()
