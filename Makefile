@@ -8,9 +8,9 @@ DATABASE ?= sqlite:///data/setflow.sqlite3
 # Server processes sharing the port and the database (make run WORKERS=2).
 WORKERS ?= 1
 
-.PHONY: setup system python node vendor run test check e2e lint coverage unit-coverage bench clean
+.PHONY: setup system python node vendor bytecode run test check e2e lint coverage unit-coverage bench clean
 
-setup: system python node vendor
+setup: system python node vendor bytecode
 
 # Debian packages: Chromium for the end-to-end tests, PostgreSQL for the server's storage tests.
 system:
@@ -28,6 +28,11 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 vendor: node
 	$(PY) tools/vendor.py
+
+# The app's modules compiled by the browser's own Python (the vendored Pyodide, under Node), for the
+# server to send with them: a first start imports instead of compiling (tools/bytecode.py).
+bytecode: vendor
+	$(PY) tools/bytecode.py
 
 run: setup
 	mkdir -p data
@@ -74,4 +79,4 @@ bench: setup
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) node_modules vendor
+	rm -rf $(VENV) node_modules vendor build

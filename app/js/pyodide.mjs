@@ -11,13 +11,15 @@
 //    downloads and compiles while PyScript is still loading its own modules and config; when
 //    PyScript then asks for the interpreter, it is handed that same start.
 // 5. The app's Python modules come in one file (server/bundle.py), fetched as the start begins,
-//    and are written where PyScript would write its `[files]` before PyScript gets the runtime.
+//    and are written where PyScript would write its `[files]` before PyScript gets the runtime;
+//    with them their .pyc files compiled at set-up (tools/bytecode.py), so a first start imports
+//    them instead of compiling them (Python checks each against its source first).
 import { loadPyodide as loadRuntime, version } from "/vendor/pyodide/pyodide.mjs";
 import * as snapshot from "./snapshot.mjs";
 
 export { version };
 
-// Every module the app imports, `{"modules": {path: source}}` (server/bundle.py).
+// Every module the app imports: `{"modules": {path: source}, "bytecode": {path: base64}}`.
 const MODULES_URL = "/app/modules.json";
 
 // After `ready`, the page is left alone this long before the worker starts compiling a second
@@ -64,14 +66,15 @@ async function boot(options) {
   return pyodide;
 }
 
-/** @type {Promise<Record<string, string>> | null} */
+/** @typedef {{ modules: Record<string, string>, bytecode: Record<string, string> }} Bundle */
+/** @type {Promise<Bundle> | null} */
 let fetched = null;
 
 function appModules() {
   if (!fetched) {
     fetched = fetch(MODULES_URL).then(async (response) => {
       if (!response.ok) throw new Error(`${MODULES_URL}: ${response.status}`);
-      return (await response.json()).modules;
+      return response.json();
     });
     fetched.catch(() => {}); // the start awaits it, and reports a failure
   }
@@ -79,10 +82,14 @@ function appModules() {
 }
 
 // Relative to the interpreter's working directory, which Python imports from.
-function writeModules(pyodide, modules) {
-  for (const [path, source] of Object.entries(modules)) {
+function writeModules(pyodide, /** @type {Bundle} */ bundle) {
+  const write = (/** @type {string} */ path, /** @type {string | Uint8Array} */ data) => {
     pyodide.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
-    pyodide.FS.writeFile(path, source);
+    pyodide.FS.writeFile(path, data);
+  };
+  for (const [path, source] of Object.entries(bundle.modules)) write(path, source);
+  for (const [path, packed] of Object.entries(bundle.bytecode || {})) {
+    write(path, Uint8Array.from(atob(packed), (c) => c.charCodeAt(0)));
   }
 }
 
@@ -172,7 +179,7 @@ json.dumps({"base": os.path.dirname(_folder), "files": _found})
 async function makeSnapshot(pyodide, appVersion) {
   const modules = JSON.parse(pyodide.runPython(MODULES_IMPORTED));
   const pyscript = JSON.parse(pyodide.runPython(PYSCRIPT_FILES));
-  const files = Object.entries(await appModules());
+  const files = Object.entries((await appModules()).modules);
   const worker = new Worker(new URL("./snapshot-worker.mjs", import.meta.url), { type: "module" });
   try {
     const answer = await new Promise((resolve) => {

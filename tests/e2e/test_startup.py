@@ -44,6 +44,26 @@ async (kind) => {
 """
 
 
+# The flags word of three modules' .pyc files, read inside the app's own interpreter (reached
+# through a bound method's globals: the app does not expose the interpreter).
+PYC_FLAGS = """
+() => {
+  const b = window.setflowApp.render.__globals__.get("__builtins__");
+  const pick = (name) => (typeof b.get === "function" ? b.get(name) : b[name]);
+  const ns = pick("dict")();
+  pick("exec")(`
+import importlib.util, json, sys
+found = {}
+for name in ("app.views.workout", "app.core.schema", "app.browser.ui"):
+    with open(importlib.util.cache_from_source(sys.modules[name].__file__), "rb") as f:
+        found[name] = f.read()[4]
+out = json.dumps(found)
+`, ns);
+  return JSON.parse(ns.get("out"));
+}
+"""
+
+
 def wait_for_snapshot(page: Page) -> dict:
     """Wait until the snapshot this start asked for has been made and stored."""
     # Not awaited inside evaluate (which has no timeout): waited for below, with one.
@@ -173,7 +193,7 @@ def test_a_first_visit_fetches_the_apps_code_in_one_request_and_no_unused_plugin
 ) -> None:
     """The app's Python modules come as one bundle, asked for as the runtime starts (not one
     request per module once it is up), and PyScript loads none of the plugins the app leaves
-    out (its editor, game and terminal)."""
+    out (its editor, game and terminal); the modules are imported from bytecode made at set-up."""
     asked: list[str] = []  # the page's own requests (not the service worker's)
     context.on("request", lambda r: r.service_worker is None and asked.append(r.url))
     page.goto(server.url + "/#exercises")
@@ -192,6 +212,12 @@ def test_a_first_visit_fetches_the_apps_code_in_one_request_and_no_unused_plugin
         "performance.getEntriesByName(location.origin + '/app/modules.json')[0].startTime"
     )
     assert bundle_asked < runtime_ready
+    # The app's modules were imported from the bytecode made at set-up, not compiled here: the
+    # hash-checked .pyc (flags 3 after the magic number; Python itself writes timestamped ones).
+    flags = page.evaluate(PYC_FLAGS)
+    assert flags == {"app.views.workout": 3, "app.core.schema": 3, "app.browser.ui": 3}, (
+        "no bytecode from set-up: run `make setup` (tools/bytecode.py)"
+    )
 
 
 def test_a_start_uses_no_deprecated_browser_feature(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import re
 import tomllib
@@ -86,10 +87,61 @@ def test_a_changed_module_changes_the_bundle_and_the_app_version(tmp_path: Path)
     assets = static.Assets(tmp_path)
     first = assets.current()
     assert first.urls == ("/", "/app/main.py", "/index.html", bundle.URL)
-    assert json.loads(assets.bundle.current()) == {"modules": {"app/core/rules.py": "LIMIT = 1\n"}}
+    assert json.loads(assets.bundle.current()) == {
+        "modules": {"app/core/rules.py": "LIMIT = 1\n"},
+        "bytecode": {},  # none made at set-up here
+    }
     rules.write_text("LIMIT = 22\n")
     assert assets.current().version != first.version
     assert "LIMIT = 22" in json.loads(assets.bundle.current())["modules"]["app/core/rules.py"]
+
+
+def test_the_bundle_carries_a_modules_bytecode_only_while_its_source_is_unchanged(
+    tmp_path: Path,
+) -> None:
+    """tools/bytecode.py compiles at set-up; a module edited since is sent without its .pyc."""
+    (tmp_path / "app").mkdir()
+    kept, edited = tmp_path / "app" / "kept.py", tmp_path / "app" / "edited.py"
+    kept.write_text("A = 1\n")
+    edited.write_text("B = 1\n")
+    made = {
+        f"app/{name}.py": {
+            "sha256": hashlib.sha256(f"{var} = 1\n".encode()).hexdigest(),
+            "pyc": f"app/__pycache__/{name}.cpython-314.pyc",
+            "bytes": f"{name}-code",
+        }
+        for name, var in (("kept", "A"), ("edited", "B"))
+    }
+    (tmp_path / "build").mkdir()
+    (tmp_path / bundle.BYTECODE).write_text(json.dumps({"runtime": "x", "modules": made}))
+    assets = static.Assets(tmp_path)
+    first = assets.current().version
+    both = json.loads(assets.bundle.current())["bytecode"]
+    assert both == {
+        "app/__pycache__/edited.cpython-314.pyc": "edited-code",
+        "app/__pycache__/kept.cpython-314.pyc": "kept-code",
+    }
+    edited.write_text("B = 2\n")
+    assert json.loads(assets.bundle.current())["bytecode"] == {
+        "app/__pycache__/kept.cpython-314.pyc": "kept-code"
+    }
+    assert assets.current().version != first
+    # Never served itself (it is not a public file).
+    client = TestClient(create_app(Config(database="sqlite://", static_root=tmp_path)))
+    assert client.get("/" + bundle.BYTECODE).status_code == 404
+
+
+def test_pyscript_chunks_no_start_asks_for_are_not_precached() -> None:
+    client = TestClient(create_app(Config(database="sqlite://", static_root=ROOT)))
+    precached = client.get("/sw-assets.js").text
+    chunks = sorted((ROOT / "vendor" / "pyscript").glob("*.js"))
+    unused = [c for c in chunks if re.match(r"(codemirror|xterm|py-editor|py-terminal)", c.name)]
+    assert len(unused) >= 4
+    for chunk in unused:
+        url = "/" + chunk.relative_to(ROOT).as_posix()
+        assert f'"{url}"' not in precached
+        assert client.get(url).status_code == 200  # still served, should anything ask
+    assert '"/vendor/pyscript/error-' in precached  # the plugin the app keeps
 
 
 def test_a_link_under_app_cannot_bundle_a_file_from_elsewhere(tmp_path: Path) -> None:
@@ -220,7 +272,8 @@ def test_every_vendored_bundle_that_names_a_source_map_has_it_served_not_precach
         assert answer.headers["content-encoding"] in ("br", "gzip")
         assert answer.json()["version"] == 3  # a source map, decoded as the browser would
         assert f'"{source_map}"' not in precached, "source maps are for developer tools only"
-        assert f'"{script}"' in precached
+        if not static.UNUSED_CHUNKS.match(script.lstrip("/")):
+            assert f'"{script}"' in precached
 
 
 def test_the_page_and_its_workers_are_cross_origin_isolated() -> None:
