@@ -129,8 +129,11 @@ def check_set(data: Data, screen: Screen, set_id: str, stamp: Stamp) -> Outcome:
     """One tap: the set is done (with what its fields show) and the rest timer starts.
     Tapping a done set undoes the check."""
     s = _set_of_current(data, set_id)
-    fields = _typed(data, screen, s)
     done = not is_done(s)
+    reps_text = screen.drafts.get(f"r-{s['id']}")
+    if done and (parse_reps(reps_text) if reps_text is not None else int(s["reps"])) == 0:
+        raise ValidationError("Enter the reps you did, then check the set.")
+    fields = _typed(data, screen, s)
     fields["done"] = done
     change = changes.edit("workoutSets", s, fields, **_stamp(stamp))
     screen.up_next = None

@@ -362,3 +362,18 @@ def test_leaving_a_superset_of_two_ends_it() -> None:
     assert 'role="group" aria-label="Superset' not in page(data, screen)
     with pytest.raises(ValidationError, match="no exercise after"):
         act.link_superset(data, screen, ROW["id"], stamp())
+
+
+def test_a_set_with_no_reps_is_not_checked_off() -> None:
+    """A new exercise starts at 0 reps: a tap on its check asks for the reps, records nothing."""
+    data, screen = Data(exercises=[BENCH]), Screen()
+    apply(data, act.start_empty(data, screen, stamp()))
+    apply(data, act.add_exercise(data, screen, BENCH["id"], stamp()))
+    first = check_buttons(page(data, screen))[0]
+    with pytest.raises(ValidationError, match="Enter the reps you did"):
+        act.check_set(data, screen, first, stamp())
+    assert screen.rest_ends_at == 0
+    screen.drafts[f"r-{first}"] = "8"  # typed, then the check tapped: a body-weight set
+    apply(data, act.check_set(data, screen, first, stamp()))
+    done = next(s for s in data.workoutSets if s["id"] == first)
+    assert (done["done"], done["reps"], done["weight"]) == (True, 8, 0)
