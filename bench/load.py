@@ -171,7 +171,13 @@ async def _run(cookies: list[tuple[int, str]], seconds: float) -> LoadResult:
     return result
 
 
-def run_load(ports: list[int], n_devices: int, seconds: float) -> LoadResult:
-    """Sign the devices up, then let them push and pull for ``seconds``; stops by itself."""
+def run_load(ports: list[int], n_devices: int, seconds: float, warmup: float = 0.0) -> LoadResult:
+    """Sign the devices up, then let them push and pull for ``seconds``; stops by itself.
+
+    ``warmup`` seconds of the same load come first, not measured: a fresh server opens its
+    database connections and prepares its statements then, so one process and two (which open
+    different numbers of them) are compared doing the same steady work."""
     cookies = _session_cookies(ports, n_devices)
+    if warmup > 0:
+        asyncio.run(_run(cookies, warmup))
     return asyncio.run(_run(cookies, seconds))

@@ -24,6 +24,7 @@ class Sizes:
     load_reps: int
     devices: tuple[int, ...] = (1, 10, 50)
     fresh_load_server: bool = True
+    load_warmup: float = 1.0  # seconds of the same load before each measured run
     csv_workouts: int = 1_000  # a Strong CSV of 5 years' training, 25 sets a workout
     live_changes: int = 20  # changes timed from device A to device B, per configuration
     poll_changes: int = 3  # the same with polling only (each waits up to a minute)
@@ -40,6 +41,7 @@ SMOKE = Sizes(
     load_seconds=0.5,
     load_reps=1,
     fresh_load_server=False,
+    load_warmup=0.0,
     csv_workouts=20,
     live_changes=2,
     poll_changes=0,

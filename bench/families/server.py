@@ -44,7 +44,9 @@ def bench_load(res: Results, sizes: Sizes, work: Path) -> None:
                             else:
                                 servers = [LiveServer(database).start() for _ in range(processes)]
                         log(f"load: {label}, {n} devices, rep {rep + 1}")
-                        r = run_load([s.port for s in servers], n, sizes.load_seconds)
+                        r = run_load(
+                            [s.port for s in servers], n, sizes.load_seconds, sizes.load_warmup
+                        )
                         if r.errors:
                             res.notes.append(f"load {label} {n} devices: {r.errors} errors")
                         dev = "device" if n == 1 else "devices"
