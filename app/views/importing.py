@@ -101,12 +101,12 @@ def _unit_question(preview: Preview) -> str:
     if not preview.needs_unit:
         return ""
     choices = "".join(
-        f'<label class="inline"><input type="radio" name="import-unit" value="{u}" '
+        f'<label class="choice"><input type="radio" name="import-unit" value="{u}" '
         f'data-action="import-unit"{" checked" if preview.unit == u else ""}> {u}</label>'
         for u in ("kg", "lb")
     )
     return (
-        '<fieldset id="import-unit"><legend>This file does not say its unit. '
+        '<fieldset id="import-unit" class="choices"><legend>This file does not say its unit. '
         f"Its weights are in:</legend>{choices}</fieldset>"
     )
 

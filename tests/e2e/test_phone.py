@@ -4,17 +4,20 @@ screen, and buttons too small to hit between sets."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from devsupport.live_server import LiveServer
 from tests.e2e.conftest import wait_ready
+from tests.e2e.test_files import import_file
 from tests.e2e.test_tracker import add_exercise
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 TAP = 44  # the smallest comfortable touch target, in CSS pixels
 
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 LONG = "Incline dumbbell bench press with a pause at the bottom (tempo 3-1-1)"
 
 
@@ -44,3 +47,20 @@ def test_a_long_exercise_name_keeps_its_buttons_whole_on_a_phone(phone: Page) ->
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390, (
         "the page scrolls sideways"
     )
+
+
+def test_the_import_unit_question_is_two_clear_choices(phone: Page) -> None:
+    """A Strong file that does not say its unit: "kg" and "lb" are each a small round button
+    beside its word, and the whole line is a target big enough to tap."""
+    import_file(phone, FIXTURES / "strong_classic.csv")
+    question = phone.get_by_role("group", name="This file does not say its unit")
+    for unit in ("kg", "lb"):
+        radio = question.get_by_role("radio", name=unit, exact=True)
+        line = question.locator("label").filter(has_text=unit)
+        radio_box, line_box = radio.bounding_box(), line.bounding_box()
+        assert radio_box is not None and line_box is not None
+        assert radio_box["width"] <= 32, f"the {unit} button is {radio_box['width']} px wide"
+        assert TAP <= line_box["height"] < 2 * TAP, f"the {unit} line: {line_box}"
+    question.locator("label").filter(has_text="lb").click()
+    expect(question.get_by_role("radio", name="lb", exact=True)).to_be_checked()
+    expect(phone.get_by_role("button", name="Import 2 workouts")).to_be_enabled()
