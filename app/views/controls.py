@@ -29,7 +29,7 @@ from app.core.schema import ValidationError
 from app.core.storage_failure import StorageError
 from app.views import conflicts, exercises, history, log, programs
 from app.views import workout_actions as workout
-from app.views.state import Data, Event, Outcome, Screen, Stamp, change_stamp
+from app.views.state import HISTORY_PAGE, Data, Event, Outcome, Screen, Stamp, change_stamp
 
 Write = Callable[[Data, Screen, Event, Stamp], Outcome]
 Look = Callable[[Data, Screen, Event, Stamp], None]
@@ -147,6 +147,10 @@ def _toggle_workout(data: Data, screen: Screen, event: Event, stamp: Stamp) -> N
     screen.editing = None
 
 
+def _more_history(data: Data, screen: Screen, event: Event, stamp: Stamp) -> None:
+    screen.history_shown += HISTORY_PAGE
+
+
 def _chart_metric(data: Data, screen: Screen, event: Event, stamp: Stamp) -> None:
     screen.chart_metric = event.id
 
@@ -206,6 +210,7 @@ CLICKS: dict[str, Control] = {
     "pick-exercise": Control(look=log.pick_exercise, focus="#log-reps"),
     "open-day": Control(look=log.open_day, render=False, navigate="log"),
     "toggle-workout": Control(look=_toggle_workout),
+    "more-history": Control(look=_more_history),
     "chart-metric": Control(look=_chart_metric),
     "chart-range": Control(look=_chart_range),
     # Programs

@@ -16,7 +16,7 @@ from app.core.summary import duration
 from app.views.chart import line_chart_svg
 from app.views.html import counted, esc, notice, number, options
 from app.views.preferences import unit_of
-from app.views.state import Account, Data, Outcome, Record, Screen
+from app.views.state import HISTORY_PAGE, Account, Data, Outcome, Record, Screen
 
 METRICS = {"e1rm": "Best est. 1RM", "weight": "Heaviest weight", "volume": "Volume"}
 CHART_TITLES = {"e1rm": "estimated one-rep max", "weight": "heaviest weight", "volume": "volume"}
@@ -230,8 +230,16 @@ def render(screen: Screen, data: Data, account: Account) -> str:
             + (_workout_detail(screen, data, workout, unit) if is_open else "")
             + "</li>"
         )
+    older = len(items) - screen.history_shown
+    more = (
+        f'<p><button type="button" class="secondary wide" data-action="more-history">'
+        f"Show {counted(min(older, HISTORY_PAGE), 'older workout')}"
+        f"{f' ({number(older)} more)' if older > HISTORY_PAGE else ''}</button></p>"
+        if older > 0
+        else ""
+    )
     listing = (
-        f'<ul class="list history" aria-label="Past workouts">{"".join(items)}</ul>'
+        f'<ul class="list history" aria-label="Past workouts">{"".join(items[: screen.history_shown])}</ul>{more}'
         if items
         else '<p class="muted">No workouts yet. Start one under Workout.</p>'
     )

@@ -98,6 +98,10 @@ class Account:
     guest_records: int = 0  # data made before signing in, waiting for the person's choice
 
 
+# History lists this many workouts at first, and this many more at each "Show older".
+HISTORY_PAGE = 20
+
+
 @dataclass
 class Screen:
     """What the person is doing on screen (not stored data)."""
@@ -130,6 +134,7 @@ class Screen:
     now: int = 0  # ms, when the screen was rendered (the clocks tick in the browser)
     notify: str = "default"  # what the platform allows: unsupported, default, denied, granted
     open_workout: str | None = None  # History: the workout shown expanded
+    history_shown: int = HISTORY_PAGE  # History: how many workouts are listed, newest first
     chart_metric: str = "e1rm"  # History: e1rm, weight or volume
     chart_range: str = "all"  # History: 3m, 1y or all
     library_open: bool = False  # Exercises: the built-in library is listed

@@ -75,3 +75,27 @@ def test_body_weight_log() -> None:
 
 def _stamp() -> dict[str, object]:
     return {k: v for k, v in stamp().items() if k != "today"}
+
+
+def test_years_of_workouts_list_the_newest_and_older_ones_on_request() -> None:
+    """Five years imported: History lists the newest workouts and offers older ones, so the
+    records and charts below the list stay within reach on a phone."""
+    from tests.views.test_controls import CLICKS, Device
+
+    logs = [record(date=f"20{21 + i // 200}-0{1 + i % 9}-{10 + i % 18}") for i in range(300)]
+    sets = [record(workoutId=w["id"], exerciseId=BENCH["id"], reps=5, weight=80) for w in logs]
+    device = Device(Data(exercises=[BENCH], workoutLogs=logs, workoutSets=sets), now=NOW)
+
+    def listed() -> int:
+        device.screen.view = "history"
+        return render(device.screen, device.data, Account()).count('class="workout-item"')
+
+    assert listed() == 20
+    assert "Show 20 older workouts (280 more)" in device.sees("history")
+    assert "Records" in device.sees("history")
+    device.press(CLICKS, "more-history")
+    assert listed() == 40
+    for _ in range(14):
+        device.press(CLICKS, "more-history")
+    assert listed() == 300
+    assert "older workouts" not in device.sees("history")
