@@ -20,7 +20,8 @@ import * as snapshot from "./snapshot.mjs";
 export { version };
 
 // Every module the app imports: `{"modules": {path: source}, "bytecode": {path: base64}}`.
-const MODULES_URL = "/app/modules.json";
+// (Resolved here, not by fetch: in a worker made from a blob: URL a bare path has no base.)
+const MODULES_URL = new URL("/app/modules.json", import.meta.url).href;
 
 // After `ready`, the page is left alone this long before the worker starts compiling a second
 // runtime: the first seconds are the person's.
