@@ -163,13 +163,22 @@ class App:
         js.window.scrollTo(0, 0)
 
     async def save(self, outcome: Outcome) -> None:
-        """Store an action's changes in one transaction, then show its outcome."""
+        """Store an action's changes in one transaction, then show its outcome.
+
+        What was written is shown at once from memory (``Data.applied``); the full re-read
+        that follows (every table: seconds after years of sets) only catches up the rest.
+        """
         todo = [c for c in outcome.changes if c is not None]
-        if todo:
-            await self.store.write(todo)
-            self.changed()
+        if not todo:
+            self.screen.show(outcome)
+            await self.refresh()
+            return
+        await self.store.write(todo)
+        self.data = self.data.applied(todo)
+        self.changed()
         self.screen.show(outcome)
-        await self.refresh()
+        self.render()
+        self.schedule_refresh()
 
     def today(self) -> str:
         # The person's local date, not UTC: a workout at 23:30 belongs to that evening.

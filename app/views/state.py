@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 from app.core.capabilities import Capabilities
+from app.core.changes import Change
 from app.core.schema import ValidationError
 
 Record = dict[str, Any]
@@ -72,6 +74,22 @@ class Data:
     settings: list[Record] = field(default_factory=list)
     bodyWeights: list[Record] = field(default_factory=list)
     conflicts: list[Record] = field(default_factory=list)
+
+    def applied(self, changes: Iterable[Change]) -> Data:
+        """This data with ``changes`` made, as reading the device database again would give it:
+        whole records replace their old selves, tombstones leave, each touched table in key (id)
+        order.  A tap shows what it wrote at once; a full re-read takes seconds after years of
+        sets."""
+        tables: dict[str, dict[str, Record]] = {}
+        for change in changes:
+            if change.table not in tables:
+                tables[change.table] = {r["id"]: r for r in getattr(self, change.table)}
+            tables[change.table][change.record["id"]] = change.record
+        made = {
+            name: sorted((r for r in rows.values() if not r.get("deleted")), key=lambda r: r["id"])
+            for name, rows in tables.items()
+        }
+        return replace(self, **made)
 
     def exercise_names(self) -> dict[str, str]:
         return {e["id"]: e["name"] for e in self.exercises}

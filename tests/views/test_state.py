@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from app.views.state import VIEWS, Screen, route
+import asyncio
+
+from app.core import changes
+from app.core.memory_store import MemoryStore
+from app.views.state import VIEWS, Data, Screen, route
 
 
 def test_a_link_opens_its_view_and_anything_else_opens_the_workout() -> None:
@@ -62,3 +66,42 @@ def test_a_slow_answer_never_hides_what_was_said_while_it_waited() -> None:
     since = screen.said
     screen.say_unless_overtaken(since, "Signed out.")
     assert (screen.message, screen.message_ok) == ("Signed out.", True)
+
+
+W, E = "00000000-0000-4000-8000-0000000000aa", "00000000-0000-4000-8000-0000000000bb"
+
+
+def _reread(store: MemoryStore, *tables: str) -> Data:
+    """What reading the device database again gives: live records by id (its key order)."""
+    read = {t: sorted(asyncio.run(store.all(t)), key=lambda r: r["id"]) for t in tables}
+    return Data(**read)
+
+
+def test_data_after_a_write_is_what_reading_the_device_database_again_gives() -> None:
+    """A tap's changes are shown at once from memory: the same records, in the same order, as a
+    full re-read (which takes seconds once years of sets are stored)."""
+    countdown = iter(range(99, 0, -1))  # each new id sorts before the one made before it
+    at = {
+        "device_id": "phone",
+        "now": 1,
+        "new_id": lambda: f"00000000-0000-4000-8000-{next(countdown):012d}",
+    }
+    store = MemoryStore()
+    of = {"workoutId": W, "exerciseId": E, "weight": 80}
+    first = [changes.create("workoutSets", {**of, "reps": r}, **at) for r in (5, 6, 7)]
+    asyncio.run(store.write(first))
+    data = Data().applied(first)
+    assert data == _reread(store, "workoutSets")
+    assert [s["reps"] for s in data.workoutSets] == [7, 6, 5]
+
+    s7, s6, _ = data.workoutSets
+    later = [
+        changes.edit("workoutSets", s7, {"reps": 8, "done": True}, **at),
+        changes.delete("workoutSets", s6, **at),
+        changes.create("exercises", {"name": "Squat"}, **at),
+    ]
+    asyncio.run(store.write(later))
+    again = data.applied(later)
+    assert again == _reread(store, "workoutSets", "exercises")
+    assert [s["reps"] for s in again.workoutSets] == [8, 5]
+    assert [s["reps"] for s in data.workoutSets] == [7, 6, 5]  # what it was made from is kept
