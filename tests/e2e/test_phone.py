@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from devsupport.live_server import LiveServer
 from tests.e2e.conftest import wait_ready
 from tests.e2e.test_files import import_file
-from tests.e2e.test_tracker import add_exercise
+from tests.e2e.test_tracker import add_exercise, go, log_set
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 TAP = 44  # the smallest comfortable touch target, in CSS pixels
@@ -64,3 +64,21 @@ def test_the_import_unit_question_is_two_clear_choices(phone: Page) -> None:
     question.locator("label").filter(has_text="lb").click()
     expect(question.get_by_role("radio", name="lb", exact=True)).to_be_checked()
     expect(phone.get_by_role("button", name="Import 2 workouts")).to_be_enabled()
+
+
+def test_pounds_with_decimals_fit_in_the_set_rows(phone: Page) -> None:
+    """Last time 197.5 kg, shown in pounds (435.41 lb): the weight field and last time's numbers
+    are read whole, not cut off."""
+    add_exercise(phone, "Deadlift")
+    log_set(phone, "Deadlift", 5, 197.5)
+    go(phone, "Settings")
+    phone.get_by_role("button", name="Pounds (lb)").click()
+    go(phone, "Workout")
+    phone.get_by_role("button", name="Repeat last time").click()
+    weight = phone.get_by_role("textbox", name="Weight in lb", exact=False).first
+    expect(weight).to_have_value("435.41")
+    assert weight.evaluate("e => e.scrollWidth <= e.clientWidth"), "the weight is cut off"
+    previous = phone.locator("td.prev").first
+    expect(previous).to_have_text("5 × 435.41 lb")
+    assert previous.evaluate("e => e.scrollWidth <= e.clientWidth"), "last time is cut off"
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
