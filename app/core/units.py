@@ -9,6 +9,8 @@ drifts by a rounding.
 
 from __future__ import annotations
 
+import math
+
 from app.core.schema import ValidationError
 
 KG_PER_LB = 0.45359237  # exact, by definition
@@ -64,7 +66,9 @@ def parse_weight(text: str, unit: str, previous_kg: float | None = None) -> floa
         value = float(cleaned)
     except ValueError:
         raise ValidationError("Weight must be a number.") from None
-    if not 0 <= value < float("inf"):
+    if not math.isfinite(value):  # "nan", "inf": Python reads them as numbers, a lifter does not
+        raise ValidationError("Weight must be a number.")
+    if value < 0:
         raise ValidationError("Weight must be zero or more.")
     kg = to_kg(value, unit)
     if kg > MAX_KG:

@@ -59,6 +59,12 @@ def test_bad_weights_are_refused(text: str) -> None:
         units.parse_weight(text, "kg")
 
 
+@pytest.mark.parametrize("text", ["nan", "inf", "1e999"])
+def test_what_is_not_a_weight_is_called_not_a_number(text: str) -> None:
+    with pytest.raises(ValidationError, match="Weight must be a number"):
+        units.parse_weight(text, "kg")
+
+
 def test_too_heavy_is_refused_in_the_persons_unit() -> None:
     with pytest.raises(ValidationError, match=r"at most 4409\.25 lb"):
         units.parse_weight("5000", "lb")
