@@ -10,6 +10,7 @@ from typing import Any
 
 from app.core import csv_import
 from app.core.csv_import import ExerciseMatch, Preview, name_key
+from app.core.dates import DatePattern, format_day
 from app.core.formats.base import Parsed
 from app.core.schema import ValidationError
 from app.views.html import esc, options
@@ -152,6 +153,7 @@ def card(screen: Screen, data: Data) -> str:
             '<p><button type="button" class="secondary" data-action="undo-import">'
             "Undo last import</button></p>"
         )
+    pattern = DatePattern.parse(screen.date_pattern)
     if preview.ready:
         workouts = (
             f"{preview.workouts:,} ({preview.new_workouts:,} new, "
@@ -168,7 +170,8 @@ def card(screen: Screen, data: Data) -> str:
         f'<section class="preview" id="import-preview" aria-labelledby="import-title">'
         f'<h4 id="import-title">Import from {esc(preview.format)}</h4>'
         '<dl class="facts">'
-        f"<dt>Dates</dt><dd>{esc(preview.first_day)} to {esc(preview.last_day)}</dd>"
+        f"<dt>Dates</dt><dd>{esc(format_day(preview.first_day, pattern, weekday=False))} to "
+        f"{esc(format_day(preview.last_day, pattern, weekday=False))}</dd>"
         f'<dt>Workouts</dt><dd id="import-workouts">{workouts}</dd>'
         f'<dt>Sets</dt><dd id="import-sets">{sets}</dd></dl>'
         f"{_unit_question(preview)}{_exercises(preview, data)}{skipped_html}"

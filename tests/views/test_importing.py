@@ -51,3 +51,9 @@ def test_a_cancelled_import_says_nothing_was_written() -> None:
     importing.cancelled(screen)
     assert screen.import_preview is None
     assert screen.message == "Import cancelled; nothing was written."
+
+
+def test_the_preview_gives_the_files_dates_in_the_persons_format() -> None:
+    preview = plan_of(STRONG, None).preview
+    html = importing.card(Screen(import_preview=preview, date_pattern="dmy/"), Data())
+    assert "<dt>Dates</dt><dd>05/01/2026 to 05/01/2026</dd>" in html
