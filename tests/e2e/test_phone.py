@@ -82,3 +82,18 @@ def test_pounds_with_decimals_fit_in_the_set_rows(phone: Page) -> None:
     expect(previous).to_have_text("5 × 435.41 lb")
     assert previous.evaluate("e => e.scrollWidth <= e.clientWidth"), "last time is cut off"
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_set_check_and_the_rest_picker_are_big_enough_to_tap(phone: Page) -> None:
+    """The check is tapped once a set, between sets, with chalky hands: a full 44 px target."""
+    add_exercise(phone, "Deadlift")
+    log_set(phone, "Deadlift", 5, 140)
+    go(phone, "Workout")
+    phone.get_by_role("button", name="Repeat last time").click()
+    check = phone.locator("button.check").first
+    expect(check).to_be_visible()
+    box = check.bounding_box()
+    assert box is not None and box["width"] >= TAP and box["height"] >= TAP, box
+    rest = phone.get_by_label("Rest").first.bounding_box()
+    assert rest is not None and rest["height"] >= TAP, rest
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
