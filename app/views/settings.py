@@ -42,7 +42,8 @@ def _account(account: Account) -> str:
     facts = (
         f'<dl class="facts"><dt>Sync status</dt><dd id="settings-sync-status">{esc(account.status)}</dd>'
         f'<dt>Last synced</dt><dd id="last-synced">{last}</dd>'
-        f'<dt>Waiting to upload</dt><dd id="pending-count">{account.pending}</dd></dl>'
+        f'<dt>Not yet synced</dt><dd><span id="pending-count">{account.pending}</span> '
+        f"change{'s' if account.pending != 1 else ''}</dd></dl>"
     )
     busy = " disabled" if account.busy else ""
     if account.email:
@@ -172,7 +173,9 @@ def render(screen: Screen, data: Data, account: Account) -> str:
         '<div class="card"><h3>This device</h3><dl class="facts">'
         f'<dt>Storage used</dt><dd id="storage-used">{_bytes(storage.get("usage"))}</dd>'
         f'<dt>Safe from clearing</dt><dd id="storage-persisted">{persisted_text}</dd>'
-        f'<dt>Device code</dt><dd id="device-id" class="muted">{esc(screen.device_id)}</dd></dl></div>'
+        "</dl><details><summary>Code for help with syncing</summary>"
+        '<p class="muted">If you ask for help with syncing, give this code: it names this device. '
+        f'<span id="device-id">{esc(screen.device_id)}</span></p></details></div>'
         f"{advice}"
         '<div class="card"><h3>Your data</h3>'
         '<p class="muted">Export everything to a file, and import it on another device. '
