@@ -57,13 +57,9 @@ def format_plates(plates: tuple[float, ...] | list[float]) -> str:
 
 
 def _number(text: str, what: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise ValidationError(f"{what} must be a number, like 20 or 2.5.") from None
-    if value != value or value in (float("inf"), float("-inf")):
+    if not units.PLAIN_NUMBER.fullmatch(text):
         raise ValidationError(f"{what} must be a number, like 20 or 2.5.")
-    return value
+    return float(text)
 
 
 def parse_bar(text: str, unit: str) -> float | None:

@@ -9,7 +9,7 @@ drifts by a rounding.
 
 from __future__ import annotations
 
-import math
+import re
 
 from app.core.schema import ValidationError
 
@@ -20,6 +20,12 @@ UNITS = ("kg", "lb")
 # The stepper's increment per unit (the smallest common plate pair).
 INCREMENT = {"kg": 2.5, "lb": 5.0}
 MAX_KG = 2000.0
+# A weight as a person types it: digits with at most one decimal point (a comma becomes one).
+# Python's float() reads far more ("1e3", "1_000", "nan", "inf", other scripts' digits): a lifter
+# typing those made a slip, and "1e3" must not become 1000 kg.
+PLAIN_NUMBER = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
+# Reps, sets and other counts as typed, by the same token ("1e1", "1_0", "²" are slips).
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 
 
 def to_kg(value: float, unit: str) -> float:
@@ -62,12 +68,9 @@ def parse_weight(text: str, unit: str, previous_kg: float | None = None) -> floa
     cleaned = text.strip().replace(",", ".")
     if previous_kg is not None and cleaned == format_weight(previous_kg, unit):
         return previous_kg
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise ValidationError("Weight must be a number.") from None
-    if not math.isfinite(value):  # "nan", "inf": Python reads them as numbers, a lifter does not
+    if not PLAIN_NUMBER.fullmatch(cleaned):
         raise ValidationError("Weight must be a number.")
+    value = float(cleaned)
     if value < 0:
         raise ValidationError("Weight must be zero or more.")
     kg = to_kg(value, unit)

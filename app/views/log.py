@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from app.core import changes, units
 from app.core.schema import ValidationError
 from app.views.html import esc, notice, options, undo_notice
@@ -162,21 +160,19 @@ def render(screen: Screen, data: Data, account: Account) -> str:
 # --- actions ----------------------------------------------------------------------------------
 
 
-def parse_number(text: str, label: str, kind: type[int] | type[float]) -> Any:
-    try:
-        return kind(text)
-    except ValueError:
-        whole = (
-            "a whole number" if kind is int else "a number"
-        )  # e.g. "Reps must be a whole number."
-        raise ValidationError(f"{label} must be {whole}.") from None
+def parse_whole(text: str, label: str) -> int:
+    """A count as typed ("Reps must be a whole number." otherwise); its range is the schema's."""
+    cleaned = text.strip()
+    if not units.WHOLE_NUMBER.fullmatch(cleaned):
+        raise ValidationError(f"{label} must be a whole number.")
+    return int(cleaned)
 
 
 def add_set(data: Data, screen: Screen, event: Event, stamp: Stamp) -> Outcome:
     """A set for the day's workout (started with it, in the same write, if there is none yet)."""
     exercise_id = event.fields.get("exerciseId", "")
     find(data.exercises, exercise_id, "exercise")
-    reps = parse_number(event.fields.get("reps", ""), "Reps", int)
+    reps = parse_whole(event.fields.get("reps", ""), "Reps")
     weight = units.parse_weight(event.fields.get("weight", ""), unit_of(data))
     made = []
     workout = workout_for(data, screen.log_date)
@@ -200,7 +196,7 @@ def edit_set(data: Data, screen: Screen, event: Event, stamp: Stamp) -> Outcome:
     current = find(data.workoutSets, event.id, "set")
     weight = event.fields.get("weight", "")
     fields = {
-        "reps": parse_number(event.fields.get("reps", ""), "Reps", int),
+        "reps": parse_whole(event.fields.get("reps", ""), "Reps"),
         "weight": units.parse_weight(weight, unit_of(data), float(current["weight"])),
     }
     change = changes.edit("workoutSets", current, fields, **change_stamp(stamp))

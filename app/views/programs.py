@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.core import changes
 from app.views.html import esc, notice, options, undo_notice
-from app.views.log import parse_number
+from app.views.log import parse_whole
 from app.views.state import Account, Data, Event, Outcome, Record, Screen, Stamp, change_stamp, find
 
 
@@ -93,8 +93,8 @@ def add_item(data: Data, screen: Screen, event: Event, stamp: Stamp) -> Outcome:
     current = find(data.programs, event.id, "program")
     item = {
         "exerciseId": find(data.exercises, event.fields.get("exerciseId", ""), "exercise")["id"],
-        "sets": parse_number(event.fields.get("sets", ""), "Sets", int),
-        "reps": parse_number(event.fields.get("reps", ""), "Reps", int),
+        "sets": parse_whole(event.fields.get("sets", ""), "Sets"),
+        "reps": parse_whole(event.fields.get("reps", ""), "Reps"),
     }
     return _edited(current, {"items": [*(current.get("items") or []), item]}, stamp)
 

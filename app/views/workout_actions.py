@@ -119,8 +119,10 @@ def _typed(data: Data, screen: Screen, s: Record) -> dict[str, Any]:
 
 
 def parse_reps(text: str) -> int:
+    """Reps as typed: the digits 0-9 only (str.isdigit() also says yes to "²", which int()
+    refuses), at most 1000."""
     cleaned = text.strip()
-    if not cleaned.isdigit() or int(cleaned) > 1000:
+    if not units.WHOLE_NUMBER.fullmatch(cleaned) or not 0 <= int(cleaned) <= 1000:
         raise ValidationError("Reps must be a whole number from 0 to 1000.")
     return int(cleaned)
 
@@ -299,7 +301,7 @@ def add_exercise(data: Data, screen: Screen, exercise_id: str, stamp: Stamp) -> 
 
 def set_rest(data: Data, screen: Screen, exercise_id: str, text: str, stamp: Stamp) -> Outcome:
     exercise = _find(data.exercises, exercise_id, "exercise")
-    if not text.isdigit():
+    if not units.WHOLE_NUMBER.fullmatch(text) or text.startswith("-"):
         raise ValidationError("Rest must be a number of seconds.")
     change = changes.edit("exercises", exercise, {"restSeconds": int(text)}, **_stamp(stamp))
     return Outcome([c for c in (change,) if c is not None])

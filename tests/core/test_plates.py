@@ -59,6 +59,15 @@ def test_a_bar_heavier_than_any_is_refused() -> None:
         plates.parse_bar("nan", "kg")
 
 
+@pytest.mark.parametrize("text", ["1e1", "2_0", "١٥"])
+def test_a_bar_or_plate_typed_in_exponent_or_digit_groups_is_not_a_number(text: str) -> None:
+    """float() reads "1e1" as 10: a slip, not a 10 kg bar."""
+    with pytest.raises(ValidationError, match="must be a number"):
+        plates.parse_bar(text, "kg")
+    with pytest.raises(ValidationError, match="must be a number"):
+        plates.parse_plates(f"25, {text}", "kg")
+
+
 @given(st.lists(st.sampled_from(plates.DEFAULT_PLATES["lb"] + (0.5, 1.25, 100.0)), min_size=1))
 def test_pound_plates_come_back_as_typed(typed: list[float]) -> None:
     stored = plates.parse_plates(plates.format_plates(typed), "lb")

@@ -59,8 +59,13 @@ def test_bad_weights_are_refused(text: str) -> None:
         units.parse_weight(text, "kg")
 
 
-@pytest.mark.parametrize("text", ["nan", "inf", "1e999"])
+@pytest.mark.parametrize(
+    "text",
+    ["nan", "inf", "1e999", "1e3", "1E2", "2.5e1", "1_000", "0x10", "١٠٠", "+-5", "5.5.5", "."],
+)
 def test_what_is_not_a_weight_is_called_not_a_number(text: str) -> None:
+    """Python's float() reads "1e3" as 1000 and "1_000" or Arabic-Indic digits as numbers too;
+    a lifter typing them made a slip, and gets a sentence instead of a ton on the bar."""
     with pytest.raises(ValidationError, match="Weight must be a number"):
         units.parse_weight(text, "kg")
 
@@ -72,6 +77,14 @@ def test_too_heavy_is_refused_in_the_persons_unit() -> None:
 
 def test_comma_decimal_is_accepted() -> None:
     assert units.parse_weight("62,5", "kg") == 62.5
+
+
+@pytest.mark.parametrize(
+    ("text", "kg"),
+    [("100", 100.0), (" 62.5 ", 62.5), ("62,5", 62.5), (".5", 0.5), ("5.", 5.0), ("0", 0.0)],
+)
+def test_plain_numbers_are_weights(text: str, kg: float) -> None:
+    assert units.parse_weight(text, "kg") == kg
 
 
 @pytest.mark.parametrize(

@@ -95,3 +95,17 @@ def test_a_weight_that_is_not_a_number_is_refused_in_words() -> None:
     else:
         raise AssertionError("a weight of 'heavy' was accepted")
     assert data.workoutSets == []
+
+
+def test_reps_in_exponent_or_digit_groups_are_refused_in_words() -> None:
+    """int() reads "1_0" as 10: a slip, not ten reps."""
+    data, screen = in_pounds(), Screen(log_date="2026-11-25")
+    for reps in ("1_0", "1e1", "١٠"):
+        form = {"exerciseId": BENCH["id"], "reps": reps, "weight": "100"}
+        try:
+            log.add_set(data, screen, Event(fields=form), stamp())
+        except Exception as err:
+            assert str(err) == "Reps must be a whole number.", reps
+        else:
+            raise AssertionError(f"reps of {reps!r} were accepted")
+    assert data.workoutSets == []

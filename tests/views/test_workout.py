@@ -377,3 +377,21 @@ def test_a_set_with_no_reps_is_not_checked_off() -> None:
     apply(data, act.check_set(data, screen, first, stamp()))
     done = next(s for s in data.workoutSets if s["id"] == first)
     assert (done["done"], done["reps"], done["weight"]) == (True, 8, 0)
+
+
+@pytest.mark.parametrize("text", ["1e1", "²", "١٠", "1_0", "+5", "-1", "5.0", "", "1001"])
+def test_reps_that_are_not_a_plain_whole_number_are_refused_in_words(text: str) -> None:
+    """str.isdigit() says yes to "²" and int() says no: the lifter got an error screen."""
+    with pytest.raises(ValidationError, match=r"^Reps must be a whole number from 0 to 1000\.$"):
+        act.parse_reps(text)
+
+
+def test_reps_typed_plainly_are_counted() -> None:
+    assert [act.parse_reps(t) for t in ("0", " 8 ", "1000", "05")] == [0, 8, 1000, 5]
+
+
+@pytest.mark.parametrize("text", ["²", "1e2", "-90", ""])
+def test_a_rest_that_is_not_plain_seconds_is_refused_in_words(text: str) -> None:
+    data = Data(exercises=[{"id": "e1", "name": "Squat", "createdAt": 0, "version": 1}])
+    with pytest.raises(ValidationError, match=r"^Rest must be a number of seconds\.$"):
+        act.set_rest(data, Screen(), "e1", text, {"device_id": "d", "now": 1, "new_id": str})
