@@ -12,6 +12,8 @@ from typing import Any
 
 from app.core.sets import Record, is_done, position_key, set_type
 
+DEFAULT_NAME = "Workout"  # what a workout started empty is called
+
 
 def workout_key(w: Record) -> tuple[Any, ...]:
     """Chronological order of workouts: date, then start time (or creation), then id."""
@@ -52,15 +54,51 @@ def last_time(
     return []
 
 
-def last_workout(workouts: list[Record], sets: list[Record]) -> Record | None:
-    """The most recent finished (or pre-check-off) workout with done sets."""
-    done = {s["workoutId"] for s in sets if is_done(s)}
-    candidates = [
+def _repeatable(workouts: list[Record], done: Iterable[str]) -> list[Record]:
+    """Finished (or pre-check-off) workouts among those with done sets."""
+    with_sets = set(done)
+    return [
         w
         for w in workouts
-        if w["id"] in done and not (w.get("startedAt") and not w.get("finishedAt"))
+        if w["id"] in with_sets and not (w.get("startedAt") and not w.get("finishedAt"))
     ]
+
+
+def last_workout(workouts: list[Record], sets: list[Record]) -> Record | None:
+    """The most recent finished (or pre-check-off) workout with done sets."""
+    candidates = _repeatable(workouts, (s["workoutId"] for s in sets if is_done(s)))
     return max(candidates, key=workout_key) if candidates else None
+
+
+def given_name(workout: Record) -> str | None:
+    """The workout's name if someone gave it one (a program's, a repeated one's), not the
+    default name of a Log day or an empty start."""
+    name = str(workout.get("name") or "").strip()
+    return name if name and name.casefold() != DEFAULT_NAME.casefold() else None
+
+
+def _kind(workout: Record, its_sets: list[Record]) -> tuple[str, Any]:
+    """What makes two workouts "the same workout": their given name, or else their exercises."""
+    name = given_name(workout)
+    if name is not None:
+        return ("name", name.casefold())
+    return ("exercises", frozenset(s["exerciseId"] for s in its_sets))
+
+
+def recent_workouts(workouts: list[Record], sets: list[Record], count: int = 3) -> list[Record]:
+    """The ``count`` most recent distinct workouts, newest first: someone alternating A and B
+    days finds A here after a B day.  The first is ``last_workout``."""
+    done = sets_by_workout(s for s in sets if is_done(s))
+    found: list[Record] = []
+    seen: set[tuple[str, Any]] = set()
+    for w in sorted(_repeatable(workouts, done), key=workout_key, reverse=True):
+        kind = _kind(w, done[w["id"]])
+        if kind not in seen:
+            seen.add(kind)
+            found.append(w)
+            if len(found) == count:
+                break
+    return found
 
 
 @dataclass(frozen=True)
@@ -134,10 +172,14 @@ def plan_sets(
 
 
 def repeat_plan(
-    workouts: list[Record], sets: list[Record], live_exercises: set[str]
+    workouts: list[Record],
+    sets: list[Record],
+    live_exercises: set[str],
+    workout: Record | None = None,
 ) -> tuple[Record | None, list[tuple[str, list[Row]]]]:
-    """ "Repeat last time": the last workout's exercises, each prefilled from its own last time."""
-    last = last_workout(workouts, sets)
+    """ "Repeat": ``workout``'s exercises (the last workout's by default), each prefilled from
+    its own last time."""
+    last = last_workout(workouts, sets) if workout is None else workout
     if last is None:
         return None, []
     its_sets = [s for s in sets if s["workoutId"] == last["id"] and is_done(s)]

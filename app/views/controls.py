@@ -175,6 +175,7 @@ def _purge_question(data: Data, event: Event) -> str:
 CLICKS: dict[str, Control] = {
     # Workout
     "repeat-last": Control(_on(workout.start_repeat), scroll_top=True),
+    "repeat-workout": Control(_on(workout.repeat_workout, _id), scroll_top=True),
     "start-program-workout": Control(_on(workout.start_program, _id), scroll_top=True),
     "start-empty": Control(_on(workout.start_empty)),
     "check-set": Control(_on(workout.check_set, _id), reveal_next=True, ask_alerts=True),

@@ -22,10 +22,12 @@ from app.core.sets import (
 )
 from app.core.summary import duration, running, summarize
 from app.core.workout import (
+    DEFAULT_NAME,
     exercise_order,
+    given_name,
     in_progress,
     last_time,
-    last_workout,
+    recent_workouts,
     sets_by_workout,
     workout_key,
 )
@@ -39,7 +41,7 @@ def exercise_map(data: Data) -> dict[str, Record]:
 
 
 def workout_name(workout: Record) -> str:
-    return str(workout.get("name") or "Workout")
+    return str(workout.get("name") or DEFAULT_NAME)
 
 
 def sets_of(data: Data, workout_id: str) -> list[Record]:
@@ -394,18 +396,28 @@ def _summary(screen: Screen, data: Data) -> str:
 
 def _start(screen: Screen, data: Data) -> str:
     pattern = DatePattern.parse(screen.date_pattern)
-    last = last_workout(data.workoutLogs, data.workoutSets)
+    recent = recent_workouts(data.workoutLogs, data.workoutSets)
+    names = {e["id"]: e["name"] for e in data.exercises if not e.get("archived")}
     parts = []
-    if last is not None:
-        its = [s for s in sets_of(data, last["id"]) if is_done(s)]
-        names = {e["id"]: e["name"] for e in data.exercises if not e.get("archived")}
-        shown = [names[e] for e in exercise_order(its) if e in names]
-        detail = f"{format_day(last['date'], pattern)} · {', '.join(shown)}"
-        parts.append(
-            '<button type="button" class="start-option primary" data-action="repeat-last">'
-            f'<span class="option-title">Repeat last time</span>'
-            f'<span class="option-detail">{esc(workout_name(last))} · {esc(detail)}</span></button>'
-        )
+    for n, past in enumerate(recent):
+        its = [s for s in sets_of(data, past["id"]) if is_done(s)]
+        shown = ", ".join(names[e] for e in exercise_order(its) if e in names)
+        day = format_day(past["date"], pattern)
+        if n == 0:  # the one tap for the very last workout
+            parts.append(
+                '<button type="button" class="start-option primary" data-action="repeat-last">'
+                f'<span class="option-title">Repeat last time</span>'
+                f'<span class="option-detail">{esc(workout_name(past))} · {esc(day)} · {esc(shown)}</span></button>'
+            )
+        elif shown:  # an earlier workout of another kind: A after a B day
+            name = given_name(past)
+            title = f"Repeat the workout of {day}" if name is None else f"Repeat {name}"
+            detail = shown if name is None else f"{day} · {shown}"
+            parts.append(
+                f'<button type="button" class="start-option" data-action="repeat-workout" data-id="{esc(past["id"])}">'
+                f'<span class="option-title">{esc(title)}</span>'
+                f'<span class="option-detail">{esc(detail)}</span></button>'
+            )
     for program in sorted(data.programs, key=lambda p: str(p["name"]).casefold()):
         count = len(program.get("items") or [])
         parts.append(

@@ -14,6 +14,7 @@ from app.core.library import BY_ID
 from app.core.schema import SET_TYPES, SETTINGS_ID, ValidationError
 from app.core.sets import is_done, parse_rpe, set_type
 from app.core.workout import (
+    DEFAULT_NAME,
     exercise_order,
     in_progress,
     plan_sets,
@@ -73,7 +74,19 @@ def _start(
 
 
 def start_repeat(data: Data, screen: Screen, stamp: Stamp) -> Outcome:
-    last, plan = repeat_plan(data.workoutLogs, data.workoutSets, _live_exercises(data))
+    """ "Repeat last time": the last workout again."""
+    return _repeat(data, screen, None, stamp)
+
+
+def repeat_workout(data: Data, screen: Screen, workout_id: str, stamp: Stamp) -> Outcome:
+    """One of the recent workouts again (A after a B day)."""
+    return _repeat(data, screen, _find(data.workoutLogs, workout_id, "workout"), stamp)
+
+
+def _repeat(data: Data, screen: Screen, workout: Record | None, stamp: Stamp) -> Outcome:
+    if in_progress(data.workoutLogs) is not None:
+        raise ValidationError("A workout is already running: finish it first.")
+    last, plan = repeat_plan(data.workoutLogs, data.workoutSets, _live_exercises(data), workout)
     if last is None or not plan:
         raise ValidationError("There is no earlier workout to repeat yet.")
     groups = supersets.carried(supersets.groups_of(last), [e for e, _rows in plan])
@@ -81,7 +94,7 @@ def start_repeat(data: Data, screen: Screen, stamp: Stamp) -> Outcome:
         data,
         screen,
         stamp,
-        str(last.get("name") or "Workout"),
+        str(last.get("name") or DEFAULT_NAME),
         last.get("programId"),
         plan,
         groups,
@@ -95,7 +108,7 @@ def start_program(data: Data, screen: Screen, program_id: str, stamp: Stamp) -> 
 
 
 def start_empty(data: Data, screen: Screen, stamp: Stamp) -> Outcome:
-    return _start(data, screen, stamp, "Workout", None, [])
+    return _start(data, screen, stamp, DEFAULT_NAME, None, [])
 
 
 def _set_of_current(data: Data, set_id: str) -> Record:

@@ -101,6 +101,35 @@ def test_a_workout_in_progress_is_not_last_time() -> None:
     assert workout.prefill("squat", [*WORKOUTS, now], sets, exclude=now["id"])[0] == Row(100, 5)
 
 
+def test_recent_workouts_are_one_of_each_kind_newest_first() -> None:
+    """One of each name (in any case), or of each exercise list for workouts with the default
+    name; a workout in progress or with nothing checked is not one."""
+    a1, b1, a2 = (
+        w("2026-11-10", name="Legs"),
+        w("2026-11-11", name="Push"),
+        w("2026-11-12", name="legs "),
+    )
+    log1, log2 = w("2026-11-13"), w("2026-11-14", name="Workout")
+    unchecked, running = w("2026-11-15", name="Pull"), w("2026-11-16", name="Arms", startedAt=1)
+    sets = [
+        s(a1, "squat", 0, 100, 5),
+        s(b1, "bench", 0, 60, 5),
+        s(a2, "squat", 0, 100, 5),
+        s(log1, "row", 0, 50, 5),
+        s(log1, "bench", 1, 50, 5),
+        s(log2, "bench", 0, 50, 5),
+        s(log2, "row", 1, 50, 5),
+        s(unchecked, "row", 0, 50, 5, done=False),
+        s(running, "curl", 0, 20, 5),
+    ]
+    workouts = [a1, b1, a2, log1, log2, unchecked, running]
+    assert workout.recent_workouts(workouts, sets) == [log2, a2, b1]
+    assert workout.recent_workouts(workouts, sets, count=5) == [log2, a2, b1]
+    assert workout.recent_workouts(workouts, sets)[0] is workout.last_workout(workouts, sets)
+    _, plan = workout.repeat_plan(workouts, sets, {"squat", "bench"}, b1)
+    assert plan == [("bench", [Row(50, 5)])]  # its exercises, each from its own last time
+
+
 def test_archived_or_deleted_exercises_are_left_out_of_a_repeat() -> None:
     _, plan = workout.repeat_plan(WORKOUTS, SETS, {"bench"})
     assert [e for e, _ in plan] == ["bench"]

@@ -395,3 +395,84 @@ def test_a_rest_that_is_not_plain_seconds_is_refused_in_words(text: str) -> None
     data = Data(exercises=[{"id": "e1", "name": "Squat", "createdAt": 0, "version": 1}])
     with pytest.raises(ValidationError, match=r"^Rest must be a number of seconds\.$"):
         act.set_rest(data, Screen(), "e1", text, {"device_id": "d", "now": 1, "new_id": str})
+
+
+def alternating() -> Data:
+    """An A/B lifter's last week, and an unnamed workout before it."""
+    days = [
+        ("2026-11-16", "Workout", (ROW,)),
+        ("2026-11-17", "A", (SQUAT, BENCH)),
+        ("2026-11-18", "B", (ROW, SQUAT)),
+        ("2026-11-19", "A", (SQUAT, BENCH)),
+        ("2026-11-20", "B", (ROW, SQUAT)),
+    ]
+    data = Data(exercises=[BENCH, SQUAT, ROW])
+    for n, (date, name, done) in enumerate(days):
+        w = record(date=date, name=name, startedAt=n + 1, finishedAt=n + 2)
+        data.workoutLogs.append(w)
+        data.workoutSets += [
+            record(workoutId=w["id"], exerciseId=e["id"], position=i, reps=5, weight=60 + 10 * n)
+            for i, e in enumerate(done)
+        ]
+    return data
+
+
+def repeat_options(html: str) -> list[tuple[str, str, str]]:
+    """(action, title, detail) of each "Repeat" start option, in order."""
+    return re.findall(
+        r'data-action="(repeat-[a-z]+)"[^>]*><span class="option-title">([^<]*)</span>'
+        r'<span class="option-detail">([^<]*)</span>',
+        html,
+    )
+
+
+def test_an_ab_lifter_is_offered_a_after_b_each_with_its_date() -> None:
+    """After a B day, "Repeat last time" is B again: A is offered beside it, and an unnamed
+    workout by its date and exercises; at most three, each kind once."""
+    html = page(alternating(), Screen(date_pattern="dmy/"))
+    assert repeat_options(html) == [
+        ("repeat-last", "Repeat last time", "B · Fri 20/11/2026 · Barbell row, Squat"),
+        ("repeat-workout", "Repeat A", "Thu 19/11/2026 · Squat, Bench press"),
+        ("repeat-workout", "Repeat the workout of Mon 16/11/2026", "Barbell row"),
+    ]
+
+
+def test_repeating_a_is_one_tap_and_prefills_from_each_exercises_last_time() -> None:
+    data, screen = alternating(), Screen()
+    (a_id,) = re.findall(
+        r'data-action="repeat-workout" data-id="([^"]+)"><span class="option-title">Repeat A<',
+        page(data, screen),
+    )
+    apply(data, act.repeat_workout(data, screen, a_id, stamp()))
+    html = page(data, screen)
+    started = [w for w in data.workoutLogs if w.get("startedAt") == NOW]
+    assert [w["name"] for w in started] == ["A"]
+    assert len(check_buttons(html)) == 2
+    assert html.index("Squat") < html.index("Bench press")
+    assert "5 × 100 kg" in html  # Squat's last time was Friday's B
+    assert "5 × 90 kg" in html  # Bench press's was Thursday's A
+
+
+def test_unnamed_workouts_are_told_apart_by_their_exercises() -> None:
+    data = Data(exercises=[BENCH, SQUAT, ROW])
+    for n, done in enumerate(((ROW,), (BENCH,), (ROW,), (ROW,))):
+        w = record(date=f"2026-11-1{n}", startedAt=n + 1, finishedAt=n + 2)
+        data.workoutLogs.append(w)
+        data.workoutSets.append(
+            record(workoutId=w["id"], exerciseId=done[0]["id"], position=0, reps=5, weight=50)
+        )
+    options = repeat_options(page(data, Screen(date_pattern="dmy/")))
+    assert [(title, detail) for _, title, detail in options] == [
+        ("Repeat last time", "Workout · Fri 13/11/2026 · Barbell row"),
+        ("Repeat the workout of Wed 11/11/2026", "Bench press"),
+    ]
+
+
+def test_a_workout_that_is_gone_or_running_cannot_be_repeated() -> None:
+    data, screen = alternating(), Screen()
+    with pytest.raises(ValidationError, match="no longer exists"):
+        act.repeat_workout(data, screen, "00000000-0000-4000-8000-999999999999", stamp())
+    first = data.workoutLogs[0]["id"]
+    apply(data, act.start_empty(data, screen, stamp()))
+    with pytest.raises(ValidationError, match="already running"):
+        act.repeat_workout(data, screen, first, stamp())
