@@ -97,3 +97,23 @@ def test_the_set_check_and_the_rest_picker_are_big_enough_to_tap(phone: Page) ->
     rest = phone.get_by_label("Rest").first.bounding_box()
     assert rest is not None and rest["height"] >= TAP, rest
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_weight_steppers_are_big_enough_to_tap_and_the_row_stays_whole(phone: Page) -> None:
+    """− and + beside the weight are tapped between sets: each a full 44 px target, and the row
+    (last time, weight, reps, check, more) still fits the phone's width, nothing cut off."""
+    add_exercise(phone, "Deadlift")
+    log_set(phone, "Deadlift", 5, 140)
+    go(phone, "Workout")
+    phone.get_by_role("button", name="Repeat last time").click()
+    for name in ("Less weight, set 1 of Deadlift", "More weight, set 1 of Deadlift"):
+        box = phone.get_by_role("button", name=name).bounding_box()
+        assert box is not None and box["width"] >= TAP and box["height"] >= TAP, (name, box)
+    row = phone.locator("table.sets tbody tr").first
+    more = row.get_by_role("button", name="RPE and note for set 1 of Deadlift").bounding_box()
+    assert more is not None and more["x"] + more["width"] <= 390, more
+    weight = phone.get_by_label("Weight in kg, set 1 of Deadlift")
+    assert weight.evaluate("e => e.scrollWidth <= e.clientWidth"), "the weight is cut off"
+    phone.get_by_role("button", name="More weight, set 1 of Deadlift").click()
+    expect(weight).to_have_value("142.5")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
