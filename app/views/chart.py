@@ -5,6 +5,10 @@ The SVG is ``role="img"`` with a ``<title>`` and a ``<desc>`` that says the gist
 story without the picture.  Each point is a ``<circle class="point">`` carrying ``data-date``,
 ``data-value`` and its own ``<title>`` (a tooltip on hover).
 
+Colours are presentation attributes (a light chart, as a file on its own shows it), and every
+drawn element has a class (``chart-bg``, ``grid``, ``axis``, ``chart-title``, ``tick``, ...), so
+the page's stylesheet draws it in the page's colours, dark ones too.
+
 Points are placed by date when every label is a ``YYYY-MM-DD`` date (gaps in training show as
 gaps), else evenly.  With no points the chart is a small "No sessions yet" SVG, never an empty
 string, so the caller can always insert what it gets.
@@ -51,12 +55,12 @@ def line_chart_svg(
         f' font-family="{_attr(FONT_FAMILY)}" font-size="{FONT}">'
         f'<title id="{uid}-title">{_text(title)}</title>'
     )
-    background = f'<rect width="{width}" height="{height}" fill="#ffffff"/>'
+    background = f'<rect class="chart-bg" width="{width}" height="{height}" fill="#ffffff"/>'
     if not points:
         return (
             f'{head}<desc id="{uid}-desc">No sessions yet.</desc>{background}'
-            f'<text x="{width / 2:g}" y="{height / 2:g}" text-anchor="middle" fill="{TEXT}">'
-            "No sessions yet</text></svg>"
+            f'<text class="empty" x="{width / 2:g}" y="{height / 2:g}" text-anchor="middle"'
+            f' fill="{TEXT}">No sessions yet</text></svg>'
         )
 
     # 1. Scales.  Y: nice round ticks around the data; X: days when every label is a date.
@@ -89,7 +93,8 @@ def line_chart_svg(
         else ""
     )
     parts.append(
-        f'<text x="{left:.1f}" y="26" font-size="{TITLE_FONT}" font-weight="600" fill="{TEXT}"'
+        f'<text class="chart-title" x="{left:.1f}" y="26" font-size="{TITLE_FONT}"'
+        f' font-weight="600" fill="{TEXT}"'
         f"{fit}>{_text(title)}</text>"
     )
     # 2. Y axis: grid lines, tick labels and the rotated axis label.
@@ -97,7 +102,8 @@ def line_chart_svg(
     for tick, label in zip(ticks, tick_labels, strict=True):
         y = y_of(tick)
         parts.append(
-            f'<line x1="{left:.1f}" x2="{plot_right:.1f}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
+            f'<line class="grid" x1="{left:.1f}" x2="{plot_right:.1f}" y1="{y:.1f}" y2="{y:.1f}"'
+            f' stroke="{GRID}"/>'
             f'<text class="tick" x="{left - 8:.1f}" y="{y + FONT * 0.35:.1f}" text-anchor="end"'
             f' fill="{TEXT}">{label}</text>'
         )
@@ -108,7 +114,7 @@ def line_chart_svg(
     )
     # 3. X axis: the baseline and date labels, thinned so they never overlap.
     parts.append(
-        f'<g class="x-axis"><line x1="{left:.1f}" x2="{plot_right:.1f}" y1="{bottom:.1f}"'
+        f'<g class="x-axis"><line class="axis" x1="{left:.1f}" x2="{plot_right:.1f}" y1="{bottom:.1f}"'
         f' y2="{bottom:.1f}" stroke="{AXIS}"/>'
     )
     labels = _date_labels(points, days)

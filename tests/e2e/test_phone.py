@@ -117,3 +117,47 @@ def test_the_weight_steppers_are_big_enough_to_tap_and_the_row_stays_whole(phone
     phone.get_by_role("button", name="More weight, set 1 of Deadlift").click()
     expect(weight).to_have_value("142.5")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two computed colours ("rgb(21, 32, 30)")."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(c) / 255 for c in colour[colour.index("(") + 1 : -1].split(",")[:3]]
+        r, g, bl = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * bl
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_the_progress_chart_is_dark_in_dark_mode_and_its_text_readable(
+    browser: Browser, server: LiveServer
+) -> None:
+    """At arm's length in a dark room: the chart follows the dark colours (not a white box),
+    and its axis text is at least 12 px on the phone, not scaled down to 8."""
+    context = browser.new_context(**PHONE, color_scheme="dark")
+    page = context.new_page()
+    page.goto(f"{server.url}/#exercises")
+    wait_ready(page)
+    add_exercise(page, "Squat")
+    log_set(page, "Squat", 5, 100)
+    go(page, "History")
+    svg = page.locator("figure.chart svg").first
+    expect(svg).to_be_visible()
+    seen = svg.evaluate(
+        """svg => {
+          const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+          const texts = [...svg.querySelectorAll('text')];
+          return {
+            background: getComputedStyle(svg.querySelector('.chart-bg')).fill,
+            card: getComputedStyle(svg.closest('.card')).backgroundColor,
+            text: getComputedStyle(svg.querySelector('text.tick')).fill,
+            smallest: Math.min(...texts.map(t => parseFloat(getComputedStyle(t).fontSize) * scale)),
+          };
+        }"""
+    )
+    assert seen["background"] == seen["card"], seen  # the card's dark, not white
+    assert contrast(seen["text"], seen["background"]) >= 4.5, seen
+    assert seen["smallest"] >= 12, seen
+    context.close()

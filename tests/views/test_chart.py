@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 
 from app.views.chart import line_chart_svg, nice_ticks
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
+STYLES = Path(__file__).resolve().parents[2] / "app" / "styles.css"
 SIX = [
     ("2026-01-05", 80.0),
     ("2026-01-08", 82.5),
@@ -178,3 +181,17 @@ def test_a_title_too_long_for_the_chart_is_squeezed_to_fit_not_cut_off() -> None
     assert room > 0 and left + room <= 360
     short = line_chart_svg(SIX, title="Squat", y_label="Best est. 1RM", width=360)
     assert "textLength" not in short
+
+
+def test_every_coloured_part_takes_the_pages_colours_so_dark_mode_is_dark() -> None:
+    """The chart's own colours are a light chart's: in the page, every part that has a colour
+    is drawn in the page's theme colours (var(--...)), so in dark mode it is not a white box."""
+    css = STYLES.read_text(encoding="utf-8")
+    for root in (chart(SIX), parse(line_chart_svg([], title="Bench", y_label="kg"))):
+        for element in root.iter():
+            for paint in ("fill", "stroke"):
+                if element.get(paint) not in (None, "none"):
+                    cls = element.get("class")
+                    assert cls, f"a <{element.tag}> with a {paint} has no class"
+                    rule = rf"\.chart \.{cls}\b[^{{]*\{{[^}}]*{paint}: var\(--"
+                    assert re.search(rule, css), f".chart .{cls} gets no {paint} of the page's"
