@@ -101,32 +101,21 @@ def settle(page: Page) -> None:
     """Let the app's own refresh after a local write finish, so it is not timed with a sync."""
     page.wait_for_timeout(150)
     page.wait_for_function(
-        "(() => { const t = window.setflowApp._refresh_task;"
-        " return t === undefined || t === null || t.done(); })()",
+        """async () => window.setflowRun(`
+async def bench(args):
+    t = app._refresh_task
+    return "yes" if t is None or t.done() else ""
+`)""",
         timeout=60_000,
     )
 
 
-# Runs ``async def bench(args: str) -> str`` of ``code`` inside the app's own interpreter.  The app
-# exposes ``window.setflowApp`` (a PyProxy) but not the interpreter; a bound method's
-# ``__globals__`` leads to the builtins, whose ``exec`` defines the function in a fresh namespace.
-_RUN_PY = """
-async ([code, args]) => {
-  const globals = window.setflowApp.render.__globals__;
-  const b = globals.get("__builtins__");
-  const pick = (name) => (typeof b.get === "function" ? b.get(name) : b[name]);
-  const ns = pick("dict")();
-  pick("exec")(code, ns);
-  const out = await ns.get("bench")(JSON.stringify(args));
-  ns.destroy && ns.destroy();
-  return out;
-}
-"""
-
-
 def run_python(page: Page, code: str, **args: Any) -> Any:
-    """Run ``bench(args_json)`` from ``code`` in the app page; its JSON answer, parsed."""
-    return json.loads(page.evaluate(_RUN_PY, [code, args]))
+    """Run ``bench(args_json)`` from ``code`` in the app's interpreter (its worker, with the
+    running app as ``app``: ``window.setflowRun``, app/js/page.mjs); its JSON answer, parsed."""
+    return json.loads(
+        page.evaluate("([c, a]) => window.setflowRun(c, a)", [code, json.dumps(args)])
+    )
 
 
 def heap(context: BrowserContext, page: Page) -> dict[str, float]:

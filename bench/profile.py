@@ -34,7 +34,7 @@ from app.core import engine as engine_module
 from app.core import protocol
 
 # Kept on the app object: every exec runs in a fresh namespace, the counters must outlive it.
-T = js.window.setflowApp.__dict__.setdefault("_bench_timings", {})
+T = app.__dict__.setdefault("_bench_timings", {})
 
 def add(name, ms):
     T[name] = T.get(name, 0.0) + ms
@@ -67,7 +67,6 @@ class TimedJson:
         return timed("json.dumps", json.dumps)(*a, **k)
 
 async def bench(args):
-    app = js.window.setflowApp
     if not getattr(app, "_bench_instrumented", False):
         transport.json = TimedJson()
         transport.request_json = timed_async("request_json (fetch+text+json)", transport.request_json)
@@ -123,11 +122,7 @@ def main() -> int:
             page = context.new_page()
             page.goto(server.url + "/")
             wait_ready(page)
-            page.evaluate(
-                "(e) => { localStorage.setItem('setflow-account', e);"
-                " localStorage.setItem('setflow-synced-account', e); }",
-                email,
-            )
+            run_python(page, pyscripts.SIGNED_IN_AS, email=email)
             report = {}
             run_python(page, INSTRUMENT)
             for label, prepare in (

@@ -1,7 +1,7 @@
 """Python that the benchmark runs inside the app's own interpreter (see ``browser.run_python``).
 
 Each snippet defines ``async def bench(args: str) -> str`` (JSON in, JSON out) and times only
-the call it is about, with the page's ``performance.now()``.
+the call it is about, with the worker's ``performance.now()``; ``app`` is the running app.
 """
 
 STORE_WRITE = """
@@ -11,9 +11,9 @@ from app.core.changes import Change
 from app.core.protocol import Mutation
 
 async def bench(args):
-    store = js.window.setflowApp.store
-    records = js.window.__benchRecords.to_py()
-    ids = js.window.__benchMutationIds.to_py()
+    store = app.store
+    given = json.loads(args)
+    records, ids = given["records"], given["ids"]
     changes = [
         Change(dict(r), Mutation(m, "exercises", r["id"], "put", 0,
                {"name": r["name"], "muscleGroup": r["muscleGroup"]}, r["createdAt"]))
@@ -30,7 +30,7 @@ import json
 import js
 
 async def bench(args):
-    store = js.window.setflowApp.store
+    store = app.store
     t0 = js.performance.now()
     rows = await store.all("exercises")
     ms = js.performance.now() - t0
@@ -46,7 +46,7 @@ from app.core.changes import Change
 from app.core.protocol import Mutation
 
 async def bench(args):
-    store = js.window.setflowApp.store
+    store = app.store
     rows = await store.all("exercises")
     record = dict(rows[0])
     record["name"] = record["name"] + " (edited)"
@@ -66,8 +66,9 @@ from app.core.protocol import Mutation
 
 async def bench(args):
     n = json.loads(args)["n"]
-    store = js.window.setflowApp.store
-    device = js.localStorage.getItem("setflow-device-id")
+    store = app.store
+    from app.browser import page
+    device = page.storage.get("setflow-device-id")
     changes = []
     for i in range(n):
         fields = {"name": f"Local {i}", "muscleGroup": "Arms"}
@@ -86,6 +87,20 @@ import json
 import js
 
 async def bench(args):
-    rows = await js.window.setflowApp.store.all(json.loads(args)["table"])
+    rows = await app.store.all(json.loads(args)["table"])
     return json.dumps({"n": len(rows)})
+"""
+
+# The device told it is signed in as ``email`` (the session cookie is already set): what a
+# sign-in writes to localStorage, through the app's own copy of it (app/browser/page.py).
+SIGNED_IN_AS = """
+import json
+from app.browser.local_storage import LocalStorage
+
+async def bench(args):
+    email = json.loads(args)["email"]
+    settings = LocalStorage()
+    settings["setflow-account"] = email
+    settings["setflow-synced-account"] = email
+    return "{}"
 """

@@ -38,13 +38,16 @@ ENTRIES = """async () => {
 
 # (step name, mark it ends at); each step starts where the previous one ended.
 STEPS = (
-    ("page and PyScript's modules (until the interpreter is asked for)", "setflow-runtime-start"),
+    (
+        "page and the app's worker with its modules (until the runtime starts)",
+        "setflow-runtime-start",
+    ),
     ("snapshot found and decompressed", "setflow-snapshot-read"),
     (
         "Pyodide up from the snapshot (wasm fetched, compiled, memory restored)",
         "setflow-runtime-ready",
     ),
-    ("PyScript's start (its files, JS modules, its Python package)", "setflow-main"),
+    ("the app's modules written, the page's first message, the JS modules given", "setflow-main"),
     ("app.browser imports", "setflow-imported"),
     ("IndexedDB opened", "setflow-db-open"),
     ("tables read", "setflow-data-read"),

@@ -1,9 +1,8 @@
 """The app's Python modules as one file, which the browser fetches while its runtime starts.
 
-PyScript's ``[files]`` table fetched each module on its own (75 requests), and only once Pyodide
-was up. ``app/js/pyodide.mjs`` fetches this bundle instead, at the moment the runtime starts
-downloading, and writes each module where PyScript wrote it (the interpreter's working
-directory). It is made from the files themselves (one is re-read only when it changed), so it is
+``app/js/pyodide.mjs`` fetches this bundle in the app's worker at the moment the runtime starts
+downloading (one request, not one per module once Pyodide is up), and writes each module into
+the interpreter's working directory. It is made from the files themselves (one is re-read only when it changed), so it is
 never stale, and its content is part of the app version (``server/static.py``): a changed module
 renames the service worker's cache and the start-up snapshot is made again.
 
@@ -25,8 +24,6 @@ BYTECODE = "build/bytecode.json"
 # Modules under app/ that only the server and the tests import (the merge rules the server
 # applies; the in-memory Store of the tests and the simulation): never served nor precached.
 NOT_SHIPPED = frozenset({"app/core/merge.py", "app/core/memory_store.py"})
-# The entry point: index.html names it, and PyScript fetches and runs it.
-ENTRY = "app/main.py"
 
 
 def shipped(root: Path) -> list[str]:
@@ -35,7 +32,7 @@ def shipped(root: Path) -> list[str]:
     found = []
     for path in (root / "app").rglob("*.py"):
         rel = path.relative_to(root).as_posix()
-        if "__pycache__" in path.parts or rel in NOT_SHIPPED or rel == ENTRY:
+        if "__pycache__" in path.parts or rel in NOT_SHIPPED:
             continue
         # A link may not bring in a file from outside app/ (server code, say).
         if path.is_file() and path.resolve().is_relative_to(real_app):

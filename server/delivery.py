@@ -7,7 +7,7 @@
 * Every answer carries a strong ETag of the bytes sent, and a matching ``If-None-Match`` gets
   ``304 Not Modified``: a file the page already downloaded is not downloaded again by the service
   worker's precache (``sw.js`` revalidates instead of reloading).
-* A URL whose name carries its content hash (PyScript's chunks) is cached for a year; everything
+* A URL whose name carries its content hash (a bundler's chunks) is cached for a year; everything
   else is revalidated on every use (``no-cache``).
 * The page itself carries the app version, which names the caches the page keeps per version
   (the start-up snapshot and the last screen, see ``app/js/``).
@@ -30,7 +30,7 @@ from starlette.responses import Response
 ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
 # Text worth compressing on the fly (the app's own files are small: ~180 KB together).
 COMPRESSIBLE = (".html", ".js", ".mjs", ".css", ".py", ".json", ".toml", ".svg", ".map")
-# PyScript's build names its chunks ``name-<8 characters of hash>.js`` (and their source maps
+# Bundlers name their chunks ``name-<8 characters of hash>.js`` (and their source maps
 # ``.js.map``).
 HASHED_NAME = re.compile(r"-[A-Za-z0-9_-]{8}\.(?:js|css)(?:\.map)?$")
 IMMUTABLE = "public, max-age=31536000, immutable"

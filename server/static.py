@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -28,13 +27,6 @@ PUBLIC_DIRS = {
 # Served for the browser's developer tools (the vendored bundles' source maps), never precached:
 # no person's start-up needs them.
 NOT_PRECACHED = (".map",)
-# PyScript's chunks for the plugins pyscript.toml leaves out (its editor, terminal and game, the
-# markup deprecation warnings) and for what only they load (CodeMirror, xterm): served if asked
-# for, never precached, since no start asks for them.
-UNUSED_CHUNKS = re.compile(
-    r"^vendor/pyscript/(codemirror|xterm|py-editor|py-terminal|py-game|donkey|deprecations-manager)[-_.]"
-)
-
 # Modules under app/ that only the server and the tests import: never served nor precached.
 NOT_SHIPPED = bundle.NOT_SHIPPED
 
@@ -125,7 +117,6 @@ class Assets:
             for p in files
             if p.suffix not in NOT_PRECACHED
             and self._rel(p) not in in_bundle
-            and not UNUSED_CHUNKS.match(self._rel(p))
             and resolve(self.root, self._rel(p)) is not None
         )
 

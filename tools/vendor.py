@@ -1,6 +1,6 @@
 """Copy the browser runtime from node_modules into vendor/ (run by ``make``, never committed).
 
-Only the files the app loads are copied: Pyodide's runtime, PyScript's dist bundle and Dexie's ES
+Only the files the app loads are copied: Pyodide's runtime and Dexie's ES
 module, each with the source map its ``sourceMappingURL`` names when the npm package ships one
 (served for the browser's developer tools, never precached: ``server/static.py``).  Nothing is
 fetched: npm has already installed the pinned versions.
@@ -88,10 +88,6 @@ def main() -> int:
     wanted: dict[Path, Path] = {}
     for name in PYODIDE_FILES:
         wanted[VENDOR / "pyodide" / name] = MODULES / "pyodide" / name
-    dist = MODULES / "@pyscript" / "core" / "dist"
-    for src in sorted(dist.glob("*")):
-        if src.suffix in (".js", ".css") and src.name != "service-worker.js":
-            wanted[VENDOR / "pyscript" / src.name] = src
     wanted[VENDOR / "dexie" / "dexie.mjs"] = MODULES / "dexie" / "dist" / "modern" / "dexie.min.mjs"
     for dest, src in list(wanted.items()):
         name = source_map(src)
@@ -105,6 +101,9 @@ def main() -> int:
     for path in VENDOR.rglob("*"):
         if path.is_file() and path not in keep:
             path.unlink()
+    for folder in sorted(VENDOR.glob("*/"), reverse=True):
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
     print(f"vendor: {len(wanted)} files in {VENDOR.relative_to(ROOT)}/")
     return 0
 

@@ -5,12 +5,13 @@ Nothing here waits for the network: sync starts in the background after ``ready`
 
 from __future__ import annotations
 
-import json
+import asyncio
+from typing import Any
 
 import js  # type: ignore[import-not-found]
-from pyscript.js_modules import setflow_db as db  # type: ignore[import-not-found]
+import setflow_db as db  # type: ignore[import-not-found]  # app/js/db.mjs
 
-from app.browser import compiled, sync
+from app.browser import compiled, page, sync
 from app.browser.clock import new_id
 from app.browser.idb import settled
 from app.browser.interop import to_py_data
@@ -23,18 +24,11 @@ from app.core.device import ensure_device_id
 from app.core.storage_failure import StorageError
 
 
-def _set_state(state: str) -> None:
-    js.performance.mark(f"setflow:{state}")  # the benchmark's start-up figure, in every engine
-    js.document.documentElement.dataset.appState = state
-
-
 def _capabilities(persisted: object) -> Capabilities:
     """What this browser offers for keeping the data (read here, judged in app.core)."""
-    standalone = bool(js.window.matchMedia("(display-mode: standalone)").matches)
-    ios_home_screen = getattr(js.navigator, "standalone", None) is True
     return Capabilities(
         family=browser_family(str(js.navigator.userAgent)),
-        installed=standalone or ios_home_screen,
+        installed=bool(page.facts.get("installed")),  # home-screen app (asked by the page)
         persisted=persisted if isinstance(persisted, bool) else None,
     )
 
@@ -51,7 +45,7 @@ async def _storage_facts(app: App) -> None:
             if ask:
                 if app.screen.storage.get("persisted"):
                     return
-                await settled(db.requestPersistence)
+                await page.ask("persist")  # only a page may ask
             app.screen.storage = to_py_data(await settled(db.storageEstimate)) or {}
             app.screen.capabilities = _capabilities(app.screen.storage.get("persisted"))
             if app.screen.view == "settings":
@@ -71,8 +65,26 @@ def _start_live(app: App) -> None:
         link.paint()
 
     app.sync.on_update = updated
-    js.window.setflowLive = link  # keeps it alive; for the console
+    _kept.append(link)
     link.start()
+
+
+_kept: list[Any] = []  # what runs for as long as the app does
+
+
+def _bridges(app: App) -> None:
+    """The page's requests: ``setflowRun`` runs Python code beside the running app (the tests
+    and the benchmark); ``setflowSync`` is in ``sync.expose``."""
+
+    async def run(message: page.Message) -> None:
+        try:
+            namespace: dict[str, Any] = {"app": app}
+            exec(str(message["code"]), namespace)
+            page.reply(message, await namespace["bench"](str(message.get("args") or "{}")))
+        except Exception as err:
+            page.reply(message, error=f"{type(err).__name__}: {err}")
+
+    page.on("run", lambda message: _kept.append(asyncio.ensure_future(run(message))))
 
 
 async def start() -> App:
@@ -82,22 +94,22 @@ async def start() -> App:
         store = await sync.open_local_data(settings)
         js.performance.mark("setflow-db-open")
         app = App(store, device_id)
+        _bridges(app)
         await app.load()
         js.performance.mark("setflow-data-read")
-        js.document.getElementById("loading").hidden = True
         app.render()
         js.performance.mark("setflow-rendered")
         app.attach()
         app.sync = sync.controller(store, settings, app.sync_updated, app.use_store)
         app.sync_updated()
-        _set_state("ready")
+        # Which modules came compiled from the start-up snapshot (app/browser/compiled.py).
+        page.post("compiled", modules=compiled.served())
+        page.set_state("ready")
     except Exception as err:  # any failure must reach the person as a sentence
         said = str(err) if isinstance(err, StorageError) else f"{type(err).__name__}: {err}"
-        js.window.setflowStartupError(said)
+        page.post("error", message=said)
+        page.set_state("error")
         raise
-    js.window.setflowApp = app  # for the browser console and the benchmarks
-    # Which modules came compiled from the start-up snapshot (app/browser/compiled.py).
-    js.window.setflowStart.compiled = js.JSON.parse(json.dumps(compiled.served()))
     spawn(_storage_facts(app))
     sync.start(app.sync)  # in the background, after ready: never delays the first render
     sync.expose(app.sync)

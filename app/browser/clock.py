@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import js  # type: ignore[import-not-found]
-from pyscript.js_modules import setflow_db as db  # type: ignore[import-not-found]
+import setflow_db as db  # type: ignore[import-not-found]  # app/js/db.mjs
 
 
 def now_ms() -> int:

@@ -3,11 +3,10 @@
 The snapshot (``app/js/snapshot-worker.mjs``) holds the pure core and views already imported,
 but it cannot import the browser adapters: they touch JS objects when imported. It can compile
 them, though, and compiling is what their import cost: 0.7 s of every WebKit start (0.1 s in
-Chromium). The same holds for PyScript's own Python package, which it writes and imports at
-every start. ``keep`` compiles such modules (those the snapshot did not import) and puts a
+Chromium). ``keep`` compiles such modules (those the snapshot did not import) and puts a
 finder first on ``sys.meta_path``; at a start from the snapshot the import finds the code ready.
 
-The code is used only while the file PyScript wrote is exactly the source it was compiled from
+The code is used only while the file written at start is exactly the source it was compiled from
 (compared in full); any other file is imported as usual. This module itself imports nothing
 from JS, so the snapshot can hold it.
 """

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any, overload
 
 import js  # type: ignore[import-not-found]
-from pyscript.js_modules import setflow_net as net  # type: ignore[import-not-found]
+import setflow_net as net  # type: ignore[import-not-found]  # app/js/net.mjs
 
 from app.browser.interop import is_null, to_js_data, to_js_object, to_py_data
 from app.core import protocol

@@ -7,17 +7,18 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import js  # type: ignore[import-not-found]
-from pyscript.js_modules import setflow_db as db  # type: ignore[import-not-found]
 
+from app.browser import page
 from app.browser.clock import id_pool, now_ms
 from app.core import csv_export, csv_import, exchange, formats
 from app.views import importing
 from app.views.state import Event, Outcome
 
 if TYPE_CHECKING:
+    from app.browser.dom_events import Target
     from app.browser.ui import App
 
 # The last CSV import, kept in the device database's meta table for "Undo last import".
@@ -30,32 +31,32 @@ def utc_offset_minutes() -> int:
     return -int(js.Date.new().getTimezoneOffset())
 
 
-async def export(app: App, event: Event, button: Any) -> None:
+async def export(app: App, event: Event, button: Target) -> None:
     tables = await app.store.dump()
     moment = datetime.fromtimestamp(float(js.Date.new().getTime()) / 1000, tz=UTC)
     exported = exchange.build_export(tables, device_id=app.screen.device_id, exported_at=moment)
     filename = exchange.export_filename(date.fromisoformat(app.today()))
-    db.download(filename, exchange.dumps(exported))
+    page.post("download", filename=filename, text=exchange.dumps(exported), type="application/json")
     app.screen.say(importing.exported(tables, filename))
     app.render()
 
 
-async def export_csv(app: App, event: Event, button: Any) -> None:
+async def export_csv(app: App, event: Event, button: Target) -> None:
     layout = importing.csv_layout(event.id)
     tables = await app.store.dump()
     write = csv_export.hevy_csv if layout == "hevy" else csv_export.strong_csv
     filename = importing.csv_filename(layout, app.today())
-    db.download(filename, write(tables, utc_offset_minutes()), "text/csv")
+    page.post(
+        "download", filename=filename, text=write(tables, utc_offset_minutes()), type="text/csv"
+    )
     app.screen.say(f"Exported your workouts to {filename}.")
     app.render()
 
 
-async def import_file(app: App, event: Event, input_el: Any) -> None:
-    files = input_el.files
-    if not files.length:
+async def import_file(app: App, event: Event, picker: Target) -> None:
+    if picker.file is None:  # the picker closed without a choice
         return
-    text = str(await files.item(0).text())
-    input_el.value = ""
+    text = picker.file
     app.importing = None
     app.screen.import_preview = None
     if formats.detect(text) != formats.SETFLOW:
@@ -70,13 +71,13 @@ async def import_file(app: App, event: Event, input_el: Any) -> None:
     await app.refresh()
 
 
-async def import_unit(app: App, event: Event, select: Any) -> None:
+async def import_unit(app: App, event: Event, select: Target) -> None:
     if app.importing is not None:
         app.importing.unit = event.value
         _preview(app)
 
 
-async def import_map(app: App, event: Event, select: Any) -> None:
+async def import_map(app: App, event: Event, select: Target) -> None:
     if app.importing is not None:
         app.importing.mapping[event.id] = event.value
         _preview(app)
@@ -102,7 +103,7 @@ def _preview(app: App) -> None:
     app.render()
 
 
-async def confirm_import(app: App, event: Event, button: Any) -> None:
+async def confirm_import(app: App, event: Event, button: Target) -> None:
     if app.importing is None or app.importing.plan is None:
         return
     made = app.importing.plan
@@ -117,13 +118,13 @@ async def confirm_import(app: App, event: Event, button: Any) -> None:
     app.render()
 
 
-async def cancel_import(app: App, event: Event, button: Any) -> None:
+async def cancel_import(app: App, event: Event, button: Target) -> None:
     app.importing = None
     importing.cancelled(app.screen)
     app.render()
 
 
-async def undo_import(app: App, event: Event, button: Any) -> None:
+async def undo_import(app: App, event: Event, button: Target) -> None:
     ids = json.loads(await app.store.get_meta(LAST_IMPORT_IDS) or "{}")
     tables = await app.store.dump()
     undone = csv_import.undo(

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import js  # type: ignore[import-not-found]
-from pyscript.js_modules import setflow_db as db  # type: ignore[import-not-found]
+import setflow_db as db  # type: ignore[import-not-found]  # app/js/db.mjs
 
 from app.browser.clock import id_pool, now_ms
 from app.browser.fetch_transport import JsRecords

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import js  # type: ignore[import-not-found]
 
-from app.browser.interop import is_null
+from app.browser import page
 from app.browser.local_storage import LocalStorage
 from app.core import storage_keys as keys
 from app.views.state import Screen
@@ -42,7 +42,6 @@ def _date_pattern() -> str:
 
 
 def notify_state() -> str:
-    ticker = getattr(js.window, "setflowTicker", None)
-    if ticker is None or is_null(ticker):
-        return "unsupported"
-    return str(ticker.notifyState())
+    """What the platform allows for the rest timer's alerts, as the page last said
+    (``app/js/ticker.mjs``)."""
+    return str(page.facts.get("notify") or "unsupported")

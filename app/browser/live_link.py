@@ -14,6 +14,7 @@ from typing import Any
 import js  # type: ignore[import-not-found]
 from pyodide.ffi import create_once_callable, create_proxy  # type: ignore[import-not-found]
 
+from app.browser import page
 from app.browser.clock import new_id
 from app.browser.interop import is_null
 from app.browser.tasks import spawn
@@ -58,9 +59,9 @@ class LiveLink:
             self.channel = js.BroadcastChannel.new(CHANNEL_NAME)
             self.channel.addEventListener("message", self._proxy(self._on_broadcast))
             self.channel.postMessage("ask")
-        js.window.addEventListener("online", self._proxy(lambda _e: self._network(True)))
-        js.window.addEventListener("offline", self._proxy(lambda _e: self._network(False)))
-        js.document.addEventListener("visibilitychange", self._proxy(lambda _e: self._visible()))
+        js.addEventListener("online", self._proxy(lambda _e: self._network(True)))
+        js.addEventListener("offline", self._proxy(lambda _e: self._network(False)))
+        page.on("visibility", lambda _message: self._visible())
         self.policy.network(bool(js.navigator.onLine), _now())
         self._visible()
         js.setInterval(self._proxy(self.check), CHECK_MS)
@@ -73,7 +74,7 @@ class LiveLink:
 
     def _lead(self, _lock: Any) -> Any:
         self.policy.leader = True
-        js.document.documentElement.setAttribute("data-live-leader", "true")
+        page.post("attr", name="data-live-leader", value="true")
         self.check()
         return js.Promise.new(self._proxy(lambda _resolve, _reject: None))
 
@@ -82,7 +83,7 @@ class LiveLink:
         self.check()
 
     def _visible(self) -> None:
-        self.policy.visibility(js.document.visibilityState == "visible", _now())
+        self.policy.visibility(page.visible(), _now())
         self.check()
 
     # --- the stream -----------------------------------------------------------------------
@@ -173,9 +174,4 @@ class LiveLink:
             self.paint()
 
     def paint(self) -> None:
-        shown = live.shows_live(self.sync.status, self.live)
-        root = js.document.documentElement
-        root.setAttribute("data-live", "true" if self.live else "false")
-        mark = js.document.getElementById("live-status")
-        if not is_null(mark):
-            mark.hidden = not shown
+        page.post("live", live=self.live, shown=live.shows_live(self.sync.status, self.live))

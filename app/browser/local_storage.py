@@ -1,33 +1,30 @@
-"""localStorage as a ``MutableMapping[str, str]``, so the core can take a plain dict in tests."""
+"""The page's localStorage as a ``MutableMapping[str, str]``, so the core can take a plain dict in tests.
+
+A worker has no localStorage: this is the copy the page sent at start (``app/browser/page.py``),
+kept current by the page when another tab writes; a write here goes to the page's as well.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, MutableMapping
 
-import js  # type: ignore[import-not-found]
+from app.browser import page
 
 
 class LocalStorage(MutableMapping[str, str]):
-    def __init__(self, storage: object | None = None) -> None:
-        self._storage = storage if storage is not None else js.localStorage
-
     def __getitem__(self, key: str) -> str:
-        value = self._storage.getItem(key)
-        # A missing key is JS null, which arrives as pyodide's jsnull, not None.
-        if value is None or not isinstance(value, str):
-            raise KeyError(key)
-        return value
+        return page.storage[key]
 
     def __setitem__(self, key: str, value: str) -> None:
-        self._storage.setItem(key, str(value))
+        page.write_storage(key, str(value))
 
     def __delitem__(self, key: str) -> None:
-        if key not in self:
+        if key not in page.storage:
             raise KeyError(key)
-        self._storage.removeItem(key)
+        page.write_storage(key, None)
 
     def __iter__(self) -> Iterator[str]:
-        return iter([self._storage.key(i) for i in range(self._storage.length)])
+        return iter(list(page.storage))
 
     def __len__(self) -> int:
-        return int(self._storage.length)
+        return len(page.storage)

@@ -1,25 +1,25 @@
 """This device's syncs in the browser: the events, the lock, the timer and the local databases.
 
 What a sync does and when is the pure policy of ``app.core.sync_controller`` and
-``app.core.scheduler``; this module is their ``Device`` in the browser and wires the page's
-``online``/``offline``/``visibilitychange``/``storage`` events to them.  Web Locks let only one
+``app.core.scheduler``; this module is their ``Device`` in the app's worker and wires the
+``online``/``offline`` events and the page's ``visibilitychange``/``storage`` events to them.  Web Locks let only one
 tab sync at a time (the others see the new data through Dexie's change events and the new
 last-synced time through the ``storage`` event).
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable, Coroutine, MutableMapping
 from typing import Any
 
 import js  # type: ignore[import-not-found]
+import setflow_db as db  # type: ignore[import-not-found]  # app/js/db.mjs
 from pyodide.ffi import create_once_callable, create_proxy  # type: ignore[import-not-found]
-from pyscript.js_modules import setflow_db as db  # type: ignore[import-not-found]
 
+from app.browser import page
 from app.browser.fetch_transport import FetchTransport, account_request
 from app.browser.idb import IndexedDBStore, settled
-from app.browser.interop import attr, is_null, to_js_data
+from app.browser.interop import is_null
 from app.browser.tasks import spawn
 from app.core import sync_controller
 from app.core.storage_failure import StorageError
@@ -50,7 +50,7 @@ class BrowserDevice:
         return float(js.Date.now()) / 1000
 
     def visible(self) -> bool:
-        return str(js.document.visibilityState) == "visible"
+        return page.visible()
 
     def transport(self) -> Transport:
         return FetchTransport()
@@ -88,13 +88,10 @@ class BrowserDevice:
 
     def synced(self) -> None:
         # How many syncs this tab has finished: lets a test or benchmark wait for the next one.
-        root = js.document.documentElement
-        root.setAttribute("data-syncs", str(int(attr(root, "data-syncs") or 0) + 1))
+        page.post("synced")
 
     def check_for_update(self) -> None:
-        check = getattr(js.window, "setflowCheckForUpdate", None)
-        if not is_null(check):
-            check()
+        page.post("check_update")
 
     def report(self, text: str) -> None:
         js.console.error(text)
@@ -123,25 +120,24 @@ def start(sync: SyncController) -> None:
         proxies.append(proxy)
         target.addEventListener(kind, proxy)
 
-    on(js.window, "online", lambda _e: sync.online())
-    on(js.window, "offline", lambda _e: sync.offline())
-    on(js.document, "visibilitychange", lambda _e: sync.visibility_changed())
-    on(js.window, "storage", lambda event: sync.storage_changed(str(event.key)))
+    on(js, "online", lambda _e: sync.online())  # the worker's own global has these two
+    on(js, "offline", lambda _e: sync.offline())
+    page.on("visibility", lambda _message: sync.visibility_changed())
+    page.on("storage", lambda message: sync.storage_changed(str(message.get("key"))))
     sync.started()
 
 
 def expose(sync: SyncController) -> None:
     """``window.setflowSync()`` runs a sync now and resolves to its result (tests, benchmarks)."""
 
-    async def run() -> Any:
+    async def run(message: page.Message) -> None:
         result = await sync.sync()
         if result is None:
-            return None
-        return to_js_data({k: getattr(result, k) for k in result.__dataclass_fields__})
+            page.reply(message, None)
+        else:
+            page.reply(message, {k: getattr(result, k) for k in result.__dataclass_fields__})
 
-    proxy = create_proxy(lambda: asyncio.ensure_future(run()))
-    _proxies(sync).append(proxy)
-    js.window.setflowSync = proxy
+    page.on("sync", lambda message: spawn(run(message)))
 
 
 def _proxies(sync: SyncController) -> list[Any]:

@@ -1,8 +1,8 @@
-"""The app on the page: reads the device database, renders the views into ``#view``, refreshes.
+"""The app: reads the device database, renders the views for the page's ``#view``, refreshes.
 
 Views and their actions are pure (``app.views``); when to re-read and show is
-``app.views.refresh``'s rule.  Events are bound by ``dom_events.py``, the view painted by
-``paint.py``; this module holds the state they share and stores what an action made.
+``app.views.refresh``'s rule.  Events arrive through ``dom_events.py``, the view is sent to the
+page by ``paint.py``; this module holds the state they share and stores what an action made.
 """
 
 from __future__ import annotations
@@ -13,11 +13,10 @@ from datetime import date
 from typing import Any
 
 import js  # type: ignore[import-not-found]
+import setflow_db as db  # type: ignore[import-not-found]  # app/js/db.mjs
 from pyodide.ffi import create_proxy  # type: ignore[import-not-found]
-from pyscript.js_modules import setflow_db as db  # type: ignore[import-not-found]
-from pyscript.js_modules import setflow_last_screen as last_screen  # type: ignore[import-not-found]
 
-from app.browser import paint
+from app.browser import page, paint
 from app.browser.clock import new_id, now_ms
 from app.browser.dom_events import Events
 from app.browser.files import LAST_IMPORT_SUMMARY
@@ -50,7 +49,6 @@ class App:
         restore_screen(self.screen)
         self.account = Account()
         self.data = Data()
-        self.view = js.document.getElementById("view")
         self._refresh_task: asyncio.Future[None] | None = None
         self._events = Events(self)
         self._proxies: list[Any] = []
@@ -115,15 +113,14 @@ class App:
             self.sync.local_change()
 
     def render(self) -> None:
-        self.screen.view = route(str(js.location.hash))
+        self.screen.view = route(page.hash())
         self.screen.now = now_ms()
         self.screen.notify = notify_state() if self.screen.notify != "granted" else "granted"
         html = render(self.screen, self.data, self.account)
-        if html != self._html:  # an unchanged screen is left alone, with what is being typed
-            self._html = html
-            paint.replace(self.view, html)
-            last_screen.save(self.screen.view, html)  # painted first at the next start
-        paint.tabs(self.screen.view, len(self.data.conflicts))
+        # An unchanged screen is left alone, with what is being typed.
+        changed = html if html != self._html else None
+        self._html = html
+        paint.screen(self.screen.view, changed, len(self.data.conflicts))
         self._show_status()
 
     def _show_status(self) -> None:
@@ -151,16 +148,15 @@ class App:
 
     # --- events and writing -------------------------------------------------------------
     def attach(self) -> None:
-        self._events.attach(self.view)
-        self._proxies.append(create_proxy(lambda _e: self._after_navigation()))
-        js.window.addEventListener("hashchange", self._proxies[-1])
+        self._events.attach()
+        page.on("hash", lambda _message: self._after_navigation())
         self._proxies.append(create_proxy(self.schedule_refresh))
         db.onChange(self._proxies[-1])
 
     def _after_navigation(self) -> None:
         self.screen.navigated()
         self.render()
-        js.window.scrollTo(0, 0)
+        page.post("scroll_top")
 
     async def save(self, outcome: Outcome) -> None:
         """Store an action's changes in one transaction, then show its outcome.

@@ -1,6 +1,8 @@
-// Runs before Python: paints the last screen, registers the service worker, offers updates, and
-// turns a failed start into a readable message. Everything else is Python (app/browser/).
+// The page's start: paints the last screen, starts the app's worker (app/js/page.mjs), registers
+// the service worker, offers updates, and turns a failed start into a readable message.
+// Everything else is Python, in the worker (app/browser/).
 import * as lastScreen from "./last-screen.mjs";
+import * as page from "./page.mjs";
 
 const root = document.documentElement;
 const STARTUP_LIMIT_MS = 90_000;
@@ -16,29 +18,12 @@ export function showStartupError(message) {
 window.setflowStartupError = showStartupError;
 document.getElementById("startup-retry").addEventListener("click", () => location.reload());
 
+// The app's Python starts in its worker now; a failure there comes back as a message, and a
+// runtime that never arrives (a broken download, an unsupported browser) is caught by the limit.
+page.begin(showStartupError);
+
 // What this person last saw, at once; Python replaces it in place when it is ready.
 if (lastScreen.paint()) lastScreen.holdTaps();
-
-// The runtime starts downloading and compiling now, while PyScript loads (app/js/pyodide.mjs).
-import("./pyodide.mjs").then((runtime) => runtime.begin()).catch(() => {});
-
-// PyScript reports a Python start-up failure as an error event; a runtime that never arrives
-// (a broken download, an unsupported browser) is caught by the time limit.
-window.addEventListener("py:error", (e) => showStartupError(String(/** @type {CustomEvent} */ (e).detail || "Python failed.")));
-window.addEventListener("unhandledrejection", (e) => {
-  if (root.dataset.appState === "loading") showStartupError(`The Python runtime failed: ${e.reason}`);
-});
-// PyScript shows an uncaught Python error as a .py-error element.
-new MutationObserver((records) => {
-  for (const r of records) {
-    for (const added of r.addedNodes) {
-      const node = /** @type {Element} */ (added);
-      if (node.classList && node.classList.contains("py-error")) {
-        showStartupError(node.textContent.trim().split("\n").slice(-1)[0] || "Python failed.");
-      }
-    }
-  }
-}).observe(document.documentElement, { childList: true, subtree: true });
 setTimeout(() => {
   if (root.dataset.appState === "loading") {
     showStartupError("The Python runtime did not start. Check your connection for the first visit.");

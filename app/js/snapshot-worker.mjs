@@ -3,15 +3,15 @@
 // one made with `_makeSnapshot` cannot run the app. It imports what the app imported (the
 // standard library modules and the pure core and views) and nothing that touches JS objects;
 // the other modules it compiles (app/browser/compiled.py).
-// It hands the bytes back; the page stores them (app/js/pyodide.mjs).
+// It hands the bytes back; the app's worker stores them (app/js/pyodide.mjs).
 import { loadPyodide } from "/vendor/pyodide/pyodide.mjs";
 import { INDEX_URL } from "./snapshot.mjs";
 
 self.onmessage = async (event) => {
-  const { files, modules, pyscript } = event.data;
+  const { files, modules } = event.data;
   try {
     const pyodide = await loadPyodide({ indexURL: INDEX_URL, _makeSnapshot: true });
-    // The app's modules, where the page writes them (app/js/pyodide.mjs).
+    // The app's modules, where the app's worker writes them (app/js/pyodide.mjs).
     for (const [path, text] of files) {
       const dir = path.slice(0, path.lastIndexOf("/"));
       if (dir) pyodide.FS.mkdirTree(dir);
@@ -27,21 +27,14 @@ self.onmessage = async (event) => {
     );
     // The rest of the app's modules (the browser adapters) compiled, ready for the import
     // (app/browser/compiled.py): compiling them was most of a WebKit start after the snapshot.
-    // So is PyScript's Python package, written where the page's PyScript writes it.
-    for (const [path, text] of pyscript.files) {
-      pyodide.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
-      pyodide.FS.writeFile(path, text);
-    }
     const paths = files.map(([path]) => path);
-    const theirs = pyscript.files.map(([path]) => path);
     pyodide.runPython(
       `from app.browser.compiled import keep\n` +
-        `keep(json.loads(${JSON.stringify(JSON.stringify(paths))}))\n` +
-        `keep(json.loads(${JSON.stringify(JSON.stringify(theirs))}), ${JSON.stringify(pyscript.base)})\n`,
+        `keep(json.loads(${JSON.stringify(JSON.stringify(paths))}))\n`,
     );
     const bytes = pyodide.makeMemorySnapshot();
-    // The page stores it: in WebKit a Cache Storage entry written by a worker never reached the
-    // page (its cache showed no entry), so every reopen started without the snapshot.
+    // The app's worker stores it: in WebKit a Cache Storage entry written by this worker never
+    // reached the others (its cache showed no entry), so every reopen started without it.
     self.postMessage({ ok: true, bytes });
   } catch (err) {
     self.postMessage({ ok: false, error: String(err && err.stack ? err.stack : err) });

@@ -9,7 +9,15 @@
 export const CACHE_PREFIX = "setflow-snapshot-";
 export const INDEX_URL = "/vendor/pyodide/";
 
+let given = "";
+
+// In the app's worker, which has no page to read: the version the page handed it.
+export function useVersion(/** @type {string} */ version) {
+  given = version;
+}
+
 export function appVersion() {
+  if (given) return given;
   const meta = globalThis.document && /** @type {HTMLMetaElement | null} */ (document.querySelector('meta[name="setflow-version"]'));
   return meta ? meta.content : "";
 }

@@ -49,13 +49,14 @@ def bench_storage(
         page = context.new_page()
         page.goto(server_url + "/")
         wait_ready(page)
+        ids = [str(uuid.uuid4()) for _ in records]
         page.evaluate(
             "([r, m]) => { window.__benchRecords = r; window.__benchMutationIds = m; }",
-            [records, [str(uuid.uuid4()) for _ in records]],
+            [records, ids],
         )
 
         def adapter() -> None:
-            w = run_python(page, pyscripts.STORE_WRITE)
+            w = run_python(page, pyscripts.STORE_WRITE, records=records, ids=ids)
             r = run_python(page, pyscripts.STORE_READ)
             assert w["n"] == n and r["n"] == n, (w, r)
             res.add(

@@ -121,11 +121,7 @@ def bench_sync(
             page = context.new_page()
             page.goto(server_url + "/")
             wait_ready(page)
-            page.evaluate(
-                "(e) => { localStorage.setItem('setflow-account', e);"
-                " localStorage.setItem('setflow-synced-account', e); }",
-                email,
-            )
+            run_python(page, pyscripts.SIGNED_IN_AS, email=email)
             settle(page)
             out = page.evaluate(JS_SYNC)
             r = out["result"]

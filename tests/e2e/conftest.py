@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -84,6 +85,12 @@ def wait_ready(page: Page, timeout: int = READY_TIMEOUT_MS) -> None:
     if state != "ready":
         message = page.locator("#startup-error-message").text_content()
         pytest.fail(f"app reached state {state!r}: {message}")
+
+
+def run_python(page: Page, code: str, **args: object) -> str:
+    """Run ``async def bench(args: str) -> str`` from ``code`` in the app's interpreter (its
+    worker), with the running app as ``app`` (``window.setflowRun``, app/js/page.mjs)."""
+    return str(page.evaluate("([c, a]) => window.setflowRun(c, a)", [code, json.dumps(args)]))
 
 
 def wait_for_service_worker(page: Page) -> None:

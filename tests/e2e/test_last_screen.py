@@ -1,7 +1,8 @@
 """The last screen first: a reopen shows what the person last saw before Python is ready.
 
-Python's start is held back here by holding the request for ``/app/main.py`` (the service
-worker is blocked so the test's network route sees it), which makes "before ready" certain.
+Python's start is held back here by holding the request for the app's modules
+(``/app/modules.json``, asked for by the app's worker; the service worker is blocked so the
+test's network route sees it), which makes "before ready" certain.
 """
 
 from __future__ import annotations
@@ -38,8 +39,8 @@ def open_with_a_copy(page: Page, url: str, *names: str) -> None:
 def reopen_held(page: Page) -> list[Route]:
     """Reopen with Python's start held back; release it with ``route.continue_()``."""
     held: list[Route] = []
-    page.route("**/app/main.py", lambda route: held.append(route))
-    with page.expect_request("**/app/main.py", timeout=60_000):
+    page.route("**/app/modules.json", lambda route: held.append(route))
+    with page.expect_request("**/app/modules.json", timeout=60_000):
         page.reload(wait_until="domcontentloaded")
     return held
 
@@ -48,7 +49,7 @@ def release(page: Page, held: list[Route]) -> None:
     assert held, "the start was not held"
     for route in held:
         route.continue_()
-    page.unroute("**/app/main.py")
+    page.unroute("**/app/modules.json")
 
 
 def test_the_last_screen_is_painted_before_ready_and_replaced_in_place(
@@ -63,7 +64,10 @@ def test_the_last_screen_is_painted_before_ready_and_replaced_in_place(
     expect(page.locator("html")).to_have_attribute("data-app-state", "loading")
     expect(page.get_by_text("Getting ready…")).to_be_visible()
     expect(page.get_by_text("Getting your workouts ready…")).to_be_hidden()
-    assert float(page.locator("#last-screen").evaluate("e => getComputedStyle(e).opacity")) < 1
+    # Its controls greyed out (not faded: its text keeps its contrast).
+    add = page.locator("#last-screen").get_by_role("button", name="Add exercise")
+    assert add.evaluate("e => getComputedStyle(e).filter") == "grayscale(1)"
+    assert page.locator("#last-screen").evaluate("e => getComputedStyle(e).opacity") == "1"
 
     release(page, held)
     wait_ready(page)

@@ -6,14 +6,14 @@ with it, the app still starts (normally) and makes a new one.
 
 from __future__ import annotations
 
-import re
+import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from playwright.sync_api import BrowserContext, Page, Request, expect
 
 from devsupport.live_server import LiveServer, copy_public_files
-from tests.e2e.conftest import RequestLog, wait_for_service_worker, wait_ready
+from tests.e2e.conftest import RequestLog, run_python, wait_for_service_worker, wait_ready
 from tests.e2e.test_tracker import add_exercise
 
 SNAPSHOT_TIMEOUT_MS = 180_000
@@ -44,23 +44,24 @@ async (kind) => {
 """
 
 
-# The flags word of three modules' .pyc files, read inside the app's own interpreter (reached
-# through a bound method's globals: the app does not expose the interpreter).
+# The flags word of three modules' .pyc files, read inside the app's own interpreter.
 PYC_FLAGS = """
-() => {
-  const b = window.setflowApp.render.__globals__.get("__builtins__");
-  const pick = (name) => (typeof b.get === "function" ? b.get(name) : b[name]);
-  const ns = pick("dict")();
-  pick("exec")(`
 import importlib.util, json, sys
-found = {}
-for name in ("app.views.workout", "app.core.schema", "app.browser.ui"):
-    with open(importlib.util.cache_from_source(sys.modules[name].__file__), "rb") as f:
-        found[name] = f.read()[4]
-out = json.dumps(found)
-`, ns);
-  return JSON.parse(ns.get("out"));
-}
+async def bench(args):
+    found = {}
+    for name in ("app.views.workout", "app.core.schema", "app.browser.ui"):
+        with open(importlib.util.cache_from_source(sys.modules[name].__file__), "rb") as f:
+            found[name] = f.read()[4]
+    return json.dumps(found)
+"""
+
+# When, in the app's worker, the bundle was asked for and the runtime was ready (ms).
+BUNDLE_TIMES = """
+import js, json
+async def bench(args):
+    asked = js.performance.getEntriesByName(js.location.origin + "/app/modules.json")[0]
+    ready = js.performance.getEntriesByName("setflow-runtime-ready")[0]
+    return json.dumps([asked.startTime, ready.startTime])
 """
 
 
@@ -188,12 +189,12 @@ def test_a_first_visit_downloads_each_file_once_within_budget(
     assert total <= FIRST_VISIT_BUDGET, f"{total:,} bytes"
 
 
-def test_a_first_visit_fetches_the_apps_code_in_one_request_and_no_unused_plugin(
+def test_a_first_visit_fetches_the_apps_code_in_one_request_and_no_pyscript(
     context: BrowserContext, page: Page, server: LiveServer
 ) -> None:
     """The app's Python modules come as one bundle, asked for as the runtime starts (not one
-    request per module once it is up), and PyScript loads none of the plugins the app leaves
-    out (its editor, game and terminal); the modules are imported from bytecode made at set-up."""
+    request per module once it is up); nothing of PyScript is loaded (the app's worker starts
+    the runtime itself); the modules are imported from bytecode made at set-up."""
     asked: list[str] = []  # the page's own requests (not the service worker's)
     context.on("request", lambda r: r.service_worker is None and asked.append(r.url))
     page.goto(server.url + "/#exercises")
@@ -201,20 +202,14 @@ def test_a_first_visit_fetches_the_apps_code_in_one_request_and_no_unused_plugin
     expect(page.get_by_role("heading", name="Exercises", level=2)).to_be_visible()
     paths = [urlsplit(url).path for url in asked]
     python = [p for p in paths if p.startswith("/app/") and not p.startswith("/app/js/")]
-    assert sorted(python) == ["/app/main.py", "/app/modules.json", "/app/styles.css"], python
-    plugins = [p for p in paths if re.search(r"/(py-editor|py-game|py-terminal|donkey)-", p)]
-    assert plugins == []
+    assert sorted(python) == ["/app/modules.json", "/app/styles.css"], python
+    assert [p for p in paths if p.startswith("/vendor/pyscript/")] == []
     # Asked for before the runtime was compiled and started, not after.
-    runtime_ready = page.evaluate(
-        "performance.getEntriesByName('setflow-runtime-ready')[0].startTime"
-    )
-    bundle_asked = page.evaluate(
-        "performance.getEntriesByName(location.origin + '/app/modules.json')[0].startTime"
-    )
+    bundle_asked, runtime_ready = json.loads(run_python(page, BUNDLE_TIMES))
     assert bundle_asked < runtime_ready
     # The app's modules were imported from the bytecode made at set-up, not compiled here: the
     # hash-checked .pyc (flags 3 after the magic number; Python itself writes timestamped ones).
-    flags = page.evaluate(PYC_FLAGS)
+    flags = json.loads(run_python(page, PYC_FLAGS))
     assert flags == {"app.views.workout": 3, "app.core.schema": 3, "app.browser.ui": 3}, (
         "no bytecode from set-up: run `make setup` (tools/bytecode.py)"
     )
@@ -232,7 +227,7 @@ def test_a_start_uses_no_deprecated_browser_feature(
     page.goto(server.url + "/")
     wait_ready(page)
     assert page.evaluate("crossOriginIsolated") is True
-    # One runtime: the start the page began early is the one PyScript was handed.
+    # One runtime, started once.
     assert page.evaluate("performance.getEntriesByName('setflow-runtime-start').length") == 1
     deprecated = [
         issue for issue in issues if issue["code"] in ("DeprecationIssue", "SharedArrayBufferIssue")

@@ -6,7 +6,8 @@ pull and acknowledge rules in ``app/js/db.mjs``.  They run twice: with pulled pa
 as Python lists, and as the JS arrays a fetch parsed (``JsRecords``, the path a real sync takes).
 
 The page is a bare Pyodide on the app's own origin (not the app itself), with the app's Python
-modules (``server/bundle.py``'s list) and JS modules from ``pyscript.toml`` and the contract module written into its file system.
+modules (``server/bundle.py``'s list) and the contract module written into its file system, and
+the JS modules ``pyscript.toml`` names, registered as the app's worker registers them.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ CONTRACT_FILES = (
     "tests/contract/store_rules.py",
 )
 
-# Loads Pyodide from the app's vendored copy, writes the Python files, and stands in for the one
-# thing PyScript would provide (``pyscript.js_modules``) with the app's real db.mjs.
+# Loads Pyodide from the app's vendored copy, writes the Python files, and gives Python the app's
+# real db.mjs and net.mjs by the names the app's worker gives them (app/js/worker.mjs).
 SET_UP = """
 async ({ files, sources, modules }) => {
   const { loadPyodide } = await import("/vendor/pyodide/pyodide.mjs");
@@ -46,16 +47,7 @@ async ({ files, sources, modules }) => {
   }
   for (const [path, text] of Object.entries(sources)) write(path, text);
   for (const [url, name] of modules) py.registerJsModule(name, await import(url));
-  py.globals.set("js_module_names", modules.map(([, name]) => name));
   await py.runPythonAsync(`
-import importlib, sys, types
-pyscript = types.ModuleType("pyscript")
-pyscript.js_modules = types.ModuleType("pyscript.js_modules")
-for name in js_module_names:
-    setattr(pyscript.js_modules, name, importlib.import_module(name))
-sys.modules["pyscript"] = pyscript
-sys.modules["pyscript.js_modules"] = pyscript.js_modules
-
 from app.browser.idb import IndexedDBStore
 from app.browser.interop import to_js_data
 from app.browser.fetch_transport import JsRecords
@@ -97,9 +89,9 @@ def _app_files() -> list[tuple[str, str]]:
 
 
 def _js_modules() -> list[tuple[str, str]]:
-    """The app's JS modules as PyScript hands them to Python (``pyscript.js_modules.<name>``)."""
+    """The app's JS modules as its worker hands them to Python (``import setflow_db``)."""
     config = tomllib.loads((ROOT / "pyscript.toml").read_text())
-    return list(config["js_modules"]["main"].items())
+    return list(config["js_modules"]["worker"].items())
 
 
 @pytest.fixture(scope="module")

@@ -216,7 +216,7 @@ def test_links_out_of_the_public_folders_are_not_served(sqlite_url: str, deploye
             assert response.status_code == 404, path
             assert "server code" not in response.text and "not ours" not in response.text
         assets = client.get("/sw-assets.js").text
-    assert "/app/main.py" in assets
+    assert "/app/modules.json" in assets
     assert "inner.py" not in assets and "outer.py" not in assets and "everything" not in assets
 
 

@@ -13,7 +13,7 @@ from app.browser import compiled
 
 @pytest.fixture
 def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A working directory holding a package ``shop`` the way PyScript writes the app's files."""
+    """A working directory holding a package ``shop`` the way the app's worker writes the app's files."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))

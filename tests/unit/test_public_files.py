@@ -23,13 +23,13 @@ def _modules_on_disk() -> set[str]:
     return {
         p.relative_to(ROOT).as_posix()
         for p in (ROOT / "app").rglob("*.py")
-        if "__pycache__" not in p.parts and p.name != "main.py"
+        if "__pycache__" not in p.parts
     } - static.NOT_SHIPPED
 
 
 def test_every_python_module_reaches_the_browser_in_one_bundle() -> None:
-    """The page fetches the app's modules as one file (app/js/pyodide.mjs): it holds every
-    module under app/ (but the entry point and the server's own), exactly as on disk."""
+    """The app's worker fetches its modules as one file (app/js/pyodide.mjs): it holds every
+    module under app/ (but the server's own), the entry point too, exactly as on disk."""
     client = TestClient(create_app(Config(database="sqlite://", static_root=ROOT)))
     answer = client.get(bundle.URL)
     assert answer.status_code == 200
@@ -38,7 +38,7 @@ def test_every_python_module_reaches_the_browser_in_one_bundle() -> None:
     for path, source in modules.items():
         assert source == (ROOT / path).read_text(encoding="utf-8"), path
     assert "/app/modules.json" in (ROOT / "app" / "js" / "pyodide.mjs").read_text()
-    # PyScript no longer fetches them one by one.
+    # Never fetched one by one.
     assert "files" not in tomllib.loads((ROOT / "pyscript.toml").read_text())
 
 
@@ -55,7 +55,7 @@ def _imports(path: Path) -> set[str]:
 
 def test_what_the_browser_loads_never_imports_a_module_it_is_not_given() -> None:
     held_back = {name.removesuffix(".py").replace("/", ".") for name in static.NOT_SHIPPED}
-    for dest in [*bundle.shipped(ROOT), "app/main.py"]:
+    for dest in bundle.shipped(ROOT):
         assert _imports(ROOT / dest) & held_back == set(), dest
 
 
@@ -72,7 +72,7 @@ def test_the_bundle_is_precached_and_its_modules_are_not_one_by_one() -> None:
     client = TestClient(create_app(Config(database="sqlite://", static_root=ROOT)))
     precached = client.get("/sw-assets.js").text
     assert f'"{bundle.URL}"' in precached
-    assert '"/app/main.py"' in precached  # the entry point, which PyScript fetches itself
+    assert '"/app/main.py"' not in precached  # the entry point is in the bundle too
     assert '"/app/core/schema.py"' not in precached
 
 
@@ -86,9 +86,9 @@ def test_a_changed_module_changes_the_bundle_and_the_app_version(tmp_path: Path)
     (tmp_path / "app" / "core" / "merge.py").write_text("SERVER = True\n")
     assets = static.Assets(tmp_path)
     first = assets.current()
-    assert first.urls == ("/", "/app/main.py", "/index.html", bundle.URL)
+    assert first.urls == ("/", "/index.html", bundle.URL)
     assert json.loads(assets.bundle.current()) == {
-        "modules": {"app/core/rules.py": "LIMIT = 1\n"},
+        "modules": {"app/core/rules.py": "LIMIT = 1\n", "app/main.py": "import app.core.rules\n"},
         "bytecode": {},  # none made at set-up here
     }
     rules.write_text("LIMIT = 22\n")
@@ -131,19 +131,6 @@ def test_the_bundle_carries_a_modules_bytecode_only_while_its_source_is_unchange
     assert client.get("/" + bundle.BYTECODE).status_code == 404
 
 
-def test_pyscript_chunks_no_start_asks_for_are_not_precached() -> None:
-    client = TestClient(create_app(Config(database="sqlite://", static_root=ROOT)))
-    precached = client.get("/sw-assets.js").text
-    chunks = sorted((ROOT / "vendor" / "pyscript").glob("*.js"))
-    unused = [c for c in chunks if re.match(r"(codemirror|xterm|py-editor|py-terminal)", c.name)]
-    assert len(unused) >= 4
-    for chunk in unused:
-        url = "/" + chunk.relative_to(ROOT).as_posix()
-        assert f'"{url}"' not in precached
-        assert client.get(url).status_code == 200  # still served, should anything ask
-    assert '"/vendor/pyscript/error-' in precached  # the plugin the app keeps
-
-
 def test_a_link_under_app_cannot_bundle_a_file_from_elsewhere(tmp_path: Path) -> None:
     (tmp_path / "app").mkdir()
     (tmp_path / "secret.py").write_text("KEY = 'x'\n")
@@ -152,19 +139,26 @@ def test_a_link_under_app_cannot_bundle_a_file_from_elsewhere(tmp_path: Path) ->
     assert bundle.shipped(tmp_path) == ["app/ok.py"]
 
 
-def test_pyscript_loads_none_of_its_plugins_the_app_does_not_use() -> None:
-    """Its editor, game, terminal and markup-deprecation plugins: each would be one more
-    download and script to run at every start. The error plugin stays (a failed start shows)."""
+def test_the_worker_gives_python_the_js_modules_pyscript_toml_names() -> None:
+    """pyscript.toml names the JS modules the app's Python imports; the app's worker (which
+    starts the runtime: app/js/worker.mjs) registers exactly those, from those files."""
     config = tomllib.loads((ROOT / "pyscript.toml").read_text())
-    built = (ROOT / "vendor" / "pyscript").glob("core-*.js")
-    names = set(
-        re.findall(r'"?([\w-]+)"?:\(\)=>import\("\./[\w-]+\.js"\)', next(built).read_text())
-    )
-    assert {"error", "py-editor", "py-terminal"} <= names  # the real list of this PyScript
-    assert set(config["plugins"]) == {f"!{name}" for name in names - {"error"}}
+    named = config["js_modules"]["worker"]
+    worker = (ROOT / "app" / "js" / "worker.mjs").read_text()
+    imported = dict(re.findall(r'import \* as (\w+) from "\./([\w.-]+\.mjs)";', worker))
+    registered = dict(re.findall(r'registerJsModule\("(\w+)", (\w+)\)', worker))
+    given = {
+        f"/app/js/{imported[var]}": name for name, var in registered.items() if var in imported
+    }
+    assert given == named
+    # And Python imports nothing else of that kind.
+    for path in bundle.shipped(ROOT):
+        for module in _imports(ROOT / path):
+            if module.startswith("setflow_"):
+                assert module.split(".")[0] in {*named.values(), "setflow_page"}, path
 
 
-def test_pyscript_uses_the_vendored_runtime() -> None:
+def test_the_runtime_is_the_vendored_one() -> None:
     config = tomllib.loads((ROOT / "pyscript.toml").read_text())
     # The interpreter module is the app's own wrapper (start-up snapshots) around the vendored one.
     assert config["interpreter"] == "/app/js/pyodide.mjs"
@@ -262,7 +256,7 @@ def test_every_vendored_bundle_that_names_a_source_map_has_it_served_not_precach
     bundles = _bundles_naming_a_source_map()
     loaded = {url for url, _ in bundles}
     # The bundles the app itself loads are among them (the list is the real one).
-    assert {"/vendor/pyscript/core.js", "/vendor/pyodide/pyodide.mjs"} <= loaded
+    assert "/vendor/pyodide/pyodide.mjs" in loaded
     assert "/vendor/dexie/dexie.mjs" in loaded
     precached = client.get("/sw-assets.js").text
     for script, source_map in bundles:
@@ -272,8 +266,7 @@ def test_every_vendored_bundle_that_names_a_source_map_has_it_served_not_precach
         assert answer.headers["content-encoding"] in ("br", "gzip")
         assert answer.json()["version"] == 3  # a source map, decoded as the browser would
         assert f'"{source_map}"' not in precached, "source maps are for developer tools only"
-        if not static.UNUSED_CHUNKS.match(script.lstrip("/")):
-            assert f'"{script}"' in precached
+        assert f'"{script}"' in precached
 
 
 def test_the_page_and_its_workers_are_cross_origin_isolated() -> None:

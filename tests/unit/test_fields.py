@@ -1,8 +1,54 @@
-"""What a re-render keeps of what the person typed (app/views/inputs.py)."""
+"""What a re-render keeps of what the person typed (app/js/fields.mjs, run here under Node).
+
+The page applies each render the app's worker sends; these are the rules it follows.
+"""
 
 from __future__ import annotations
 
-from app.views.inputs import Field, kept_in_place, typed, values_to_restore
+import json
+import subprocess
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+FIELDS_JS = Path(__file__).parents[2] / "app" / "js" / "fields.mjs"
+CALL = (
+    f"import * as rule from {json.dumps(FIELDS_JS.as_uri())};"
+    "const [name, args] = JSON.parse(process.argv[1]);"
+    "console.log(JSON.stringify(rule[name](...args)));"
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    id: str
+    tag: str  # as the DOM spells it: INPUT, SELECT, TEXTAREA
+    type: str  # the input's type ("text", "number", "file", ...)
+    value: str
+    bound: bool = False  # it has data-action or data-field: it shows the screen's state
+
+
+def _js(name: str, *args: Any) -> Any:
+    plain = [[asdict(f) for f in a] if isinstance(a, list) else a for a in args]
+    done = subprocess.run(
+        ["node", "--input-type=module", "-e", CALL, json.dumps([name, plain])],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+def typed(fields: list[Field]) -> dict[str, str]:
+    return dict(_js("typed", fields))
+
+
+def values_to_restore(before: dict[str, str], after: list[Field]) -> dict[str, str]:
+    return dict(_js("valuesToRestore", before, after))
+
+
+def kept_in_place(before: list[Field], after: list[Field]) -> list[str]:
+    return list(_js("keptInPlace", before, after))
 
 
 def test_text_typed_into_a_form_survives_a_re_render() -> None:

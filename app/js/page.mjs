@@ -1,0 +1,300 @@
+// The page's side of the app: it starts the app's worker (app/js/worker.mjs), applies what the
+// app's Python sends, one message per render, and sends it the person's taps and typing as
+// plain data, one message per event. The other side is app/browser/page.py; every message is
+// one JSON string. What a screen shows and what a tap does are decided there, in Python; this
+// file only does what needs the page: the DOM, localStorage, dialogs, downloads, sound.
+import * as lastScreen from "./last-screen.mjs";
+import * as ticker from "./ticker.mjs";
+import { keptInPlace, typed, valuesToRestore } from "./fields.mjs";
+
+const root = document.documentElement;
+const byId = (/** @type {string} */ id) => document.getElementById(id);
+
+/** @type {Worker} */
+let worker;
+/** @type {(message: string) => void} */
+let showError = () => {};
+
+// The names of the controls the app's Python runs (app/views/controls.py), sent once it is up:
+// only their events are taken from the browser (preventDefault) and sent on.
+const controls = { forms: new Set(), clicks: new Set() };
+
+// What the tests, the benchmark and the console use.
+const start = { snapshot: "none", made: /** @type {Promise<unknown> | null} */ (null), compiled: [] };
+/** @type {(made: unknown) => void} */
+let madeArrived = () => {};
+
+function post(/** @type {Record<string, unknown>} */ message) {
+  worker.postMessage(JSON.stringify(message));
+}
+
+// --- the elements an event came from, for the steps that act on them later --------------------
+const HELD = 64;
+/** @type {Map<number, Element>} */
+const held = new Map();
+let lastHandle = 0;
+
+function hold(/** @type {Element} */ element) {
+  held.set(++lastHandle, element);
+  if (held.size > HELD) held.delete(lastHandle - HELD);
+  return lastHandle;
+}
+
+// --- requests from the page to Python (the bridges) -------------------------------------------
+/** @type {Map<number, {resolve: (value: unknown) => void, reject: (err: Error) => void}>} */
+const waiting = new Map();
+let lastRequest = 0;
+
+function request(/** @type {string} */ type, /** @type {Record<string, unknown>} */ data = {}) {
+  const id = ++lastRequest;
+  return new Promise((resolve, reject) => {
+    waiting.set(id, { resolve, reject });
+    post({ type, id, ...data });
+  });
+}
+
+// --- starting -----------------------------------------------------------------------------------
+export function begin(/** @type {(message: string) => void} */ onError) {
+  showError = onError;
+  const meta = /** @type {HTMLMetaElement | null} */ (document.querySelector('meta[name="setflow-version"]'));
+  // The worker's name carries the app version: its runtime looks for this version's snapshot.
+  worker = new Worker(new URL("./worker.mjs", import.meta.url), { type: "module", name: meta ? meta.content : "" });
+  worker.onmessage = (event) => receive(JSON.parse(event.data));
+  worker.onerror = (event) => showError(`The Python runtime failed: ${event.message || "its script did not load"}`);
+  /** @type {Record<string, string>} */
+  const storage = {};
+  for (let i = 0; i < localStorage.length; i++) {
+    const key = localStorage.key(i);
+    if (key !== null) storage[key] = localStorage.getItem(key) ?? "";
+  }
+  post({
+    type: "init",
+    storage,
+    hash: location.hash,
+    visible: document.visibilityState === "visible",
+    installed: matchMedia("(display-mode: standalone)").matches || /** @type {any} */ (navigator).standalone === true,
+    notify: ticker.notifyState(),
+  });
+  listen();
+  const bridges = /** @type {any} */ (window);
+  bridges.setflowStart = start;
+  // Runs a sync now; resolves to its result, or null when another sync was running.
+  bridges.setflowSync = () => request("sync");
+  // Runs `async def bench(args: str) -> str` from `code` in the app's interpreter, with `app` (the
+  // running app) in its globals; resolves to what it returns (bench/, tests/e2e).
+  bridges.setflowRun = (/** @type {string} */ code, /** @type {string} */ args = "{}") => request("run", { code, args });
+}
+
+// --- what Python sends ----------------------------------------------------------------------------
+/** @type {Record<string, (message: any) => void>} */
+const OPS = {
+  paint(message) {
+    if (message.html !== null) {
+      replaceView(message.html);
+      lastScreen.save(message.view, message.html); // painted first at the next start
+    }
+    tabs(message.tabs);
+  },
+  status(message) {
+    byId("sync-status").textContent = message.header;
+    const full = byId("settings-sync-status");
+    if (full) full.textContent = message.full;
+  },
+  state(message) {
+    if (message.state === "error") return;
+    root.dataset.appState = message.state;
+    performance.mark(`setflow:${message.state}`); // the benchmark's start-up figure, every engine
+  },
+  error: (message) => showError(message.message),
+  mark: (message) => performance.mark(message.name, { startTime: message.at - performance.timeOrigin }),
+  start(message) {
+    start.snapshot = message.snapshot;
+    start.made = message.making ? new Promise((resolve) => (madeArrived = resolve)) : null;
+  },
+  made: (message) => madeArrived(message.made),
+  compiled: (message) => (start.compiled = message.modules),
+  controls(message) {
+    controls.forms = new Set(message.forms);
+    controls.clicks = new Set(message.clicks);
+  },
+  reset: (message) => /** @type {HTMLFormElement | undefined} */ (held.get(message.handle))?.reset(),
+  refill(message) {
+    // A form's typed values put back (after `reset`, when the write failed): text and choices.
+    const form = /** @type {HTMLFormElement | undefined} */ (held.get(message.handle));
+    if (!form) return;
+    for (const [name, value] of Object.entries(message.fields)) {
+      const field = /** @type {HTMLInputElement | null} */ (form.elements.namedItem(name));
+      if (field && !["checkbox", "radio", "file", "submit", "button", undefined].includes(field.type)) {
+        field.value = String(value);
+      }
+    }
+  },
+  focus: (message) => /** @type {HTMLElement | null} */ (document.querySelector(message.selector))?.focus(),
+  reveal: (message) => document.querySelector(message.selector)?.scrollIntoView({ block: "center" }),
+  scroll_top: () => scrollTo(0, 0),
+  hash(message) {
+    location.hash = message.value;
+  },
+  download(message) {
+    const url = URL.createObjectURL(new Blob([message.text], { type: message.type }));
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = message.filename;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  },
+  storage(message) {
+    if (message.value === null) localStorage.removeItem(message.key);
+    else localStorage.setItem(message.key, message.value);
+  },
+  attr(message) {
+    if (message.value === null) root.removeAttribute(message.name);
+    else root.setAttribute(message.name, message.value);
+  },
+  // How many syncs this tab has finished: lets a test or benchmark wait for the next one.
+  synced: () => root.setAttribute("data-syncs", String(Number(root.getAttribute("data-syncs") || 0) + 1)),
+  live(message) {
+    root.setAttribute("data-live", message.live ? "true" : "false");
+    const mark = byId("live-status");
+    if (mark) mark.hidden = !message.shown;
+  },
+  check_update: () => /** @type {any} */ (window).setflowCheckForUpdate?.(),
+  ask(message) {
+    const answer = (/** @type {unknown} */ value) => post({ type: "answer", id: message.id, value });
+    if (message.kind === "confirm") answer(confirm(message.text));
+    else if (message.kind === "alerts") ticker.prepareAlerts().then(answer);
+    else if (message.kind === "persist") {
+      const ask = navigator.storage && navigator.storage.persist ? navigator.storage.persist() : Promise.resolve(false);
+      ask.then(answer, () => answer(false));
+    }
+  },
+  reply(message) {
+    const asked = waiting.get(message.id);
+    waiting.delete(message.id);
+    if (!asked) return;
+    if (message.error) asked.reject(new Error(message.error));
+    else asked.resolve(message.value);
+  },
+};
+
+function receive(/** @type {{op: string}} */ message) {
+  const op = OPS[message.op];
+  if (op) op(message);
+  else console.warn("Setflow: unknown message from the app's worker", message.op);
+}
+
+// --- the screen ---------------------------------------------------------------------------------
+function fields(/** @type {Element} */ view) {
+  return [...view.querySelectorAll("input[id], select[id], textarea[id]")].map((node) => {
+    const el = /** @type {HTMLInputElement} */ (node);
+    const bound = Boolean(el.getAttribute("data-action") || el.getAttribute("data-field"));
+    return { id: el.id, tag: el.tagName, type: el.type, value: el.value, bound };
+  });
+}
+
+// The view's new HTML, with what the person was typing and the focus kept (app/js/fields.mjs).
+function replaceView(/** @type {string} */ html) {
+  const view = byId("view");
+  const before = fields(view);
+  const typedBefore = typed(before);
+  const pickers = new Map([...view.querySelectorAll("input[type=file][id]")].map((el) => [el.id, el]));
+  const active = document.activeElement;
+  const focus = active && active.id ? active.id : "";
+  view.innerHTML = html;
+  for (const id of keptInPlace(before, fields(view))) byId(id).replaceWith(pickers.get(id));
+  for (const [id, value] of Object.entries(valuesToRestore(typedBefore, fields(view)))) {
+    /** @type {HTMLInputElement} */ (byId(id)).value = value;
+  }
+  if (focus) byId(focus)?.focus();
+}
+
+// The tab bar: the current view marked; Settings counts open conflicts, while any are.
+function tabs(/** @type {{view: string, badge: number, label: string}} */ shown) {
+  for (const link of document.querySelectorAll(".tabbar a")) {
+    if (link.getAttribute("data-view") === shown.view) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+  const link = document.querySelector('.tabbar a[data-view="settings"]');
+  if (!link) return;
+  let badge = link.querySelector(".badge");
+  if (shown.badge && !badge) {
+    badge = document.createElement("span");
+    badge.className = "badge";
+    badge.setAttribute("aria-hidden", "true");
+    link.appendChild(badge);
+  }
+  if (shown.badge) badge.textContent = String(shown.badge);
+  else badge?.remove();
+  link.setAttribute("aria-label", shown.label);
+}
+
+// --- what the person does ---------------------------------------------------------------------
+const attr = (/** @type {Element} */ el, /** @type {string} */ name) => el.getAttribute(name) || "";
+
+function listen() {
+  const view = byId("view");
+  view.addEventListener("submit", (event) => {
+    const form = /** @type {HTMLFormElement} */ (event.target);
+    const name = attr(form, "data-form");
+    if (!controls.forms.has(name)) return;
+    event.preventDefault();
+    const data = event.submitter ? new FormData(form, event.submitter) : new FormData(form);
+    /** @type {Record<string, string>} */
+    const values = {};
+    for (const [key, value] of data) values[key] = String(value);
+    post({ type: "event", kind: "submit", name, id: attr(form, "data-id"), fields: values, handle: hold(form) });
+  });
+  view.addEventListener("click", (event) => {
+    const button = /** @type {Element} */ (event.target).closest("[data-action]");
+    if (!button || button.tagName === "INPUT" || button.tagName === "SELECT") return;
+    const name = attr(button, "data-action");
+    if (!controls.clicks.has(name)) return;
+    event.preventDefault();
+    post({
+      type: "event",
+      kind: "click",
+      name,
+      id: attr(button, "data-id"),
+      index: attr(button, "data-index"),
+      unit: attr(button, "data-unit"),
+      handle: hold(button),
+    });
+  });
+  view.addEventListener("change", async (event) => {
+    const target = /** @type {HTMLInputElement} */ (event.target);
+    const message = fieldEvent("change", target);
+    if (!message.field && !message.action) return;
+    if (target.type === "file") {
+      // The chosen file's text goes with the event; the picker is emptied for the next choice.
+      const file = target.files && target.files[0];
+      message.file = file ? await file.text() : null;
+      target.value = "";
+    }
+    post(message);
+  });
+  view.addEventListener("input", (event) => {
+    const message = fieldEvent("input", /** @type {HTMLInputElement} */ (event.target));
+    if (message.field) post(message);
+  });
+  addEventListener("hashchange", () => post({ type: "hash", hash: location.hash }));
+  document.addEventListener("visibilitychange", () => {
+    post({ type: "visibility", visible: document.visibilityState === "visible" });
+  });
+  // Another tab wrote localStorage (signed in or out, synced): the worker's copy follows.
+  addEventListener("storage", (event) => post({ type: "storage", key: event.key, value: event.newValue }));
+}
+
+function fieldEvent(/** @type {string} */ kind, /** @type {HTMLInputElement} */ target) {
+  return /** @type {Record<string, unknown>} */ ({
+    type: "event",
+    kind,
+    field: attr(target, "data-field"),
+    action: attr(target, "data-action"),
+    id: attr(target, "data-id"),
+    value: String(target.value ?? ""),
+    element: target.id || "",
+    handle: hold(target),
+  });
+}
