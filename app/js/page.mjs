@@ -200,14 +200,26 @@ function replaceView(/** @type {string} */ html) {
   const before = fields(view);
   const typedBefore = typed(before);
   const pickers = new Map([...view.querySelectorAll("input[type=file][id]")].map((el) => [el.id, el]));
-  const active = document.activeElement;
+  const active = /** @type {HTMLInputElement | null} */ (document.activeElement);
   const focus = active && active.id ? active.id : "";
+  // The field being typed in keeps its text and cursor: the render was made from an earlier
+  // keystroke (the worker answers after the person has typed on), and a new field's cursor
+  // would sit at the start.
+  const typing = focus && view.contains(active) && /^(INPUT|TEXTAREA)$/.test(active.tagName) && active.type !== "file"
+    ? { value: active.value, start: active.selectionStart, end: active.selectionEnd }
+    : null;
   view.innerHTML = html;
   for (const id of keptInPlace(before, fields(view))) byId(id).replaceWith(pickers.get(id));
   for (const [id, value] of Object.entries(valuesToRestore(typedBefore, fields(view)))) {
     /** @type {HTMLInputElement} */ (byId(id)).value = value;
   }
-  if (focus) byId(focus)?.focus();
+  const now = /** @type {HTMLInputElement | null} */ (focus ? byId(focus) : null);
+  now?.focus();
+  if (now && typing && now.tagName === active.tagName) {
+    now.value = typing.value;
+    // Only text-like fields have a cursor (null for a number field, where setting one throws).
+    if (typing.start !== null && typing.end !== null) now.setSelectionRange(typing.start, typing.end);
+  }
 }
 
 // The tab bar: the current view marked; Settings counts open conflicts, while any are.

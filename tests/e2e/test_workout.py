@@ -151,6 +151,19 @@ def test_program_workout_prefill_adjust_rest_pr_reload_and_finish(phone: Page) -
     )
 
 
+def test_a_search_typed_quickly_keeps_every_letter_in_order(phone: Page) -> None:
+    """Each letter re-draws the exercise list: the field keeps what was typed, the cursor at its
+    end (it jumped to the start: "squat" came out "tauqs")."""
+    page = phone
+    workout_screen(page)
+    page.get_by_role("button", name=re.compile("Start an empty workout")).tap()
+    search = page.get_by_label("Search exercises")
+    search.press_sequentially("overhead press")
+    expect(search).to_have_value("overhead press")
+    expect(page.locator("button.pick").first).to_contain_text("Overhead press")
+    expect(search).to_be_focused()
+
+
 def test_switching_units_round_trips_exactly(phone: Page) -> None:
     """kg -> lb -> kg shows the same numbers and stores the same kilograms."""
     page = phone
