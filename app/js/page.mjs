@@ -1,4 +1,4 @@
-// The page's side of the app: it starts the app's worker (app/js/worker.mjs), applies what the
+// The page's side of the app: it talks to the app's worker (app/js/worker.mjs), applies what the
 // app's Python sends, one message per render, and sends it the person's taps and typing as
 // plain data, one message per event. The other side is app/browser/page.py; every message is
 // one JSON string. What a screen shows and what a tap does are decided there, in Python; this
@@ -6,6 +6,7 @@
 import * as lastScreen from "./last-screen.mjs";
 import * as ticker from "./ticker.mjs";
 import { keptInPlace, typed, valuesToRestore } from "./fields.mjs";
+import * as early from "./start.mjs";
 
 const root = document.documentElement;
 const byId = (/** @type {string} */ id) => document.getElementById(id);
@@ -56,11 +57,11 @@ function request(/** @type {string} */ type, /** @type {Record<string, unknown>}
 // --- starting -----------------------------------------------------------------------------------
 export function begin(/** @type {(message: string) => void} */ onError) {
   showError = onError;
-  const meta = /** @type {HTMLMetaElement | null} */ (document.querySelector('meta[name="setflow-version"]'));
-  // The worker's name carries the app version: its runtime looks for this version's snapshot.
-  worker = new Worker(new URL("./worker.mjs", import.meta.url), { type: "module", name: meta ? meta.content : "" });
-  worker.onmessage = (event) => receive(JSON.parse(event.data));
-  worker.onerror = (event) => showError(`The Python runtime failed: ${event.message || "its script did not load"}`);
+  worker = early.worker; // made as the page started (app/js/start.mjs)
+  early.take(
+    (event) => receive(JSON.parse(event.data)),
+    (event) => showError(`The Python runtime failed: ${event.message || "its script did not load"}`),
+  );
   /** @type {Record<string, string>} */
   const storage = {};
   for (let i = 0; i < localStorage.length; i++) {

@@ -13,8 +13,6 @@
 //    names (checked by tests/unit/test_public_files.py).
 import * as runtime from "./pyodide.mjs";
 import * as snapshot from "./snapshot.mjs";
-import * as db from "./db.mjs";
-import * as net from "./net.mjs";
 
 const scope = /** @type {any} */ (globalThis);
 const send = (/** @type {string} */ text) => scope.postMessage(text);
@@ -31,6 +29,8 @@ performance.mark = (/** @type {string} */ name, /** @type {any} */ options) => {
 // The app version, from the page's <meta name="setflow-version"> (the worker's name).
 snapshot.useVersion(scope.name || "");
 const started = runtime.begin();
+// Python's JS modules, loaded while the runtime downloads (not before it starts).
+const modules = Promise.all([import("./db.mjs"), import("./net.mjs")]);
 
 /** @type {string[]} */
 const inbox = []; // messages from the page before Python listens
@@ -78,6 +78,7 @@ async function main() {
     start.made.then((/** @type {unknown} */ made) => send(JSON.stringify({ op: "made", made })));
   }
   page.init = await init;
+  const [db, net] = await modules;
   pyodide.registerJsModule("setflow_db", db);
   pyodide.registerJsModule("setflow_net", net);
   pyodide.registerJsModule("setflow_page", page);

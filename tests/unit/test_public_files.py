@@ -145,7 +145,10 @@ def test_the_worker_gives_python_the_js_modules_pyscript_toml_names() -> None:
     config = tomllib.loads((ROOT / "pyscript.toml").read_text())
     named = config["js_modules"]["worker"]
     worker = (ROOT / "app" / "js" / "worker.mjs").read_text()
-    imported = dict(re.findall(r'import \* as (\w+) from "\./([\w.-]+\.mjs)";', worker))
+    loaded = re.search(r"const \[([\w, ]+)\] = await modules;", worker)
+    files = re.findall(r'import\("\./([\w.-]+\.mjs)"\)', worker)
+    assert loaded is not None
+    imported = dict(zip(loaded.group(1).split(", "), files, strict=True))
     registered = dict(re.findall(r'registerJsModule\("(\w+)", (\w+)\)', worker))
     given = {
         f"/app/js/{imported[var]}": name for name, var in registered.items() if var in imported
