@@ -119,10 +119,51 @@ def run_python(page: Page, code: str, **args: Any) -> Any:
 
 
 def heap(context: BrowserContext, page: Page) -> dict[str, float]:
-    """JS heap in use after a full garbage collection (CDP), plus the wasm memory if visible."""
+    """JS heap in use after a full garbage collection (CDP): the page's, plus that of the app's
+    worker (app/js/worker.mjs), which holds the app's Python, when there is one."""
     cdp = context.new_cdp_session(page)
     cdp.send("HeapProfiler.enable")
     cdp.send("HeapProfiler.collectGarbage")
     usage = cdp.send("Runtime.getHeapUsage")
     cdp.detach()
-    return {k: float(v) for k, v in usage.items() if isinstance(v, (int, float))}
+    out = {k: float(v) for k, v in usage.items() if isinstance(v, (int, float))}
+    out["usedSize"] += _worker_heap(page)
+    return out
+
+
+def _worker_heap(page: Page) -> float:
+    """The app's worker's JS heap in use after a garbage collection: the browser's CDP session
+    reaches a worker target through ``Target.sendMessageToTarget``."""
+    browser = page.context.browser
+    assert browser is not None
+    cdp = browser.new_browser_cdp_session()
+    answers: dict[tuple[str, int], dict[str, Any]] = {}
+
+    def received(event: dict[str, Any]) -> None:
+        message = json.loads(event["message"])
+        if "id" in message:
+            answers[(event["sessionId"], message["id"])] = message
+
+    cdp.on("Target.receivedMessageFromTarget", received)
+    total = 0.0
+    try:
+        for target in cdp.send("Target.getTargets")["targetInfos"]:
+            if target["type"] != "worker" or not target["url"].endswith("/app/js/worker.mjs"):
+                continue
+            attached = cdp.send(
+                "Target.attachToTarget", {"targetId": target["targetId"], "flatten": False}
+            )
+            session = attached["sessionId"]
+            for number, method in enumerate(
+                ("HeapProfiler.collectGarbage", "Runtime.getHeapUsage")
+            ):
+                message = json.dumps({"id": number, "method": method})
+                cdp.send("Target.sendMessageToTarget", {"sessionId": session, "message": message})
+                for _ in range(600):
+                    if (session, number) in answers:
+                        break
+                    page.wait_for_timeout(50)
+            total += float(answers[(session, 1)]["result"]["usedSize"])
+    finally:
+        cdp.detach()
+    return total
