@@ -119,6 +119,35 @@ def test_the_weight_steppers_are_big_enough_to_tap_and_the_row_stays_whole(phone
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 
 
+def test_the_set_type_the_reps_and_the_more_button_are_big_enough_to_tap(phone: Page) -> None:
+    """The set's type (warm-up, drop...), its reps and its "more" (RPE, note) are tapped between
+    sets too: each a full 44 px target, on the phone's screen, the row's other targets untouched."""
+    add_exercise(phone, "Deadlift")
+    log_set(phone, "Deadlift", 5, 140)
+    go(phone, "Workout")
+    phone.get_by_role("button", name="Repeat last time").click()
+    row = phone.locator("table.sets tbody tr").first
+    targets = {
+        "set type": row.locator("button.set-type"),
+        "reps": phone.get_by_label("Reps, set 1 of Deadlift"),
+        "more": phone.get_by_role("button", name="RPE and note for set 1 of Deadlift"),
+    }
+    boxes = {}
+    for name, target in targets.items():
+        box = target.bounding_box()
+        assert box is not None and box["width"] >= TAP and box["height"] >= TAP, (name, box)
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, (name, box)
+        boxes[name] = box
+    check = phone.get_by_role("button", name="Done: set 1 of Deadlift").bounding_box()
+    assert check is not None and check["width"] >= TAP, check
+    assert boxes["more"]["x"] >= check["x"] + check["width"], "the more button covers the check"
+    phone.get_by_role("button", name="RPE and note for set 1 of Deadlift").click()
+    expect(phone.get_by_label("RPE", exact=False).first).to_be_visible()
+    row.locator("button.set-type").click()
+    expect(row.locator("button.set-type")).to_have_text("W")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
 def contrast(a: str, b: str) -> float:
     """WCAG contrast ratio of two computed colours ("rgb(21, 32, 30)")."""
 
