@@ -90,14 +90,15 @@ class ImportPlan:
 
     def summary(self) -> str:
         parts = [
-            _count_phrase(n, schema.TABLES[name].label) for name, n in self.counts.items() if n > 0
+            count_phrase(n, schema.TABLES[name].label) for name, n in self.counts.items() if n > 0
         ]
         if not parts:
             return "The file holds no records."
         return f"Imported {', '.join(parts)}."
 
 
-def _count_phrase(n: int, label: str) -> str:
+def count_phrase(n: int, label: str) -> str:
+    """A count as a person says it, "3 sets" or "1 set" (``label``: a table's plural)."""
     if n == 1 and label.endswith("s"):
         label = label[:-1]
     return f"{n:,} {label}"

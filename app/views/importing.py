@@ -8,11 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.core import csv_import
+from app.core import csv_import, exchange
 from app.core.csv_import import ExerciseMatch, Preview, name_key
 from app.core.dates import DatePattern, format_day
 from app.core.formats.base import Parsed
-from app.core.schema import ValidationError
+from app.core.schema import TABLES, USER_TABLES, ValidationError
 from app.views.html import esc, options
 from app.views.state import Data, Record, Screen
 
@@ -30,8 +30,15 @@ class Pending:
 
 
 def exported(tables: dict[str, list[Record]], filename: str) -> str:
-    live = sum(1 for rows in tables.values() for r in rows if not r.get("deleted"))
-    return f"Exported {live} records to {filename}."
+    """What an export holds, counted as its import will count it: the lifter's things."""
+    parts = []
+    for name in USER_TABLES:
+        live = sum(1 for r in tables.get(name, []) if not r.get("deleted"))
+        if name != "settings" and live:
+            parts.append(exchange.count_phrase(live, TABLES[name].label))
+    if not parts:
+        return f"Exported {filename}: nothing recorded yet."
+    return f"Exported {', '.join(parts)} to {filename}."
 
 
 def csv_layout(chosen: str) -> str:

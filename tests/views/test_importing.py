@@ -18,8 +18,22 @@ STRONG = (
 
 
 def test_an_export_counts_live_records_only_and_names_its_file() -> None:
-    tables = {"exercises": [{"id": "a"}, {"id": "b", "deleted": True}], "programs": [{"id": "c"}]}
-    assert importing.exported(tables, "setflow.json") == "Exported 2 records to setflow.json."
+    """Said as the import of the same file says it: the lifter's things, never "records"."""
+    tables = {
+        "exercises": [{"id": "a"}, {"id": "b", "deleted": True}, {"id": "d"}],
+        "programs": [{"id": "c"}],
+        "workoutSets": [{"id": "e"}, {"id": "f"}],
+        "settings": [{"id": "g"}],
+        "conflicts": [{"id": "h"}],
+    }
+    assert (
+        importing.exported(tables, "setflow.json")
+        == "Exported 2 exercises, 1 program, 2 sets to setflow.json."
+    )
+    empty = {"exercises": [{"id": "b", "deleted": True}], "settings": [{"id": "g"}]}
+    assert importing.exported(empty, "setflow.json") == (
+        "Exported setflow.json: nothing recorded yet."
+    )
 
 
 def test_a_csv_export_takes_a_known_layout_or_strongs() -> None:
