@@ -195,6 +195,9 @@ function fields(/** @type {Element} */ view) {
   });
 }
 
+// True while a re-render puts the focus back: not the person's tap (nothing is selected).
+let refocusing = false;
+
 // The view's new HTML, with what the person was typing and the focus kept (app/js/fields.mjs).
 function replaceView(/** @type {string} */ html) {
   const view = byId("view");
@@ -215,7 +218,9 @@ function replaceView(/** @type {string} */ html) {
     /** @type {HTMLInputElement} */ (byId(id)).value = value;
   }
   const now = /** @type {HTMLInputElement | null} */ (focus ? byId(focus) : null);
+  refocusing = true;
   now?.focus();
+  refocusing = false;
   if (now && typing && now.tagName === active.tagName) {
     now.value = typing.value;
     // Only text-like fields have a cursor (null for a number field, where setting one throws).
@@ -290,6 +295,22 @@ function listen() {
   view.addEventListener("input", (event) => {
     const message = fieldEvent("input", /** @type {HTMLInputElement} */ (event.target));
     if (message.field) post(message);
+  });
+  // A set's weight or reps, tapped: what is typed replaces the prefilled number (8 reps typed
+  // over the program's 5 read "58"). The tap's own mouseup would put a caret in place of the
+  // selection: that one is cancelled. A re-render putting the focus back selects nothing.
+  /** @type {EventTarget | null} */
+  let selected = null;
+  view.addEventListener("focusin", (event) => {
+    const field = /** @type {HTMLInputElement} */ (event.target);
+    if (refocusing || !field.matches("table.sets input.num")) return;
+    field.select();
+    selected = field;
+  });
+  view.addEventListener("focusout", () => (selected = null));
+  view.addEventListener("mouseup", (event) => {
+    if (event.target === selected) event.preventDefault();
+    selected = null;
   });
   addEventListener("hashchange", () => post({ type: "hash", hash: location.hash }));
   document.addEventListener("visibilitychange", () => {

@@ -164,6 +164,27 @@ def test_a_search_typed_quickly_keeps_every_letter_in_order(phone: Page) -> None
     expect(search).to_be_focused()
 
 
+def test_a_number_typed_into_a_prefilled_set_replaces_it(phone: Page) -> None:
+    """The program's 5 reps, the lifter did 8: tap the field, type 8, it reads 8 (was "58")."""
+    page = phone
+    workout_screen(page)
+    page.get_by_role("button", name="Strength A").tap()
+    reps = page.get_by_label("Reps, set 1 of Overhead press")
+    expect(reps).to_have_value("5")
+    reps.tap()
+    page.keyboard.type("8")
+    expect(reps).to_have_value("8")
+    weight = page.get_by_label("Weight in kg, set 1 of Overhead press")
+    weight.click()
+    page.keyboard.type("42.5")
+    expect(weight).to_have_value("42.5")
+    page.get_by_role("button", name="Done: set 1 of Overhead press").tap()
+    press = page.get_by_role("table", name="Sets of Overhead press")
+    expect(press.locator("tr.done")).to_have_count(1)
+    expect(reps).to_have_value("8")
+    expect(weight).to_have_value("42.5")
+
+
 def test_switching_units_round_trips_exactly(phone: Page) -> None:
     """kg -> lb -> kg shows the same numbers and stores the same kilograms."""
     page = phone
