@@ -233,3 +233,26 @@ def test_a_start_uses_no_deprecated_browser_feature(
         issue for issue in issues if issue["code"] in ("DeprecationIssue", "SharedArrayBufferIssue")
     ]
     assert deprecated == []
+
+
+# Where the app's Python runs, asked of the app's own interpreter.
+WHERE_PYTHON_RUNS = """
+import js, json
+async def bench(args):
+    return json.dumps([str(js.constructor.name), hasattr(js, "document")])
+"""
+
+
+def test_the_apps_python_runs_in_a_worker_so_the_page_never_waits_on_it(
+    page: Page, server: LiveServer
+) -> None:
+    """The interpreter, its start and every render run in the app's worker; the page only puts
+    in what it sends, so a tap on the page is answered however long Python works."""
+    page.goto(server.url + "/#exercises")
+    wait_ready(page)
+    assert json.loads(run_python(page, WHERE_PYTHON_RUNS)) == ["DedicatedWorkerGlobalScope", False]
+    # And the page works through it: an exercise added is shown, rendered in the worker.
+    add_exercise(page, "Pendlay row")
+    expect(
+        page.get_by_role("list", name="Your exercises").get_by_text("Pendlay row")
+    ).to_be_visible()
