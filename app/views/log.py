@@ -240,5 +240,9 @@ def pick_date(data: Data, screen: Screen, event: Event, stamp: Stamp) -> None:
 
 
 def open_day(data: Data, screen: Screen, event: Event, stamp: Stamp) -> None:
-    """History's "open this day in Log"."""
+    """History's "open this day in Log": the picker shows that day's exercise (unless the one
+    picked already is one of the day's)."""
     screen.log_date = event.id
+    day = sets_of(data, {w["id"] for w in workouts_for(data, event.id)})
+    if day and screen.exercise_id not in {s["exerciseId"] for s in day}:
+        screen.exercise_id = day[0]["exerciseId"]

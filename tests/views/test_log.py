@@ -109,3 +109,21 @@ def test_reps_in_exponent_or_digit_groups_are_refused_in_words() -> None:
         else:
             raise AssertionError(f"reps of {reps!r} were accepted")
     assert data.workoutSets == []
+
+
+def test_a_day_opened_from_history_offers_that_days_exercise() -> None:
+    """History's "Add or delete sets in Log" for a squat day: Log's picker shows Squat, not the
+    first exercise of the list (nor the one logged last on another day)."""
+    squat = record(name="Squat")
+    day = record(date="2026-11-20", name="Legs")
+    data = Data(
+        exercises=[BENCH, squat],
+        workoutLogs=[day],
+        workoutSets=[
+            record(workoutId=day["id"], exerciseId=squat["id"], position=0, reps=5, weight=100)
+        ],
+    )
+    screen = Screen(device_id="phone", log_date="2026-11-25", exercise_id=BENCH["id"])
+    log.open_day(data, screen, Event(id="2026-11-20"), stamp())
+    html = page(data, screen)
+    assert re.search(rf'<option value="{squat["id"]}" selected>', html), html
