@@ -12,7 +12,7 @@ from typing import Any
 from app.core import changes
 from app.core.library import BY_ID, LIBRARY
 from app.core.schema import ValidationError
-from app.views.html import counted, esc, notice, undo_notice
+from app.views.html import counted, esc, notices
 from app.views.state import Account, Data, Event, Outcome, Record, Screen, Stamp, change_stamp, find
 
 MUSCLE_GROUPS = ("Chest", "Back", "Legs", "Shoulders", "Arms", "Core", "Full body", "Cardio")
@@ -106,10 +106,9 @@ def render(screen: Screen, data: Data, account: Account) -> str:
         else '<p class="muted">No exercises yet. Add your own, or pick from the library below.</p>'
     )
     groups = "".join(f'<option value="{esc(g)}"></option>' for g in MUSCLE_GROUPS)
-    undo = undo_notice(screen.undo)
     return (
         '<section aria-labelledby="exercises-title"><h2 id="exercises-title">Exercises</h2>'
-        f"{notice(screen.message, screen.message_ok)}{undo}"
+        f"{notices(screen.message, screen.message_ok, screen.undo)}"
         '<div class="split"><form class="card" data-form="add-exercise">'
         '<label for="exercise-name">Exercise name</label>'
         '<input id="exercise-name" name="name" required maxlength="80" autocomplete="off">'

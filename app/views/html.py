@@ -36,11 +36,19 @@ def notice(message: str | None, ok: bool = True) -> str:
     return f'<p class="notice {"ok" if ok else "bad"}" role="{role}">{esc(message)}</p>'
 
 
-def undo_notice(undo: list[list[str]]) -> str:
-    """ "Deleted. Undo" after a delete, until the next action."""
+def undo_notice(undo: list[list[str]], said: str = "Deleted.") -> str:
+    """ "Deleted. Undo" (or what the action said) after a delete, until the next action."""
     if not undo:
         return ""
     return (
-        '<p class="notice ok undo" role="status"><span>Deleted.</span>'
+        f'<p class="notice ok undo" role="status"><span>{esc(said)}</span>'
         '<button type="button" class="secondary small" data-action="undo">Undo</button></p>'
     )
+
+
+def notices(message: str | None, ok: bool, undo: list[list[str]]) -> str:
+    """An action's message and, after a delete, its Undo: one line when both
+    ("Workout discarded. Undo"), not two notices stacked."""
+    if undo and message and ok:
+        return undo_notice(undo, message)
+    return notice(message, ok) + undo_notice(undo)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.core import changes, units
 from app.core.schema import ValidationError
-from app.views.html import esc, notice, options, undo_notice
+from app.views.html import esc, notices, options
 from app.views.preferences import unit_of
 from app.views.state import Account, Data, Event, Outcome, Record, Screen, Stamp, change_stamp, find
 
@@ -115,7 +115,7 @@ def render(screen: Screen, data: Data, account: Account) -> str:
     exercises = data.active_exercises()
     head = (
         '<section aria-labelledby="log-title"><h2 id="log-title">Log</h2>'
-        f"{notice(screen.message, screen.message_ok)}{undo_notice(screen.undo)}"
+        f"{notices(screen.message, screen.message_ok, screen.undo)}"
     )
     date = (
         '<div class="card"><label for="log-date">Date</label>'

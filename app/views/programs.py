@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.core import changes
-from app.views.html import esc, notice, options, undo_notice
+from app.views.html import esc, notices, options
 from app.views.log import parse_whole
 from app.views.state import Account, Data, Event, Outcome, Record, Screen, Stamp, change_stamp, find
 
@@ -55,7 +55,7 @@ def render(screen: Screen, data: Data, account: Account) -> str:
     cards = "".join(_program(p, data, screen.editing == p["id"]) for p in programs)
     return (
         '<section aria-labelledby="programs-title"><h2 id="programs-title">Programs</h2>'
-        f"{notice(screen.message, screen.message_ok)}{undo_notice(screen.undo)}"
+        f"{notices(screen.message, screen.message_ok, screen.undo)}"
         '<div class="split"><form class="card" data-form="add-program">'
         '<label for="program-name">Program name</label>'
         '<input id="program-name" name="name" required maxlength="80" autocomplete="off">'

@@ -31,7 +31,7 @@ from app.core.workout import (
     sets_by_workout,
     workout_key,
 )
-from app.views.html import esc, notice, number, undo_notice
+from app.views.html import esc, notices, number
 from app.views.preferences import default_rest, plates_line, unit_of
 from app.views.state import Account, Data, Record, Screen
 
@@ -302,7 +302,7 @@ def _active(screen: Screen, data: Data, workout: Record) -> str:
         f'<p class="muted"><span class="sr-only">Duration </span><time class="clock" data-since="{started}">'
         f"{running(max(0, screen.now - started))}</time> · {summary_line}</p></div>"
         '<button type="button" class="finish" data-action="finish-workout">Finish</button></div>'
-        f"{notice(screen.message, screen.message_ok)}{_undo(screen)}"
+        f"{notices(screen.message, screen.message_ok, screen.undo)}"
         f"{cards or _NO_EXERCISES}"
         f"{_picker(screen, data)}"
         '<div class="card"><label for="workout-notes">Workout notes</label>'
@@ -357,10 +357,6 @@ def _cards(
             )
         parts.append(cards)
     return "".join(parts)
-
-
-def _undo(screen: Screen) -> str:
-    return undo_notice(screen.undo)
 
 
 def _summary(screen: Screen, data: Data) -> str:
@@ -432,7 +428,7 @@ def _start(screen: Screen, data: Data) -> str:
     )
     return (
         '<section aria-labelledby="workout-title"><h2 id="workout-title">Workout</h2>'
-        f"{notice(screen.message, screen.message_ok)}{_undo(screen)}{_summary(screen, data)}"
+        f"{notices(screen.message, screen.message_ok, screen.undo)}{_summary(screen, data)}"
         f'<div class="start-options" role="group" aria-label="Start a workout">{"".join(parts)}</div>'
         "</section>"
     )

@@ -343,6 +343,12 @@ def test_a_discarded_workout_is_asked_about_first_and_comes_back_with_undo() -> 
     )
     device.press(CLICKS, "discard-workout")
     assert device.data.workoutLogs == [] and device.screen.message == "Workout discarded."
+    # One line says it, with its Undo (not "Workout discarded." and "Deleted. Undo" stacked).
+    device.screen.view = "workout"
+    shown = re.sub(r"<[^>]+>", " ", render(device.screen, device.data, Account()))
+    assert "Workout discarded." in shown and "Deleted." not in shown
+    html = render(device.screen, device.data, Account())
+    assert html.count('role="status"') == 1 and 'data-action="undo"' in html
     device.press(CLICKS, "undo")
     assert len(device.data.workoutLogs) == 1 and len(device.data.workoutSets) == 1
 
