@@ -212,10 +212,12 @@ def _megabytes(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
 
 
+# A file that is not JSON at all, said to a lifter (a parser's own words mean nothing to one).
+_UNREADABLE = "This file is damaged or is not a Setflow export"
+
+
 def _reject_constant(name: str) -> Any:
-    raise ImportRefused(
-        f"The file is not valid JSON: it contains {name}, which JSON does not allow."
-    )
+    raise ImportRefused(f"{_UNREADABLE}: it holds {name} where a number belongs.")
 
 
 def _finite_float(text: str) -> float:
@@ -231,10 +233,8 @@ def _load_json(text: str) -> Any:
     except ImportRefused:
         raise
     except json.JSONDecodeError as err:
-        detail = err.msg[0].lower() + err.msg[1:]
-        raise ImportRefused(
-            f"The file is not valid JSON: {detail} at line {err.lineno}, column {err.colno}."
-        ) from None
+        where = f"line {err.lineno}, column {err.colno}"
+        raise ImportRefused(f"{_UNREADABLE}: it cannot be read from {where}.") from None
     except ValueError:  # an integer beyond Python's digit limit for int()
         raise ImportRefused("The file holds a number too long to use.") from None
     except RecursionError:

@@ -195,12 +195,17 @@ def test_not_utf8() -> None:
 
 
 def test_not_json_names_line_and_column() -> None:
+    """Said to a lifter, not a parser's words ("expecting ':' delimiter"); where it broke stays."""
     message = refused('{\n  "format": "setflow-export",\n  "tables" {}\n}')
-    assert message == ("The file is not valid JSON: expecting ':' delimiter at line 3, column 12.")
+    assert message == (
+        "This file is damaged or is not a Setflow export: it cannot be read from line 3, column 12."
+    )
 
 
 def test_nan_is_not_json() -> None:
-    assert "NaN" in refused('{"format": "setflow-export", "x": NaN}')
+    assert refused('{"format": "setflow-export", "x": NaN}') == (
+        "This file is damaged or is not a Setflow export: it holds NaN where a number belongs."
+    )
 
 
 def test_numbers_too_large_to_use() -> None:

@@ -93,7 +93,7 @@ def test_export_on_a_import_on_b(device_a: Page, device_b: Page, tmp_path: Path)
 
 
 BAD_FILES = {
-    "not-json.json": ("{not json", "not valid JSON"),
+    "not-json.json": ("{not json", "damaged or is not a Setflow export"),
     "not-setflow.json": (json.dumps({"hello": "world"}), "not a Setflow export"),
     "newer.json": (
         json.dumps({"format": "setflow-export", "formatVersion": 99, "tables": {}}),
