@@ -92,7 +92,7 @@ def _sqlite_transactions(engine: Engine, synchronous: str) -> None:
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # no implicit BEGIN from the driver
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
+        _until_unlocked(lambda: cursor.execute("PRAGMA journal_mode=WAL"))  # readers never wait
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.close()
@@ -104,6 +104,31 @@ def _sqlite_transactions(engine: Engine, synchronous: str) -> None:
         conn.connection.driver_connection.execute(  # type: ignore[union-attr]
             "BEGIN IMMEDIATE" if immediate else "BEGIN"
         )
+
+
+# How long a connection keeps asking while another process sets up the same file.
+LOCKED_WAIT_S = 30.0
+
+
+def _until_unlocked(step: Callable[[], object]) -> None:
+    """Run ``step``, again while SQLite answers "database is locked" without having waited.
+
+    Turning on WAL takes the file for itself: a second process starting at that moment (two
+    ``--workers`` on a new file) may be refused at once, SQLite's busy timeout notwithstanding.
+    """
+    import sqlite3
+
+    deadline = time.monotonic() + LOCKED_WAIT_S
+    pause = 0.01
+    while True:
+        try:
+            step()
+            return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.25)
 
 
 def upgrade(engine: Engine) -> None:

@@ -400,3 +400,41 @@ def test_postgresql_keeps_its_connections_open_for_as_many_requests_as_run_at_on
         assert sessions() - before == 1
     finally:
         db.close()
+
+
+def test_a_process_starting_while_another_sets_up_the_same_sqlite_file_waits_its_turn(
+    tmp_path: Path,
+) -> None:
+    """Two server processes started at once on one new SQLite file (``--workers 2``): while one
+    turns on WAL, SQLite may answer the other's ``PRAGMA journal_mode`` "database is locked" at
+    once, without waiting (seen in CI: the second process exited). It is asked again instead."""
+    import sqlite3
+
+    refused = []
+
+    class Busy(sqlite3.Connection):
+        def cursor(self, *args: Any, **kwargs: Any) -> Any:
+            real = super().cursor(*args, **kwargs)
+            connection = self
+
+            class Cursor:
+                def execute(self, sql: str, *args: Any) -> Any:
+                    if sql.startswith("PRAGMA journal_mode=") and len(refused) < 3:
+                        refused.append(sql)
+                        raise sqlite3.OperationalError("database is locked")
+                    return real.execute(sql, *args)
+
+                def __getattr__(self, name: str) -> Any:
+                    return getattr(real, name)
+
+            assert connection is not None
+            return Cursor()
+
+    engine = database.make_engine(f"sqlite:///{tmp_path / 'setflow.sqlite3'}")
+    engine.pool._creator = lambda: sqlite3.connect(  # type: ignore[attr-defined]
+        str(tmp_path / "setflow.sqlite3"), check_same_thread=False, factory=Busy
+    )
+    with engine.connect() as conn:
+        mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+    assert len(refused) == 3
+    assert mode == "wal"
