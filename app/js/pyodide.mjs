@@ -142,20 +142,36 @@ def _wanted(name, module):
 json.dumps(sorted(n for n, m in list(sys.modules.items()) if _wanted(n, m)))
 `;
 
+// A snapshot worker that has not answered by then is stopped and another one started: in
+// Firefox one sometimes never answered (neither its bytes nor an error), and the snapshot was
+// then never made. Making one takes a few seconds; this leaves room for a slow phone.
+const MAKE_LIMIT_MS = 90_000;
+const MAKE_TRIES = 2;
+
 async function makeSnapshot(pyodide, appVersion) {
   const modules = JSON.parse(pyodide.runPython(MODULES_IMPORTED));
   const files = Object.entries((await appModules()).modules);
+  let answer = { ok: false, error: "no snapshot worker answered" };
+  for (let tried = 0; tried < MAKE_TRIES && !answer.ok; tried++) {
+    answer = await askSnapshotWorker(files, modules);
+  }
+  if (!answer.ok) throw new Error(answer.error);
+  const stored = await snapshot.write(appVersion, version, answer.bytes);
+  return { ok: true, size: answer.bytes.length, stored };
+}
+
+async function askSnapshotWorker(files, modules) {
   const worker = new Worker(new URL("./snapshot-worker.mjs", import.meta.url), { type: "module" });
+  let timer = 0;
   try {
-    const answer = await new Promise((resolve) => {
+    return await new Promise((resolve) => {
       worker.onmessage = (event) => resolve(event.data);
       worker.onerror = (event) => resolve({ ok: false, error: event.message });
+      timer = setTimeout(() => resolve({ ok: false, error: "the snapshot worker did not answer" }), MAKE_LIMIT_MS);
       worker.postMessage({ files, modules });
     });
-    if (!answer.ok) throw new Error(answer.error);
-    const stored = await snapshot.write(appVersion, version, answer.bytes);
-    return { ok: true, size: answer.bytes.length, stored };
   } finally {
+    clearTimeout(timer);
     worker.terminate();
   }
 }
