@@ -41,11 +41,3 @@ def to_py_data(value: Any) -> Any:
 def is_null(value: Any) -> bool:
     """True for Python ``None`` and for JS ``null``/``undefined`` (pyodide's ``jsnull``)."""
     return value is None or type(value).__name__ in ("JsNull", "JsUndefined")
-
-
-def attr(element: Any, name: str) -> str:
-    """An element's attribute as a string, ``""`` when absent (no ``null`` reaches Python code)."""
-    if is_null(element) or not hasattr(element, "getAttribute"):
-        return ""
-    value = element.getAttribute(name)
-    return "" if is_null(value) else str(value)

@@ -315,23 +315,6 @@ export async function storageEstimate() {
   return { usage: estimate.usage ?? null, quota: estimate.quota ?? null, persisted };
 }
 
-export async function requestPersistence() {
-  if (!(navigator.storage && navigator.storage.persist)) return false;
-  return navigator.storage.persist();
-}
-
-// Hands a finished export to the person as a file download.
-export function download(filename, text, type = "application/json") {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 // Many fresh UUIDs in one call, comma-separated: one call per id costs about ten times more.
 export function newIds(n) {
   const ids = new Array(n);
