@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import js  # type: ignore[import-not-found]
 
 from app.browser import account_panel, files, page
-from app.browser.kept_screen import keep_screen
+from app.browser.kept_screen import keep_screen, taken
 from app.browser.tasks import spawn
 from app.core.exchange import ImportRefused
 from app.core.schema import ValidationError
@@ -87,16 +87,17 @@ class Events:
                 id=text("id"), value=text("value"), field=text("field"), element=text("element")
             )
             if kind == "input":
-                self._typed(event)
+                self._typed(event, int(message.get("seq") or 0))
             else:
                 name = changed(text("field"), text("action"))
                 control = CHANGES.get(name) if name else None
                 if control is not None:
                     self.run(control, event, target)
 
-    def _typed(self, event: Event) -> None:
+    def _typed(self, event: Event, seq: int) -> None:
         draw = typed(self.app.screen, event)
         keep_screen(self.app.screen)
+        taken(seq)
         if draw:
             self.app.render()
 

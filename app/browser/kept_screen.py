@@ -12,17 +12,33 @@ import js  # type: ignore[import-not-found]
 from app.browser import page
 from app.browser.local_storage import LocalStorage
 from app.core import storage_keys as keys
+from app.views.controls import typed_before
 from app.views.state import Screen
+
+# The keys the page kept before this start (``TYPING``), whose ``seq`` it gave them.
+BEFORE_START = 0
 
 
 def restore_screen(screen: Screen, storage: LocalStorage | None = None) -> None:
+    """The screen a reload finds: as kept, with the keys typed that the app had not yet taken
+    (the page forgets those once they are kept here, ``taken``)."""
     storage = storage if storage is not None else LocalStorage()
     screen.restore(storage.get(keys.WORKOUT_SCREEN))
+    untaken = storage.get(keys.TYPING)
+    if untaken:
+        typed_before(screen, untaken)
+        keep_screen(screen)
+        taken(BEFORE_START)
     screen.date_pattern = _date_pattern()
 
 
 def keep_screen(screen: Screen) -> None:
     LocalStorage()[keys.WORKOUT_SCREEN] = screen.kept()
+
+
+def taken(seq: int) -> None:
+    """The keys the page sent up to ``seq`` are kept (``keep_screen``): it may forget them."""
+    page.post("typed", seq=seq)
 
 
 def _date_pattern() -> str:

@@ -1,7 +1,7 @@
 """Every key Setflow keeps in the browser's localStorage, in one place.
 
 The Python side reads and writes these through a ``MutableMapping`` (a ``dict`` in tests,
-``app.browser.local_storage.LocalStorage`` in the browser).  Three keys are also read by the
+``app.browser.local_storage.LocalStorage`` in the browser).  Four keys are also used by the
 JavaScript that runs before Python is up; those files spell them again, and
 ``tests/core/test_storage_keys.py`` checks they spell them the same.
 """
@@ -26,6 +26,9 @@ LAYOUT = "setflow-local-layout"
 WORKOUT_SCREEN = "setflow.workoutScreen"  # the screen state a reload finds (Screen.KEPT)
 LAST_SCREEN = "setflow-last-screen"  # the copy painted at start-up (app/js/last-screen.mjs)
 REST_ALERTED = "setflow.restAlerted"  # the rest end last announced (app/js/ticker.mjs)
+# Keys typed that the app's Python had not yet kept (app/js/page.mjs writes it on each key, at
+# once): a reload or a closed tab while the app was busy still finds them (kept_screen.py).
+TYPING = "setflow-typing"
 
 ALL = (
     DEVICE_ID,
@@ -39,4 +42,5 @@ ALL = (
     WORKOUT_SCREEN,
     LAST_SCREEN,
     REST_ALERTED,
+    TYPING,
 )

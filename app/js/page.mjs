@@ -54,6 +54,41 @@ function request(/** @type {string} */ type, /** @type {Record<string, unknown>}
   });
 }
 
+// --- keys typed, kept until the app's Python has them ---------------------------------------------
+// Each key typed into a field is kept in localStorage at once, until the app's Python says it has
+// kept it too (`typed`): a reload, or a phone closing the tab, while the worker was busy still
+// finds what was typed. At start the app takes what is left (app/browser/kept_screen.py) and says
+// so with seq 0, the seq of every key kept before this page began.
+const TYPING_KEY = "setflow-typing"; // app/core/storage_keys.py TYPING
+/** @type {Map<string, {seq: number, key: Record<string, string>}>} */
+const untaken = new Map();
+let lastKey = 0;
+
+function keepUntaken() {
+  try {
+    if (untaken.size) localStorage.setItem(TYPING_KEY, JSON.stringify([...untaken.values()].map((k) => k.key)));
+    else localStorage.removeItem(TYPING_KEY);
+  } catch {
+    // Storage full or refused: the key still goes to the app, as before.
+  }
+}
+
+function keepKey(/** @type {Record<string, unknown>} */ message) {
+  const key = { id: String(message.id), field: String(message.field), element: String(message.element), value: String(message.value) };
+  untaken.delete(key.element); // the newest value of a field, after any earlier field's
+  untaken.set(key.element, { seq: (message.seq = ++lastKey), key });
+  keepUntaken();
+}
+
+function keptBefore() {
+  try {
+    const kept = JSON.parse(localStorage.getItem(TYPING_KEY) || "[]");
+    for (const key of Array.isArray(kept) ? kept : []) untaken.set(String(key?.element), { seq: 0, key });
+  } catch {
+    // Unreadable: the app leaves it out too.
+  }
+}
+
 // --- starting -----------------------------------------------------------------------------------
 export function begin(/** @type {(message: string) => void} */ onError) {
   showError = onError;
@@ -62,6 +97,7 @@ export function begin(/** @type {(message: string) => void} */ onError) {
     (event) => receive(JSON.parse(event.data)),
     (event) => showError(`The Python runtime failed: ${event.message || "its script did not load"}`),
   );
+  keptBefore();
   /** @type {Record<string, string>} */
   const storage = {};
   for (let i = 0; i < localStorage.length; i++) {
@@ -145,6 +181,10 @@ const OPS = {
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  },
+  typed(message) {
+    for (const [element, kept] of untaken) if (kept.seq <= message.seq) untaken.delete(element);
+    keepUntaken();
   },
   storage(message) {
     if (message.value === null) localStorage.removeItem(message.key);
@@ -294,7 +334,9 @@ function listen() {
   });
   view.addEventListener("input", (event) => {
     const message = fieldEvent("input", /** @type {HTMLInputElement} */ (event.target));
-    if (message.field) post(message);
+    if (!message.field) return;
+    keepKey(message);
+    post(message);
   });
   // A set's weight or reps, tapped: what is typed replaces the prefilled number (8 reps typed
   // over the program's 5 read "58"). The tap's own mouseup would put a caret in place of the

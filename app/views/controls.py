@@ -20,6 +20,7 @@ A refused action (``ValidationError``, ``ImportRefused``) shows its sentence and
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -288,6 +289,22 @@ def typed(screen: Screen, event: Event) -> bool:
         return True
     screen.drafts[event.element] = event.value
     return False
+
+
+def typed_before(screen: Screen, text: str | None) -> None:
+    """Keys typed on the page before a reload that the app had not yet taken (the page keeps
+    them, ``app/js/page.mjs``): taken now, in the order typed, as ``typed`` takes each key.
+    Anything unreadable is left out; the screen is as it was kept."""
+    try:
+        kept = json.loads(text or "[]")
+    except ValueError:
+        return
+    for key in kept if isinstance(kept, list) else []:
+        if isinstance(key, dict) and all(isinstance(key.get(k), str) for k in _TYPED_KEYS):
+            typed(screen, Event(**{k: key[k] for k in _TYPED_KEYS}))
+
+
+_TYPED_KEYS = ("id", "field", "element", "value")
 
 
 def refusal(err: Exception) -> str:

@@ -27,3 +27,5 @@ def test_the_javascript_reads_the_same_keys_as_python() -> None:
     assert _js_constant("last-screen.mjs", "KEY") == keys.LAST_SCREEN
     assert _js_constant("last-screen.mjs", "ACCOUNT_KEY") == keys.ACCOUNT
     assert _js_constant("ticker.mjs", "ALERTED_KEY") == keys.REST_ALERTED
+    # Each key typed is kept by the page at once, before the app's Python has taken it.
+    assert _js_constant("page.mjs", "TYPING_KEY") == keys.TYPING

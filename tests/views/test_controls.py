@@ -7,6 +7,7 @@ store's write, the outcome shown); the tests check what the person then sees and
 from __future__ import annotations
 
 import ast
+import json
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -17,7 +18,16 @@ import pytest
 from app.core.library import LIBRARY
 from app.core.schema import ValidationError
 from app.views import controls, render
-from app.views.controls import CHANGES, CLICKS, FORMS, Control, changed, refusal, typed
+from app.views.controls import (
+    CHANGES,
+    CLICKS,
+    FORMS,
+    Control,
+    changed,
+    refusal,
+    typed,
+    typed_before,
+)
 from app.views.state import Account, Data, Event, Screen
 from tests.views.test_workout import apply, record, stamp
 
@@ -285,6 +295,38 @@ def test_typing_keeps_a_draft_and_searching_filters_at_once() -> None:
     assert screen.drafts == {"w-s1": "10"}
     assert typed(screen, Event(field="search", element="exercise-search", value="squ")) is True
     assert screen.query == "squ"
+
+
+def test_keys_the_page_kept_before_a_reload_are_drafts_again_in_order() -> None:
+    screen = Screen()
+    screen.restore(json.dumps({"drafts": {"w-s1": "10", "r-s1": "5"}}))
+    kept = [
+        {"id": "s1", "field": "reps", "element": "r-s1", "value": "7"},
+        {"id": "", "field": "search", "element": "exercise-search", "value": "squ"},
+        {"id": "s2", "field": "weight", "element": "w-s2", "value": "102,5 😀 ü"},
+    ]
+    typed_before(screen, json.dumps(kept))
+    assert screen.drafts == {"w-s1": "10", "r-s1": "7", "w-s2": "102,5 😀 ü"}
+    assert screen.query == "squ"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        None,
+        "",
+        "not json",
+        "{}",
+        "[1, null]",
+        '[{"id": "s1", "field": "reps", "element": "r-s1"}]',
+        '[{"id": "s1", "field": "reps", "element": "r-s1", "value": 7}]',
+    ],
+)
+def test_unreadable_keys_kept_by_the_page_leave_the_screen_as_kept(text: str | None) -> None:
+    screen = Screen()
+    screen.restore(json.dumps({"drafts": {"r-s1": "5"}}))
+    typed_before(screen, text)
+    assert screen.drafts == {"r-s1": "5"}
 
 
 def test_a_workout_note_left_is_saved_and_no_longer_a_draft() -> None:
