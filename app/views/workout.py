@@ -393,7 +393,9 @@ def _summary(screen: Screen, data: Data) -> str:
 def _start(screen: Screen, data: Data) -> str:
     pattern = DatePattern.parse(screen.date_pattern)
     recent = recent_workouts(data.workoutLogs, data.workoutSets)
-    names = {e["id"]: e["name"] for e in data.exercises if not e.get("archived")}
+    # Only for workouts to offer: the start screen is drawn on each sync, ten thousand
+    # exercises or not.
+    names = {e["id"]: e["name"] for e in data.exercises if not e.get("archived")} if recent else {}
     parts = []
     for n, past in enumerate(recent):
         its = [s for s in sets_of(data, past["id"]) if is_done(s)]
