@@ -98,13 +98,21 @@ def wait_for_service_worker(page: Page) -> None:
 
 
 def settle(page: Page) -> None:
-    """Let the app's own refresh after a local write finish, so it is not timed with a sync."""
-    page.wait_for_timeout(150)
+    """Let the app's own work after a local write finish (its refresh, and any sync or refresh
+    the live stream's echo starts), so none of it is timed with a sync: the same finished
+    refresh and no sync running for 300 ms in a row."""
     page.wait_for_function(
         """async () => window.setflowRun(`
+import asyncio
 async def bench(args):
     t = app._refresh_task
-    return "yes" if t is None or t.done() else ""
+    for _ in range(6):
+        if (t is not None and not t.done()) or (app.sync is not None and app.sync.busy):
+            return ""
+        await asyncio.sleep(0.05)
+        if app._refresh_task is not t:
+            return ""
+    return "yes"
 `)""",
         timeout=60_000,
     )

@@ -66,8 +66,19 @@ class TimedJson:
     def dumps(self, *a, **k):
         return timed("json.dumps", json.dumps)(*a, **k)
 
+_gc_started = [0.0]
+
+def gc_timed(phase, info):
+    # Python's cyclic garbage collector: a pause of the whole worker, whatever runs.
+    if phase == "start":
+        _gc_started[0] = now()
+    else:
+        add(f"gc (generation {info['generation']})", now() - _gc_started[0])
+
 async def bench(args):
     if not getattr(app, "_bench_instrumented", False):
+        import gc
+        gc.callbacks.append(gc_timed)
         transport.json = TimedJson()
         transport.request_json = timed_async("request_json (fetch+text+json)", transport.request_json)
         protocol.parse_pull_response = timed("parse_pull_response", protocol.parse_pull_response)
