@@ -47,7 +47,7 @@ lint: python node
 
 # The whole suite, with coverage of app/ and server/ printed and a floor for the pure core.
 test: setup lint
-	$(PY) -m pytest --cov --cov-report=
+	$(PY) -m pytest --cov --cov-report= --durations=25
 	$(MAKE) --no-print-directory coverage
 	$(MAKE) --no-print-directory unit-coverage
 
