@@ -11,8 +11,8 @@ from typing import Any
 
 from app.core import changes
 from app.core.library import BY_ID, LIBRARY
-from app.core.schema import ValidationError
-from app.views.html import counted, esc, notices
+from app.core.schema import EXERCISES, ValidationError
+from app.views.html import counted, esc, name_input, notices
 from app.views.state import Account, Data, Event, Outcome, Record, Screen, Stamp, change_stamp, find
 
 MUSCLE_GROUPS = ("Chest", "Back", "Legs", "Shoulders", "Arms", "Core", "Full body", "Cardio")
@@ -29,8 +29,8 @@ def _row(exercise: Record, editing: bool, sets: int) -> str:
         return (
             f'<li><form class="grow" data-form="rename-exercise" data-id="{eid}">'
             f'<label for="rename-{eid}">New name for {name}</label>'
-            f'<input id="rename-{eid}" name="name" value="{name}" required maxlength="80">'
-            f'<label for="group-{eid}">Muscle group</label>'
+            + name_input("rename-" + exercise["id"], EXERCISES, exercise["name"])
+            + f'<label for="group-{eid}">Muscle group</label>'
             f'<input id="group-{eid}" name="muscleGroup" value="{group}" list="muscle-groups" maxlength="80">'
             '<div class="row"><button type="submit">Save</button>'
             '<button type="button" class="secondary" data-action="cancel-edit">Cancel</button></div>'
@@ -111,8 +111,8 @@ def render(screen: Screen, data: Data, account: Account) -> str:
         f"{notices(screen.message, screen.message_ok, screen.undo)}"
         '<div class="split"><form class="card" data-form="add-exercise">'
         '<label for="exercise-name">Exercise name</label>'
-        '<input id="exercise-name" name="name" required maxlength="80" autocomplete="off">'
-        '<label for="exercise-group">Muscle group (optional)</label>'
+        + name_input("exercise-name", EXERCISES, attrs=' autocomplete="off"')
+        + '<label for="exercise-group">Muscle group (optional)</label>'
         '<input id="exercise-group" name="muscleGroup" list="muscle-groups" maxlength="80">'
         f'<datalist id="muscle-groups">{groups}</datalist>'
         '<p><button type="submit">Add exercise</button></p></form>'

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
+from app.core.schema import Table
+
 
 def esc(value: object) -> str:
     return escape("" if value is None else str(value), quote=True)
@@ -52,3 +54,15 @@ def notices(message: str | None, ok: bool, undo: list[list[str]]) -> str:
     if undo and message and ok:
         return undo_notice(undo, message)
     return notice(message, ok) + undo_notice(undo)
+
+
+def name_input(input_id: str, table: Table, value: str | None = None, attrs: str = "") -> str:
+    """A required name field with its length limit written under it: the browser stops typing
+    at ``maxlength`` without a word, so the person reads the limit before meeting it."""
+    limit = table.field_map["name"].max_length
+    shown = "" if value is None else f' value="{esc(value)}"'
+    return (
+        f'<input id="{esc(input_id)}" name="name"{shown} required maxlength="{limit}"{attrs} '
+        f'aria-describedby="{esc(input_id)}-limit">'
+        f'<small id="{esc(input_id)}-limit" class="hint">Up to {limit} characters.</small>'
+    )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from app.core import changes
-from app.views.html import esc, notices, options
+from app.core.schema import PROGRAMS
+from app.views.html import esc, name_input, notices, options
 from app.views.log import parse_whole
 from app.views.state import Account, Data, Event, Outcome, Record, Screen, Stamp, change_stamp, find
 
@@ -21,8 +22,8 @@ def _program(program: Record, data: Data, editing: bool) -> str:
         )
     title = (
         f'<form data-form="rename-program" data-id="{pid}"><label for="rename-{pid}">New name for {name}</label>'
-        f'<input id="rename-{pid}" name="name" value="{name}" required maxlength="80">'
-        '<div class="row"><button type="submit">Save</button>'
+        + name_input("rename-" + program["id"], PROGRAMS, program["name"])
+        + '<div class="row"><button type="submit">Save</button>'
         '<button type="button" class="secondary" data-action="cancel-edit">Cancel</button></div></form>'
         if editing
         else f"<h3>{name}</h3>"
@@ -58,8 +59,8 @@ def render(screen: Screen, data: Data, account: Account) -> str:
         f"{notices(screen.message, screen.message_ok, screen.undo)}"
         '<div class="split"><form class="card" data-form="add-program">'
         '<label for="program-name">Program name</label>'
-        '<input id="program-name" name="name" required maxlength="80" autocomplete="off">'
-        '<p><button type="submit">Create program</button></p></form>'
+        + name_input("program-name", PROGRAMS, attrs=' autocomplete="off"')
+        + '<p><button type="submit">Create program</button></p></form>'
         f'<div class="split-main">{cards or EMPTY}</div></div></section>'
     )
 

@@ -349,3 +349,13 @@ def test_set_pointing_at_a_missing_exercise() -> None:
     assert refused(export_text(tables)) == (
         f"Set {first['id']} is for exercise {lost}, which is not in the file."
     )
+
+
+def test_a_name_longer_than_the_limit_is_refused_not_cut() -> None:
+    tables = sample_tables()
+    bench = tables["exercises"][1]
+    bench["name"] = "Bench press " + "x" * 69
+    assert refused(export_text(tables)) == (
+        "The file holds an invalid record (number 2 in exercises). "
+        f"Record {bench['id']} in exercises: Exercise name must be at most 80 characters."
+    )

@@ -63,3 +63,14 @@ def test_buttons_say_archive_or_delete_and_the_library_is_listed() -> None:
     assert 'aria-label="Archive Squat">Archive</button>' in html
     assert 'aria-label="Delete Lunge">Delete</button>' in html
     assert f"Exercise library ({len(LIBRARY)})" in html and "Hip thrust" in html
+
+
+def test_the_name_fields_say_their_limit_before_it_is_reached() -> None:
+    """The browser stops typing at maxlength without a word: the limit is written beside it."""
+    html = render(Screen(view="exercises"), data(), Account())
+    assert 'maxlength="80" autocomplete="off" aria-describedby="exercise-name-limit">' in html
+    assert '<small id="exercise-name-limit" class="hint">Up to 80 characters.</small>' in html
+    html = render(Screen(view="exercises", editing=SQUAT["id"]), data(), Account())
+    rename = f"rename-{SQUAT['id']}"
+    assert f'maxlength="80" aria-describedby="{rename}-limit">' in html
+    assert f'<small id="{rename}-limit" class="hint">Up to 80 characters.</small>' in html

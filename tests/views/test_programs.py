@@ -52,3 +52,12 @@ def test_renaming_shows_the_name_in_a_form_and_nothing_to_add_without_exercises(
     assert 'value="Strength A"' in html and ">Save</button>" in html
     assert "Add exercises first, then put them in this program." in html
     assert page(Data()).count("No programs yet.") == 1
+
+
+def test_the_program_name_fields_say_their_limit() -> None:
+    one = program()
+    html = page(Data(exercises=[SQUAT, PRESS], programs=[one]))
+    assert 'maxlength="80" autocomplete="off" aria-describedby="program-name-limit">' in html
+    assert '<small id="program-name-limit" class="hint">Up to 80 characters.</small>' in html
+    html = page(Data(exercises=[SQUAT, PRESS], programs=[one]), editing=one["id"])
+    assert f'<small id="rename-{one["id"]}-limit" class="hint">Up to 80 characters.</small>' in html
