@@ -190,3 +190,24 @@ def test_the_progress_chart_is_dark_in_dark_mode_and_its_text_readable(
     assert contrast(seen["text"], seen["background"]) >= 4.5, seen
     assert seen["smallest"] >= 12, seen
     context.close()
+
+
+def test_the_more_buttons_dots_sit_on_its_middle(phone: Page) -> None:
+    """The three dots of a set's "more" button sit on the button's middle, not above it (they
+    read as lined up with the set's numbers), measured as drawn: within 1 px."""
+    add_exercise(phone, "Deadlift")
+    log_set(phone, "Deadlift", 5, 140)
+    go(phone, "Workout")
+    phone.get_by_role("button", name="Repeat last time").click()
+    more = phone.get_by_role("button", name="RPE and note for set 1 of Deadlift")
+    expect(more).to_be_visible()
+    offset = more.evaluate(
+        """button => {
+            const box = button.getBoundingClientRect();
+            const dots = [...button.querySelectorAll("circle")].map((c) => c.getBoundingClientRect());
+            const top = Math.min(...dots.map((d) => d.top));
+            const bottom = Math.max(...dots.map((d) => d.bottom));
+            return (top + bottom) / 2 - (box.top + box.height / 2);
+        }"""
+    )
+    assert abs(offset) <= 1, f"the dots sit {-offset:.1f} px above the button's middle"
