@@ -1,7 +1,8 @@
 """The screen's events, sent by the page, run as the controls of ``app.views.controls``.
 
 The page (``app/js/page.mjs``) sends each event on a control (``data-form``, ``data-action``,
-``data-field``) as one message holding what the control carried; this module makes it an
+``data-field``) as one message holding what the control carried (and, for a form a refusal
+answers, that it was edited or stopped by the browser: ``retried``); this module makes it an
 ``Event``, runs the control in the steps that module lists, and asks the page for what only a
 browser can do: ask, reset the form, move the focus, scroll. ``Target`` stands for the element
 the event came from, which stays on the page.
@@ -26,9 +27,11 @@ from app.views.controls import (
     CHANGES,
     CLICKS,
     FORMS,
+    RETRIED,
     Control,
     changed,
     refusal,
+    retried,
     typed,
     wants_alerts,
 )
@@ -66,7 +69,7 @@ class Events:
     def attach(self) -> None:
         """Take the page's events; tell it which controls there are (it sends only theirs)."""
         page.on("event", self._on_event)
-        page.post("controls", forms=sorted(FORMS), clicks=sorted(CLICKS))
+        page.post("controls", forms=sorted(FORMS), clicks=sorted(CLICKS), retried=sorted(RETRIED))
 
     def _on_event(self, message: page.Message) -> None:
         kind = message.get("kind")
@@ -82,6 +85,10 @@ class Events:
             carried = Event(id=text("id"), index=text("index"), unit=text("unit"))
             if control is not None:
                 self.run(control, carried, target)
+        elif kind == "retried":
+            if retried(self.app.screen, text("name")):
+                keep_screen(self.app.screen)
+                self.app.render()
         elif kind in ("input", "change"):
             event = Event(
                 id=text("id"), value=text("value"), field=text("field"), element=text("element")

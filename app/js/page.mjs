@@ -17,8 +17,9 @@ let worker;
 let showError = () => {};
 
 // The names of the controls the app's Python runs (app/views/controls.py), sent once it is up:
-// only their events are taken from the browser (preventDefault) and sent on.
-const controls = { forms: new Set(), clicks: new Set() };
+// only their events are taken from the browser (preventDefault) and sent on. `retried`: the forms
+// whose editing, or a submit the browser stops, is told too (app/views/controls.py RETRIED).
+const controls = { forms: new Set(), clicks: new Set(), retried: new Set() };
 
 // What the tests, the benchmark and the console use.
 const start = { snapshot: "none", made: /** @type {Promise<unknown> | null} */ (null), compiled: [] };
@@ -153,6 +154,7 @@ const OPS = {
   controls(message) {
     controls.forms = new Set(message.forms);
     controls.clicks = new Set(message.clicks);
+    controls.retried = new Set(message.retried);
   },
   reset: (message) => /** @type {HTMLFormElement | undefined} */ (held.get(message.handle))?.reset(),
   refill(message) {
@@ -332,7 +334,16 @@ function listen() {
     }
     post(message);
   });
+  // A field of such a form edited, or refused by the browser at a submit (which the app never
+  // hears of): only the form's name goes, never what was typed (a password).
+  const retried = (/** @type {EventTarget | null} */ target) => {
+    const form = /** @type {HTMLInputElement} */ (target).form;
+    const name = form ? attr(form, "data-form") : "";
+    if (controls.retried.has(name)) post({ type: "event", kind: "retried", name });
+  };
+  view.addEventListener("invalid", (event) => retried(event.target), true); // it does not bubble
   view.addEventListener("input", (event) => {
+    retried(event.target);
     const message = fieldEvent("input", /** @type {HTMLInputElement} */ (event.target));
     if (!message.field) return;
     keepKey(message);

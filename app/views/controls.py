@@ -291,6 +291,21 @@ def typed(screen: Screen, event: Event) -> bool:
     return False
 
 
+# The forms a refusal answers ("Wrong email or password."): once the person edits one, or the
+# browser stops its submit over a field it rejects (an email like "bob@": the app never hears of
+# that attempt), the last refusal would read as the answer to the new attempt.
+RETRIED = frozenset({"account", "change-password", "delete-account"})
+
+
+def retried(screen: Screen, form: str) -> bool:
+    """The person edits ``form`` or tries to send it again: a refusal on screen goes (a
+    sentence that said something was done stays).  True: draw the screen again."""
+    if form not in RETRIED or screen.message is None or screen.message_ok:
+        return False
+    screen.message = None
+    return True
+
+
 def typed_before(screen: Screen, text: str | None) -> None:
     """Keys typed on the page before a reload that the app had not yet taken (the page keeps
     them, ``app/js/page.mjs``): taken now, in the order typed, as ``typed`` takes each key.

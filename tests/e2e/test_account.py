@@ -54,3 +54,21 @@ def test_change_password_sign_out_a_device_and_delete_the_account(
     expect(phone.locator("#sync-status")).to_have_text("Not signed in")
     go(phone, "Exercises")
     expect(phone.get_by_role("list", name="Your exercises")).to_contain_text("Deadlift")
+
+
+def test_a_refusal_goes_once_the_person_tries_again(browser: Browser, server: LiveServer) -> None:
+    """After "Wrong email or password.", the person types an email the browser itself rejects
+    and taps "Create account": the browser stops that submit before the app hears of it, so the
+    old sentence must not stay on screen as if it answered the new attempt."""
+    page = device(browser, server.url)
+    go(page, "Settings")
+    page.get_by_label("Email").fill("nobody@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(notice(page)).to_have_text("Wrong email or password.")
+
+    page.get_by_label("Email").fill("bob@")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.locator("#account-email-input:invalid")).to_have_count(1)  # the browser said no
+    expect(page.get_by_text("Wrong email or password.")).to_have_count(0)
+    expect(page.get_by_role("button", name="Create account")).to_be_visible()  # nobody signed in

@@ -25,6 +25,7 @@ from app.views.controls import (
     Control,
     changed,
     refusal,
+    retried,
     typed,
     typed_before,
 )
@@ -428,3 +429,16 @@ def test_history_edits_a_set_and_records_body_weight_in_the_persons_unit() -> No
     assert device.screen.message == "Bar and plates saved."
     with pytest.raises(ValidationError):
         device.press(CLICKS, "set-unit", unit="stone")
+
+
+def test_a_refusal_on_an_account_form_goes_once_the_person_tries_again() -> None:
+    screen = Screen(view="settings")
+    screen.say("Wrong email or password.", ok=False)
+    said = screen.said
+    assert not retried(screen, "add-exercise")  # another form: its sentence is not about this
+    assert retried(screen, "account")
+    assert "Wrong email or password." not in render(screen, Data(), Account())
+    assert screen.said == said  # an answer on its way (signing in waits) is still shown
+    assert not retried(screen, "account")  # nothing left to take away: no redraw
+    screen.say("Signed out.")
+    assert not retried(screen, "account") and screen.message == "Signed out."
