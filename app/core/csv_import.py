@@ -18,6 +18,8 @@ Rules:
    preview says how many.  A body-weight set with no weight is stored with weight 0.
 4. ``undo`` takes back the records of one import (their ids are kept on the device), as
    deletes that sync; it refuses once any of them was edited since.
+5. Text longer than the schema keeps (its ``max_length``) is shortened to end in "…", and the
+   preview says how many of each kind, before anything is written.
 """
 
 from __future__ import annotations
@@ -47,6 +49,37 @@ def rows_phrase(n: int, reason: str) -> str:
 
 
 MAX_WEIGHT_KG = 2000
+
+# What ``_clip`` may shorten (rule 5), as a person names one, in the order a preview lists them.
+CLIPPED: dict[tuple[str, str], str] = {
+    ("workoutSets", "notes"): "set note",
+    ("workoutLogs", "notes"): "workout note",
+    ("workoutLogs", "name"): "workout name",
+    ("exercises", "name"): "exercise name",
+    ("exercises", "muscleGroup"): "muscle group",
+}
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def shortening_phrase(shortened: dict[tuple[str, str], int]) -> str:
+    """``"2 set notes and 1 workout note are longer than Setflow keeps (500 and 1,000
+    characters): they will be shortened, ending in “…”."``, or ``""`` when nothing is."""
+    kinds = [(kind, shortened[kind]) for kind in CLIPPED if shortened.get(kind)]
+    if not kinds:
+        return ""
+    counted = [f"{n:,} {CLIPPED[kind]}{'' if n == 1 else 's'}" for kind, n in kinds]
+    limits = [schema.TABLES[table].field_map[name].max_length for (table, name), _ in kinds]
+    if len(set(limits)) == 1:  # "(80 characters)", not "(80 and 80 characters)"
+        limits = limits[:1]
+    one = sum(n for _, n in kinds) == 1
+    return (
+        f"{_listed(counted)} {'is' if one else 'are'} longer than Setflow keeps "
+        f"({_listed([f'{n:,}' for n in limits])} characters): "
+        f"{'it' if one else 'they'} will be shortened, ending in “…”."
+    )
 
 
 # Characters no part of Setflow stores (control characters but tab and line breaks; lone
@@ -110,10 +143,16 @@ class Preview:
     skipped: list[str]  # "12 cardio rows ...", for a person
     needs_unit: bool  # the file does not say kg or lb
     unit: str | None  # the person's answer
+    # (table, field) -> how many texts the import shortens (rule 5); counted once the unit is known
+    shortened: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @property
     def ready(self) -> bool:
         return self.unit is not None or not self.needs_unit
+
+    def shortening(self) -> str:
+        """What the import shortens, for a person; ``""`` when nothing."""
+        return shortening_phrase(self.shortened)
 
     def summary(self) -> str:
         """What confirming did, honestly: new workouts and those already here."""
@@ -143,11 +182,13 @@ def _fit(table: schema.Table, fields: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if k in table.field_map and v not in (None, "")}
 
 
-def _clip(text: str, table: schema.Table, name: str) -> str:
+def _clip(text: str, table: schema.Table, name: str, shortened: Counter[tuple[str, str]]) -> str:
+    """The text as the schema keeps it (rule 5), counting in ``shortened`` when it is cut."""
     text = _UNSTORABLE.sub("", text).strip()
     spec = table.field_map.get(name)
     if spec is None or len(text) <= spec.max_length:
         return text
+    shortened[table.name, name] += 1
     return text[: spec.max_length - 1] + "…"
 
 
@@ -230,6 +271,7 @@ def plan(
             by_name.pop(key, None)
     known = fingerprints(workouts, sets, live.values())
     skipped: Counter[str] = Counter(parsed.skipped)
+    shortened: Counter[tuple[str, str]] = Counter()
     needs_unit = parsed.needs_unit
     ready = unit is not None or not needs_unit
     stamp: dict[str, Any] = {
@@ -307,8 +349,8 @@ def plan(
         new_workouts += 1
         log_fields = {
             "date": day,
-            "name": _clip(workout.title, schema.WORKOUT_LOGS, "name"),
-            "notes": _clip(workout.notes, schema.WORKOUT_LOGS, "notes"),
+            "name": _clip(workout.title, schema.WORKOUT_LOGS, "name", shortened),
+            "notes": _clip(workout.notes, schema.WORKOUT_LOGS, "notes", shortened),
             "startedAt": _epoch_ms(workout.start - offset),
         }
         if workout.seconds:
@@ -327,9 +369,12 @@ def plan(
                         fields = {**builtin.fields, "name": builtin.name}
                     else:
                         fields = {
-                            "name": _clip(spelled[key], schema.EXERCISES, "name"),
+                            "name": _clip(spelled[key], schema.EXERCISES, "name", shortened),
                             "muscleGroup": _clip(
-                                categories.get(key, ""), schema.EXERCISES, "muscleGroup"
+                                categories.get(key, ""),
+                                schema.EXERCISES,
+                                "muscleGroup",
+                                shortened,
                             ),
                         }
                     made = {
@@ -350,7 +395,7 @@ def plan(
                 "done": True,
                 "setType": one.kind if one.kind != NORMAL else None,
                 "rpe": _rpe(one.rpe),
-                "notes": _clip(one.notes, schema.WORKOUT_SETS, "notes"),
+                "notes": _clip(one.notes, schema.WORKOUT_SETS, "notes", shortened),
             }
             tables["workoutSets"].append(
                 {**stamp, "id": new_id(), **_fit(schema.WORKOUT_SETS, set_fields)}
@@ -383,6 +428,7 @@ def plan(
         skipped=[rows_phrase(n, reason) for reason, n in sorted(skipped.items())],
         needs_unit=needs_unit,
         unit=unit,
+        shortened=dict(shortened),
     )
     return Plan(preview, tables)
 

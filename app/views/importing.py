@@ -171,6 +171,8 @@ def card(screen: Screen, data: Data) -> str:
         workouts, sets = f"{preview.workouts:,}", "Choose the unit first"
     skipped = "".join(f"<li>{esc(line)}</li>" for line in preview.skipped)
     skipped_html = f'<p>Skipped:</p><ul aria-label="Skipped rows">{skipped}</ul>' if skipped else ""
+    shortening = preview.shortening()
+    shortened_html = f'<p id="import-shortened">{esc(shortening)}</p>' if shortening else ""
     disabled = "" if preview.ready else " disabled"
     action = f"Import {_plural(preview.new_workouts, 'workout')}" if preview.ready else "Import"
     return (
@@ -181,7 +183,7 @@ def card(screen: Screen, data: Data) -> str:
         f"{esc(format_day(preview.last_day, pattern, weekday=False))}</dd>"
         f'<dt>Workouts</dt><dd id="import-workouts">{workouts}</dd>'
         f'<dt>Sets</dt><dd id="import-sets">{sets}</dd></dl>'
-        f"{_unit_question(preview)}{_exercises(preview, data)}{skipped_html}"
+        f"{_unit_question(preview)}{_exercises(preview, data)}{skipped_html}{shortened_html}"
         f'<div class="row"><button type="button" data-action="confirm-import"{disabled}>'
         f"{action}</button>"
         '<button type="button" class="secondary" data-action="cancel-import">Cancel</button>'

@@ -428,3 +428,82 @@ def test_schema_2_fields_come_in_start_times_in_the_persons_time_zone() -> None:
 def test_skipped_rows_are_counted_in_words_a_person_reads() -> None:
     assert rows_phrase(1, EMPTY) == "1 row with no reps, weight, distance or time"
     assert rows_phrase(1_200, REST_TIMER) == "1,200 rest-timer rows (rests, not sets)"
+
+
+# --- text longer than Setflow keeps ---------------------------------------------------------
+
+# Odd text: an emoji with a skin tone (two code points), "é" as e + combining accent, Hebrew.
+ODD = "💪🏽 e\u0301 שלום עולם "
+
+
+def odd(length: int) -> str:
+    """``length`` characters as Python counts them, not ending in a space (the import strips)."""
+    return (ODD * length)[: length - 1] + "!"
+
+
+def csv_cell(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def test_text_longer_than_setflow_keeps_is_shortened_with_a_mark_and_counted() -> None:
+    set_note, workout_note, name = odd(600), odd(1_200), odd(100)
+    text = "Date,Workout Name,Exercise Name,Set Order,Weight (kg),Reps,Notes,Workout Notes\n"
+    text += (
+        f"2024-01-01 10:00:00,Legs,{csv_cell(name)},1,100,5,{csv_cell(set_note)},"
+        f"{csv_cell(workout_note)}\n"
+        f"2024-01-01 10:00:00,Legs,{csv_cell(name)},2,100,5,short,\n"
+        f"2024-01-02 10:00:00,{csv_cell(odd(81))},{csv_cell(name)},1,100,5,"
+        f"{csv_cell(odd(501))},{csv_cell(odd(1_000))}\n"
+    )
+    made = make_plan(text, empty())
+    assert made.preview.shortened == {
+        ("workoutSets", "notes"): 2,
+        ("workoutLogs", "notes"): 1,
+        ("workoutLogs", "name"): 1,
+        ("exercises", "name"): 1,  # one exercise, made once
+    }
+    assert made.preview.shortening() == (
+        "2 set notes, 1 workout note, 1 workout name and 1 exercise name are longer than "
+        "Setflow keeps (500, 1,000, 80 and 80 characters): they will be shortened, "
+        "ending in “…”."
+    )
+    # Cut as Python counts characters: the limit minus one, then the mark.
+    first, _, third = made.tables["workoutSets"]
+    assert first["notes"] == set_note[:499] + "…" and len(first["notes"]) == 500
+    assert third["notes"] == odd(501)[:499] + "…"
+    logs = made.tables["workoutLogs"]
+    assert logs[0]["notes"] == workout_note[:999] + "…"
+    assert logs[1]["notes"] == odd(1_000)  # at the limit: kept whole
+    assert logs[1]["name"] == odd(81)[:79] + "…"
+    assert made.tables["exercises"][0]["name"] == name[:79] + "…"
+    for table, rows in made.tables.items():
+        for record in rows:
+            schema.check_record(schema.TABLES[table], record)
+
+
+def test_a_long_muscle_group_is_counted_and_said_alone() -> None:
+    text = "Date,Exercise,Category,Weight,Weight Unit,Reps,Distance,Distance Unit,Time,Comment\n"
+    text += f"2022-06-01,Curl,{csv_cell(odd(81))},20,kgs,8,,,,\n"
+    made = make_plan(text, empty())
+    assert made.preview.shortened == {("exercises", "muscleGroup"): 1}
+    assert made.preview.shortening() == (
+        "1 muscle group is longer than Setflow keeps (80 characters): it will be shortened, "
+        "ending in “…”."
+    )
+    assert made.tables["exercises"][0]["muscleGroup"] == odd(81)[:79] + "…"
+
+
+def test_two_kinds_of_one_limit_name_it_once() -> None:
+    preview = make_plan(fixture("hevy_kg.csv"), empty()).preview
+    preview.shortened = {("workoutLogs", "name"): 3, ("exercises", "name"): 1}
+    assert preview.shortening() == (
+        "3 workout names and 1 exercise name are longer than Setflow keeps (80 characters): "
+        "they will be shortened, ending in “…”."
+    )
+
+
+def test_nothing_shortened_says_nothing() -> None:
+    made = make_plan(fixture("hevy_kg.csv"), empty())
+    assert made.record_count > 0
+    assert made.preview.shortened == {}
+    assert made.preview.shortening() == ""

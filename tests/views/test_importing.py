@@ -71,3 +71,16 @@ def test_the_preview_gives_the_files_dates_in_the_persons_format() -> None:
     preview = plan_of(STRONG, None).preview
     html = importing.card(Screen(import_preview=preview, date_pattern="dmy/"), Data())
     assert "<dt>Dates</dt><dd>05/01/2026 to 05/01/2026</dd>" in html
+
+
+def test_the_preview_says_which_texts_will_be_shortened_and_only_then() -> None:
+    long_note = "Sets of " + "é" * 600
+    text = STRONG.replace(',"","",\n', f',"{long_note}","",\n')
+    preview = plan_of(text, "kg").preview
+    html = importing.card(Screen(import_preview=preview), Data())
+    assert (
+        '<p id="import-shortened">1 set note is longer than Setflow keeps (500 characters): '
+        "it will be shortened, ending in “…”.</p>"
+    ) in html
+    plain = importing.card(Screen(import_preview=plan_of(STRONG, "kg").preview), Data())
+    assert 'id="import-shortened"' not in plain and "shortened" not in plain
