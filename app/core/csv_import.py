@@ -18,8 +18,9 @@ Rules:
    preview says how many.  A body-weight set with no weight is stored with weight 0.
 4. ``undo`` takes back the records of one import (their ids are kept on the device), as
    deletes that sync; it refuses once any of them was edited since.
-5. Text longer than the schema keeps (its ``max_length``) is shortened to end in "…", and the
-   preview says how many of each kind, before anything is written.
+5. Text longer than the schema keeps (the field's ``max_length``; an exercise's note in a
+   workout, with no field of its own, as much as a workout's note) is shortened to end in "…",
+   and the preview says how many of each kind, before anything is written.
 """
 
 from __future__ import annotations
@@ -57,7 +58,17 @@ CLIPPED: dict[tuple[str, str], str] = {
     ("workoutLogs", "name"): "workout name",
     ("exercises", "name"): "exercise name",
     ("exercises", "muscleGroup"): "muscle group",
+    ("workoutLogs", "exerciseNotes"): "exercise note",
 }
+
+
+def max_length(table: str, name: str) -> int:
+    """How many characters the schema keeps of a text ``_clip`` may shorten.  An exercise's
+    note in a workout (one text per exercise in ``exerciseNotes``) has no field of its own:
+    it is kept as long as the workout's own note."""
+    if (table, name) == ("workoutLogs", "exerciseNotes"):
+        name = "notes"
+    return schema.TABLES[table].field_map[name].max_length
 
 
 def _listed(items: list[str]) -> str:
@@ -71,7 +82,7 @@ def shortening_phrase(shortened: dict[tuple[str, str], int]) -> str:
     if not kinds:
         return ""
     counted = [f"{n:,} {CLIPPED[kind]}{'' if n == 1 else 's'}" for kind, n in kinds]
-    limits = [schema.TABLES[table].field_map[name].max_length for (table, name), _ in kinds]
+    limits = [max_length(table, name) for (table, name), _ in kinds]
     if len(set(limits)) == 1:  # "(80 characters)", not "(80 and 80 characters)"
         limits = limits[:1]
     one = sum(n for _, n in kinds) == 1
@@ -185,11 +196,13 @@ def _fit(table: schema.Table, fields: dict[str, Any]) -> dict[str, Any]:
 def _clip(text: str, table: schema.Table, name: str, shortened: Counter[tuple[str, str]]) -> str:
     """The text as the schema keeps it (rule 5), counting in ``shortened`` when it is cut."""
     text = _UNSTORABLE.sub("", text).strip()
-    spec = table.field_map.get(name)
-    if spec is None or len(text) <= spec.max_length:
+    if name not in table.field_map:  # an older schema: ``_fit`` leaves the field out
+        return text
+    limit = max_length(table.name, name)
+    if len(text) <= limit:
         return text
     shortened[table.name, name] += 1
-    return text[: spec.max_length - 1] + "…"
+    return text[: limit - 1] + "…"
 
 
 def _rpe(value: float | None) -> float | None:
@@ -406,8 +419,12 @@ def plan(
                     by_name.get(name_key(exercise.name))
                     or new_exercises[name_key(exercise.name)]["id"]
                 )
-                exercise_notes[target] = _UNSTORABLE.sub("", exercise.notes)[:1000]
+                exercise_notes[target] = exercise.notes
         if exercise_notes and "exerciseNotes" in schema.WORKOUT_LOGS.field_map:
+            exercise_notes = {
+                target: _clip(text, schema.WORKOUT_LOGS, "exerciseNotes", shortened)
+                for target, text in exercise_notes.items()
+            }
             log["exerciseNotes"] = exercise_notes
         tables["workoutLogs"].append(log)
     if not ready:

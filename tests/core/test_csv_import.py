@@ -507,3 +507,26 @@ def test_nothing_shortened_says_nothing() -> None:
     assert made.record_count > 0
     assert made.preview.shortened == {}
     assert made.preview.shortening() == ""
+
+
+def test_a_long_exercise_note_is_shortened_with_the_mark_and_said_too() -> None:
+    """Hevy's exercise notes went in cut at 1,000 characters without a word or a mark."""
+    note = odd(1_100)
+    text = (
+        "title,start_time,end_time,description,exercise_title,superset_id,exercise_notes,"
+        "set_index,set_type,weight_kg,reps,distance_km,duration_seconds,rpe\n"
+        f'Push,"22 Dec 2025, 08:00",,,Bench Press (Barbell),,{csv_cell(note)},0,normal,80,5,,,\n'
+    )
+    made = make_plan(text, empty())
+    log, bench = made.tables["workoutLogs"][0], made.tables["exercises"][0]
+    assert log["exerciseNotes"] == {bench["id"]: note[:999] + "…"}
+    assert made.preview.shortened == {("workoutLogs", "exerciseNotes"): 1}
+    assert made.preview.shortening() == (
+        "1 exercise note is longer than Setflow keeps (1,000 characters): it will be "
+        "shortened, ending in “…”."
+    )
+    kept = make_plan(text.replace(csv_cell(note), csv_cell(odd(1_000))), empty())
+    assert kept.tables["workoutLogs"][0]["exerciseNotes"] == {
+        kept.tables["exercises"][0]["id"]: odd(1_000)
+    }
+    assert kept.preview.shortened == {}
