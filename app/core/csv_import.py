@@ -98,9 +98,14 @@ def shortening_phrase(shortened: dict[tuple[str, str], int]) -> str:
 _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
+NAME_LIMIT = max_length("exercises", "name")
+
+
 def name_key(name: str) -> str:
-    """How exercise names are compared: case and spacing do not matter."""
-    return " ".join(_UNSTORABLE.sub("", name).split()).casefold()
+    """How exercise names are compared: case and spacing do not matter, and a name longer than
+    Setflow keeps is compared as it is kept (shortened, "…"), so a second import of the same
+    file finds the exercise the first one made."""
+    return " ".join(_cut(_UNSTORABLE.sub("", name).strip(), NAME_LIMIT).split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -202,7 +207,12 @@ def _clip(text: str, table: schema.Table, name: str, shortened: Counter[tuple[st
     if len(text) <= limit:
         return text
     shortened[table.name, name] += 1
-    return text[: limit - 1] + "…"
+    return _cut(text, limit)
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` as kept within ``limit`` characters: a longer one ends in "…"."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _rpe(value: float | None) -> float | None:

@@ -481,6 +481,26 @@ def test_text_longer_than_setflow_keeps_is_shortened_with_a_mark_and_counted() -
             schema.check_record(schema.TABLES[table], record)
 
 
+def test_a_second_import_of_a_name_setflow_shortened_adds_nothing() -> None:
+    """The stored name ends in "…": the file's full name must still find it, and its workouts
+    must still be "already here" (in any case and spacing the file uses)."""
+    name = odd(100)
+    text = "Date,Workout Name,Exercise Name,Set Order,Weight (kg),Reps\n"
+    text += f"2024-01-01 10:00:00,Legs,{csv_cell(name)},1,100,5\n"
+    first = make_plan(text, empty())
+    tables = merged(empty(), first)
+    assert tables["exercises"][0]["name"] == name[:79] + "…"
+    second = make_plan(text, tables)
+    assert (second.preview.new_workouts, second.preview.already_here) == (0, 1)
+    assert second.record_count == 0
+    # A later file with one more workout of it: its sets go to the exercise already here.
+    later = text + f"2024-01-08 10:00:00,Legs,{csv_cell(name.upper())},1,102.5,5\n"
+    third = make_plan(later, tables)
+    assert (third.preview.new_workouts, third.preview.already_here) == (1, 1)
+    assert "exercises" not in third.tables or third.tables["exercises"] == []
+    assert third.tables["workoutSets"][0]["exerciseId"] == tables["exercises"][0]["id"]
+
+
 def test_a_long_muscle_group_is_counted_and_said_alone() -> None:
     text = "Date,Exercise,Category,Weight,Weight Unit,Reps,Distance,Distance Unit,Time,Comment\n"
     text += f"2022-06-01,Curl,{csv_cell(odd(81))},20,kgs,8,,,,\n"
