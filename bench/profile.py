@@ -19,7 +19,7 @@ from playwright.sync_api import sync_playwright
 
 from bench import pyscripts
 from bench.browser import launch, new_context, run_python, settle, wait_ready
-from bench.families.sync import JS_SYNC, seed_account
+from bench.families.sync import JS_SYNC, seed_account, signing_in
 from bench.report import PASSWORD, make_records
 from bench.servers import app_server
 
@@ -133,7 +133,6 @@ def main() -> int:
             page = context.new_page()
             page.goto(server.url + "/")
             wait_ready(page)
-            run_python(page, pyscripts.SIGNED_IN_AS, email=email)
             report = {}
             run_python(page, INSTRUMENT)
             for label, prepare in (
@@ -145,7 +144,7 @@ def main() -> int:
                     run_python(page, prepare, n=k)
                 settle(page)
                 run_python(page, INSTRUMENT)  # reset the counters
-                out = page.evaluate(JS_SYNC)
+                out = page.evaluate(JS_SYNC, None if prepare else signing_in(email))
                 parts = run_python(page, INSTRUMENT, report=True)
                 report[label] = {"total (setflowSync)": out["ms"], **parts}
             browser.close()
