@@ -4,7 +4,9 @@ Triggers: once at start-up when signed in, when the browser comes back online, w
 becomes visible, shortly after a local change (``CHANGE_DELAY_S``), every ``PERIOD_S`` while the
 app is visible, and on "Sync now".  A failure is a quiet status, retried with backoff and full
 jitter; a status that needs the person (signed out, update needed) waits for them.  One plan at
-a time: a new trigger replaces the sync already planned.
+a time: a new trigger replaces the sync already planned.  A planned sync that comes due while a
+sync runs is not dropped: it runs as soon as this tab's sync ends, or shortly (``LOCK_RETRY_S``)
+when another tab holds the lock.
 
 The timer is injected, so the policy runs under CPython in tests; the browser adapter
 (``app/browser/sync.py``) only wires ``online``/``visibilitychange``/``storage`` events, Web Locks
@@ -23,6 +25,7 @@ from app.core.engine import SyncResult
 
 CHANGE_DELAY_S = 1.5
 PERIOD_S = 60.0
+LOCK_RETRY_S = 1.0  # another tab holds the sync lock: ask again after this
 
 
 class Timer(Protocol):
@@ -55,6 +58,7 @@ class Scheduler:
         self._handle: Any = None
         self.backoff = Backoff()
         self.planned_in: float | None = None  # the delay of the plan in force, for the tests
+        self._again = False  # a planned sync came due while this tab was syncing
 
     # --- triggers ------------------------------------------------------------------------------
     def started(self) -> None:
@@ -90,18 +94,34 @@ class Scheduler:
         self.planned_in = None
         self._run()
 
+    # --- a planned sync that found a sync running: never dropped ---------------------------
+    def due_during_a_sync(self) -> None:
+        """This tab was still syncing (what came since may have missed its push): sync again as
+        soon as that sync ends."""
+        self._again = True
+
+    def due_while_another_tab_syncs(self) -> None:
+        """Another tab holds the sync lock: ask again shortly (it may have pushed before what
+        made this sync due was written)."""
+        self.soon(LOCK_RETRY_S)
+
     # --- what a sync's end means -----------------------------------------------------------
     def finished(self, result: SyncResult, *, visible: bool) -> Outcome:
         """A sync ended with ``result``: plan the next one and say what to show."""
         outcome = after_sync(result, visible=visible, backoff=self.backoff)
-        if result.ok and self._handle is not None and outcome.next_in is not None:
-            return outcome  # a trigger during the sync (a set logged) keeps its sooner plan
-        self._plan(outcome)
+        again, self._again = self._again, False
+        if result.ok and again:
+            self.soon(0)
+        elif result.ok and self._handle is not None and outcome.next_in is not None:
+            pass  # a trigger during the sync (a set logged) keeps its sooner plan
+        else:
+            self._plan(outcome)
         return outcome
 
     def crashed(self) -> Outcome:
         """A sync raised (a bug, not the network): say so quietly and try again later."""
         outcome = Outcome(status.FAILED, self.backoff.failed())
+        self._again = False  # the backoff's retry syncs it
         self._plan(outcome)
         return outcome
 
@@ -109,6 +129,7 @@ class Scheduler:
         """A sync ended after the person signed out or in as someone else: its outcome is not
         the current account's news; the current account (if any) syncs now."""
         self.backoff.succeeded()
+        self._again = False  # the plan below syncs now
         outcome = Outcome(status.SYNCING if self._signed_in() else status.NOT_SIGNED_IN, 0)
         self._plan(outcome)
         return outcome

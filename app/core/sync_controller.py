@@ -125,7 +125,7 @@ class SyncController:
         self.on_update = on_update
         self.engine = self._engine_for(store)
         self.scheduler = Scheduler(
-            device.timer, lambda: device.spawn(self.sync()), lambda: bool(self.email)
+            device.timer, lambda: device.spawn(self._planned_sync()), lambda: bool(self.email)
         )
         self.status = status.SYNCING if self.email else status.NOT_SIGNED_IN
         self.busy = False
@@ -203,12 +203,25 @@ class SyncController:
 
     # --- syncing ------------------------------------------------------------------------------
     async def sync(self) -> SyncResult | None:
-        """One full sync (pull, then push) if this tab gets the lock; None if another has it."""
-        if not self.email or self.busy:
+        """One full sync (pull, then push) if this tab gets the lock; None if a sync is running
+        (in this tab, or in another one: it holds the lock)."""
+        return await self._sync(planned=False)
+
+    async def _planned_sync(self) -> None:
+        await self._sync(planned=True)
+
+    async def _sync(self, *, planned: bool) -> SyncResult | None:
+        if not self.email:
+            return None
+        if self.busy:
+            if planned:
+                self.scheduler.due_during_a_sync()
             return None
         if account.database_name(account.signed_in(self.settings)) != self.store.name:
             await self.follow_account()  # signed in without this tab hearing of it
         if not await self.device.with_lock(self._locked_sync):
+            if planned:
+                self.scheduler.due_while_another_tab_syncs()
             return None
         return self.last_result
 

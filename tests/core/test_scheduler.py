@@ -9,7 +9,7 @@ import pytest
 
 from app.core import status
 from app.core.engine import SyncResult
-from app.core.scheduler import CHANGE_DELAY_S, PERIOD_S, Scheduler
+from app.core.scheduler import CHANGE_DELAY_S, LOCK_RETRY_S, PERIOD_S, Scheduler
 
 
 class FakeTimer:
@@ -107,6 +107,33 @@ def test_a_change_made_during_a_sync_is_not_put_off_by_the_minute(
     scheduler.local_change()  # a set checked while the sync ran
     scheduler.finished(result(status.SYNCED, ok=True), visible=True)
     assert timer.delays() == [CHANGE_DELAY_S]
+
+
+def test_a_sync_due_during_a_sync_runs_once_that_ends_and_a_failure_keeps_its_backoff(
+    scheduler: Scheduler, timer: FakeTimer
+) -> None:
+    scheduler.due_during_a_sync()
+    scheduler.finished(result(status.SYNCED, ok=True), visible=True)
+    assert timer.delays() == [0]
+    timer.fire()
+    scheduler.finished(result(status.SYNCED, ok=True), visible=True)
+    assert timer.delays() == [PERIOD_S]  # once, not for ever
+    scheduler.due_during_a_sync()
+    scheduler.finished(result(status.OFFLINE), visible=True)
+    assert timer.delays() == [2.0]  # the retry pushes it, without hammering a failing server
+    scheduler.due_during_a_sync()
+    scheduler.crashed()
+    assert timer.delays() == [4.0]
+    scheduler.finished(result(status.SYNCED, ok=True), visible=True)
+    assert timer.delays() == [4.0]  # the crash's retry stands; the wish did not outlive it
+
+
+def test_a_sync_due_while_another_tab_syncs_asks_again_shortly(
+    scheduler: Scheduler, timer: FakeTimer
+) -> None:
+    scheduler.finished(result(status.SYNCED, ok=True), visible=True)
+    scheduler.due_while_another_tab_syncs()
+    assert timer.delays() == [LOCK_RETRY_S]
 
 
 def test_failures_back_off_and_a_success_resets_the_backoff(

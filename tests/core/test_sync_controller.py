@@ -14,7 +14,7 @@ from app.core import account, changes, status
 from app.core import storage_keys as keys
 from app.core.memory_store import MemoryStore
 from app.core.protocol import PullResponse
-from app.core.scheduler import CHANGE_DELAY_S, PERIOD_S
+from app.core.scheduler import CHANGE_DELAY_S, LOCK_RETRY_S, PERIOD_S
 from app.core.sync_controller import UNREACHABLE, SyncController, open_local_data
 from app.core.transport import (
     AccountError,
@@ -196,6 +196,62 @@ def test_while_another_tab_syncs_this_one_does_not(device: FakeDevice, screen: S
     device.lock_free = False
     assert run(sync.sync()) is None
     assert device.server.calls == [] and sync.status == status.SYNCING
+
+
+def test_a_change_due_while_a_sync_runs_is_pushed_right_after_it(
+    device: FakeDevice, screen: Screen
+) -> None:
+    """A set logged while a sync is pushing: its own sync comes due (1.5 s later) before that
+    sync ends, finds it running and steps aside; it then runs at once, not a minute later."""
+    sync = signed_in(device, screen)
+    record(sync.store, "Squat")
+    push = device.server.push
+
+    async def scenario() -> None:
+        pushing, release = asyncio.Event(), asyncio.Event()
+
+        async def held_push(request: Any) -> Any:
+            pushing.set()
+            await release.wait()
+            return await push(request)
+
+        device.server.push = held_push  # type: ignore[method-assign]
+        running = asyncio.create_task(sync.sync())
+        await pushing.wait()  # the Squat is on its way: what follows is not in that push
+        device.server.push = push  # type: ignore[method-assign]
+        logged = changes.create(
+            "exercises", {"name": "Zercher squat"}, device_id="d", now=2, new_id=lambda: "zs"
+        )
+        await sync.store.write([logged])
+        sync.local_change()
+        device.timer.fire()  # its 1.5 s are up while the first sync still pushes
+        await device.settle()
+        release.set()
+        assert (await running) is not None
+        assert device.timer.delays() == [0]  # not PERIOD_S
+        device.timer.fire()
+        await device.settle()
+        assert await sync.store.outbox_count() == 0
+
+    run(scenario())
+    pushes = [ids for call, ids in device.server.calls if call == "push"]
+    assert len(pushes) == 2 and len(pushes[1]) == 1 and sync.status == status.SYNCED
+
+
+def test_while_another_tab_syncs_this_one_tries_again_shortly(
+    device: FakeDevice, screen: Screen
+) -> None:
+    sync = signed_in(device, screen)
+    record(sync.store)
+    sync.local_change()
+    device.lock_free = False
+    device.timer.fire()  # the change's sync comes due while another tab holds the lock
+    run(device.settle())
+    assert device.server.calls == [] and device.timer.delays() == [LOCK_RETRY_S]
+    device.lock_free = True
+    device.timer.fire()
+    run(device.settle())
+    assert run(sync.store.outbox_count()) == 0 and device.timer.delays() == [PERIOD_S]
 
 
 def test_a_change_plans_a_sync_shortly_and_offline_is_said(
