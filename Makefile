@@ -47,7 +47,7 @@ lint: python node
 
 # The whole suite, with coverage of app/ and server/ printed and a floor for the pure core.
 test: setup lint
-	$(PY) -m pytest --cov --cov-report= --durations=25
+	$(PY) -m pytest -n 2 --cov --cov-report= --durations=25
 	$(MAKE) --no-print-directory coverage
 	$(MAKE) --no-print-directory unit-coverage
 
@@ -71,7 +71,7 @@ coverage: python
 
 unit-coverage: python
 	@echo "app/core + app/views, unit tests alone (floor $(UNIT_COVERAGE_FLOOR) %):"
-	COVERAGE_FILE=.coverage.unit $(PY) -m pytest -q -m "not e2e and not postgres" tests/core tests/views tests/unit \
+	COVERAGE_FILE=.coverage.unit $(PY) -m pytest -q -n 2 -m "not e2e and not postgres" tests/core tests/views tests/unit \
 		--cov=app/core --cov=app/views --cov-report= --cov-fail-under=$(UNIT_COVERAGE_FLOOR)
 
 # Every measurement on this machine (real Chromium, real servers on loopback); see docs/performance.md.

@@ -28,20 +28,33 @@ settings.load_profile("setflow")
 
 BROWSER_SUITES = ("tests/e2e/", "tests/bench/")
 
+# The browser tests that take longest (1-4 minutes each on a 2-core machine) start first among
+# the browser tests, so that `make test`'s two workers (pytest-xdist, which hands tests out in
+# this order) never end with one of them running alone while the other has nothing left.
+LONGEST_FIRST = (
+    "tests/bench/test_smoke.py",
+    "tests/e2e/test_sync_across_engines.py",
+    "tests/e2e/test_every_engine.py",
+    "tests/e2e/test_storage_failures.py",
+)
 
+
+@pytest.hookimpl(trylast=True)  # after pytest's own ordering by fixture, which would undo it
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser suites run last.
+    """Browser suites run last, their longest tests first.
 
     Playwright's sync API keeps an event loop running on the main thread from its first test to
     the end of the session, and ``asyncio.run`` refuses to start inside a running loop; so the
-    plain asyncio tests (core, server, simulation) go first.
+    plain asyncio tests (core, server, simulation) go first, in each worker too.
     """
 
-    def in_browser(item: pytest.Item) -> bool:
+    def order(item: pytest.Item) -> tuple[bool, int]:
         path = str(item.path).replace("\\", "/")
-        return any(suite in path for suite in BROWSER_SUITES)
+        in_browser = any(suite in path for suite in BROWSER_SUITES)
+        rank = [i for i, long in enumerate(LONGEST_FIRST) if path.endswith(long)]
+        return in_browser, rank[0] if rank else len(LONGEST_FIRST)
 
-    items.sort(key=in_browser)  # stable: each group keeps its own order
+    items.sort(key=order)  # stable: each group keeps its own order
 
 
 # At most this many browser tests run at once on the machine, across every pytest process (two
