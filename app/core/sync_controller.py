@@ -125,7 +125,7 @@ class SyncController:
         self.on_update = on_update
         self.engine = self._engine_for(store)
         self.scheduler = Scheduler(
-            device.timer, lambda: device.spawn(self._planned_sync()), lambda: bool(self.email)
+            device.timer, lambda: device.spawn(self._sync(planned=True)), lambda: bool(self.email)
         )
         self.status = status.SYNCING if self.email else status.NOT_SIGNED_IN
         self.busy = False
@@ -206,9 +206,6 @@ class SyncController:
         """One full sync (pull, then push) if this tab gets the lock; None if a sync is running
         (in this tab, or in another one: it holds the lock)."""
         return await self._sync(planned=False)
-
-    async def _planned_sync(self) -> None:
-        await self._sync(planned=True)
 
     async def _sync(self, *, planned: bool) -> SyncResult | None:
         if not self.email:

@@ -76,8 +76,8 @@ PAIRED = {
 }  # fmt: skip
 
 
-# Two halves at once, one per core: the browser parts, and the servers under load with the live
-# stream (the suite itself runs one test at a time). Each ratio's baseline is in its own half.
+# Two halves at once: the browser parts, and the servers under load with the live stream. Each
+# ratio's baseline is in its own half.
 # Each half is named by what it runs, and given the parts it leaves to the other (--skip).
 LEFT_OUT = {
     "browsers": ["live", "load", "durability", "logins"],
